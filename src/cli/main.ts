@@ -1,0 +1,60 @@
+import { Command, CommanderError } from 'commander';
+import { DvdError } from '../core/errors.js';
+import { registerCommands } from './commands.js';
+import { version } from './version.js';
+
+export interface GlobalOptions {
+  quiet?: boolean;
+  verbose?: boolean;
+  C?: string;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('dvd');
+  program
+    .description('Version datasets and models next to Git')
+    .version(version(), '--version')
+    .option('-q, --quiet', 'print only errors')
+    .option('-v, --verbose', 'print stack traces on errors')
+    .option('-C <dir>', 'run as if dvd was started in DIR')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  program.hook('preAction', (cmd) => {
+    const dir = cmd.opts<GlobalOptions>().C;
+    if (dir) {
+      try {
+        process.chdir(dir);
+      } catch {
+        throw new DvdError('EUSAGE', `-C ${dir}: no such directory`, { exitCode: 2 });
+      }
+    }
+  });
+  registerCommands(program);
+  // Subcommands inherit exitOverride so usage errors come back to us as exit 2.
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return reportError(err, program.opts<GlobalOptions>().verbose ?? false);
+  }
+}
+
+export function reportError(err: unknown, verbose: boolean): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return 2;
+  }
+  if (err instanceof DvdError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err as Error;
+  process.stderr.write(`error: ${e?.message ?? String(err)}\n`);
+  if (verbose && e?.stack) process.stderr.write(`${e.stack}\n`);
+  else process.stderr.write('hint: run again with -v for a stack trace\n');
+  return 1;
+}

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import { DvdError, isErrno } from './errors.js';
+import type { Repo } from './repo.js';
+
+// One lock per repository for commands that write (DESIGN rule 5). A file created with
+// O_EXCL holding our pid and command; a stale lock (holder gone) is taken over. We keep
+// this hand-written because the holder's pid must be in the error message, which
+// proper-lockfile does not record.
+export interface RepoLock {
+  release(): void;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return !isErrno(err, 'ESRCH');
+  }
+}
+
+export async function acquireLock(repo: Repo, command: string, waitMs = Number(process.env.DVD_LOCK_WAIT_MS ?? 3000)): Promise<RepoLock> {
+  const deadline = Date.now() + waitMs;
+  const body = JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() });
+  for (;;) {
+    try {
+      fs.writeFileSync(repo.lockFile, body, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw err;
+    }
+    let holder: { pid?: number; command?: string } = {};
+    try {
+      holder = JSON.parse(fs.readFileSync(repo.lockFile, 'utf8'));
+    } catch {
+      // Being written or removed right now; look again.
+    }
+    if (typeof holder.pid === 'number' && !pidAlive(holder.pid)) {
+      fs.rmSync(repo.lockFile, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new DvdError('ELOCKED', `another dvd process (pid ${holder.pid ?? '?'}${holder.command ? `: dvd ${holder.command}` : ''}) is working in this repository`, {
+        hint: `wait for it to finish; if no such process exists, remove ${repo.lockFile}`,
+        data: { pid: holder.pid },
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // We are the only writer now: temp files left in tmp/ are from crashed runs.
+  fs.rmSync(repo.tmpDir, { recursive: true, force: true });
+  fs.mkdirSync(repo.tmpDir, { recursive: true });
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    try {
+      const cur = JSON.parse(fs.readFileSync(repo.lockFile, 'utf8'));
+      if (cur.pid === process.pid) fs.rmSync(repo.lockFile, { force: true });
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', release);
+  return { release };
+}
+
+/** Run fn holding the repository lock. */
+export async function withLock<T>(repo: Repo, command: string, fn: () => Promise<T>): Promise<T> {
+  const lock = await acquireLock(repo, command);
+  try {
+    return await fn();
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DvdError, isErrno } from './errors.js';
+import { hashBuffer, hashFile } from './hashFile.js';
+import { objectPath } from './objectPath.js';
+import type { Repo } from './repo.js';
+
+// The content-addressed cache. Every object enters through a temp file in repo.tmpDir
+// and is renamed into place only once complete and hashed (DESIGN rule 1), so a reader
+// or a crash never sees half an object. Objects are read-only (0444).
+
+let tmpCounter = 0;
+const madeDirs = new Set<string>();
+
+export function tempPath(repo: Repo): string {
+  return path.join(repo.tmpDir, `${process.pid}-${tmpCounter++}-${randomBytes(4).toString('hex')}`);
+}
+
+export function hasObject(repo: Repo, oid: string): boolean {
+  return fs.existsSync(objectPath(repo.cacheDir, oid));
+}
+
+function ensureFanout(repo: Repo, oid: string): string {
+  const dest = objectPath(repo.cacheDir, oid);
+  const dir = path.dirname(dest);
+  // Hot path: called once per object; mkdir per call would cost a syscall each.
+  if (!madeDirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  return dest;
+}
+
+/** Move a complete, already verified temp file into the cache as object `oid`. */
+export async function installTempObject(repo: Repo, tmp: string, oid: string): Promise<string> {
+  const dest = ensureFanout(repo, oid);
+  await fs.promises.chmod(tmp, 0o444);
+  // Same oid means same bytes, so replacing an existing object is harmless and also
+  // repairs one that `dvd verify` quarantined.
+  await fs.promises.rename(tmp, dest);
+  return dest;
+}
+
+/**
+ * Copy a workspace file into the cache, hashing the copy (not the source) so the stored
+ * bytes are exactly the bytes hashed even if the source changes meanwhile. copyFile
+ * with FICLONE reflinks where the file system can and otherwise copies in the kernel.
+ */
+export async function storeFileByCopy(repo: Repo, src: string): Promise<{ oid: string; size: number }> {
+  const tmp = tempPath(repo);
+  try {
+    await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE);
+    const { oid, size } = await hashFile(tmp);
+    if (hasObject(repo, oid)) await fs.promises.unlink(tmp);
+    else await installTempObject(repo, tmp, oid);
+    return { oid, size };
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw wrapFsError(err, 'add', src);
+  }
+}
+
+/**
+ * Put a workspace file into the cache by hard-linking it (no data copied), for the
+ * hardlink and symlink cache types. The workspace file becomes read-only: it is the
+ * cache object from now on. Falls back to a copy across file systems.
+ */
+export async function storeFileByLink(repo: Repo, src: string, knownOid?: string): Promise<{ oid: string; size: number; linked: boolean }> {
+  const { oid, size } = knownOid ? { oid: knownOid, size: (await fs.promises.stat(src)).size } : await hashFile(src);
+  if (hasObject(repo, oid)) return { oid, size, linked: false };
+  const tmp = tempPath(repo);
+  try {
+    await fs.promises.link(src, tmp);
+  } catch (err) {
+    if (isErrno(err, 'EXDEV') || isErrno(err, 'EPERM') || isErrno(err, 'EMLINK')) {
+      const r = await storeFileByCopy(repo, src);
+      return { ...r, linked: false };
+    }
+    throw wrapFsError(err, 'add', src);
+  }
+  await installTempObject(repo, tmp, oid);
+  return { oid, size, linked: true };
+}
+
+export async function storeBuffer(repo: Repo, data: Uint8Array | string): Promise<string> {
+  const buf = typeof data === 'string' ? Buffer.from(data) : data;
+  const oid = hashBuffer(buf);
+  if (hasObject(repo, oid)) return oid;
+  const tmp = tempPath(repo);
+  try {
+    await fs.promises.writeFile(tmp, buf);
+    await installTempObject(repo, tmp, oid);
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw wrapFsError(err, 'write object', oid);
+  }
+  return oid;
+}
+
+export async function readObject(repo: Repo, oid: string): Promise<Buffer> {
+  try {
+    return await fs.promises.readFile(objectPath(repo.cacheDir, oid));
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) throw missingObject(oid);
+    throw err;
+  }
+}
+
+export function missingObject(oid: string, neededBy?: string): DvdError {
+  return new DvdError('ENOOBJECT', `object sha256:${oid} is not in the cache${neededBy ? ` (needed by ${neededBy})` : ''}`, {
+    hint: 'run `dvd pull` (or `dvd fetch`) to download it from a remote',
+    data: { oid, neededBy },
+  });
+}
+
+/** Errors a user can act on get a plain message; others keep their stack for -v. */
+export function wrapFsError(err: unknown, verb: string, file: string): unknown {
+  if (isErrno(err, 'ENOSPC')) {
+    return new DvdError('ENOSPC', `${verb} ${file}: no space left on device`, { hint: 'free some space and run the command again; nothing was lost', cause: err });
+  }
+  if (isErrno(err, 'EACCES') || isErrno(err, 'EPERM')) {
+    return new DvdError('EACCES', `${verb} ${file}: permission denied`, { cause: err });
+  }
+  if (err instanceof DvdError || !(err instanceof Error)) return err;
+  err.message = `${verb} ${file}: ${err.message}`;
+  return err;
+}

@@ -1,0 +1,117 @@
+import { DvdError } from './errors.js';
+import { checkRelPath } from './relPath.js';
+import { formatOid, OID_RE } from './oid.js';
+
+// The pointer file Git tracks instead of the data. Fixed key order, strict parse,
+// byte-stable round trip (git-lfs's pointer.go habit): parse(serialize(p)) == p and
+// serialize(parse(text)) == text for every valid text.
+export interface Pointer {
+  /** Target name, relative to the pointer's folder (one path segment). */
+  path: string;
+  type: 'file' | 'dir';
+  /** Bare hex SHA-256: the file content, or the directory manifest. */
+  oid: string;
+  size: number;
+  /** Directories only. */
+  files?: number;
+}
+
+export const POINTER_EXT = '.dvd';
+
+// Plain YAML scalars we emit unquoted; anything else is written as a JSON string,
+// which is also a valid YAML double-quoted scalar.
+const PLAIN_RE = /^[A-Za-z0-9_][A-Za-z0-9_.+@=,-]*$/;
+
+function serializeString(s: string): string {
+  return PLAIN_RE.test(s) && !/^(true|false|null|yes|no|on|off|~|[0-9.+-].*)$/i.test(s) ? s : JSON.stringify(s);
+}
+
+export function serializePointer(p: Pointer): string {
+  let out = `path: ${serializeString(p.path)}\ntype: ${p.type}\noid: ${formatOid(p.oid)}\nsize: ${p.size}\n`;
+  if (p.type === 'dir') out += `files: ${p.files ?? 0}\n`;
+  return out;
+}
+
+export function parsePointer(text: string, file: string): Pointer {
+  const fail = (line: number, field: string | null, msg: string, hint?: string) =>
+    new DvdError('EBADPOINTER', `${file}:${line}: ${field ? `${field}: ` : ''}${msg}`, {
+      hint: hint ?? 'pointer files are written by dvd; restore this one from Git (git checkout -- FILE) or re-add the target',
+      data: { file, line, field },
+    });
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (/^(<{7}|={7}|>{7}|\|{7})( |$)/.test(lines[i])) {
+      throw fail(i + 1, null, 'has unresolved Git conflict markers',
+        'resolve it: take one side with `git checkout --ours/--theirs FILE`, or run `dvd install` so the merge driver merges directory pointers');
+    }
+  }
+  if (!text.endsWith('\n')) throw fail(lines.length, null, 'must end with a newline');
+  lines.pop();
+  const order = ['path', 'type', 'oid', 'size', 'files'];
+  const values = new Map<string, { value: string; line: number }>();
+  lines.forEach((raw, i) => {
+    const m = /^([a-z]+): (.+)$/.exec(raw);
+    if (!m) throw fail(i + 1, null, `cannot parse line ${JSON.stringify(raw)} (expected "key: value")`);
+    const [, key, value] = m;
+    const expected = order[i];
+    if (!order.includes(key)) throw fail(i + 1, key, 'unknown field');
+    if (key !== expected) throw fail(i + 1, key, `out of order (expected ${expected ?? 'end of file'} here)`);
+    values.set(key, { value, line: i + 1 });
+  });
+  for (const key of ['path', 'type', 'oid', 'size']) {
+    if (!values.has(key)) throw fail(lines.length + 1, key, 'missing');
+  }
+  const pathField = values.get('path')!;
+  let targetPath: string;
+  if (pathField.value.startsWith('"')) {
+    try {
+      targetPath = JSON.parse(pathField.value);
+    } catch {
+      throw fail(pathField.line, 'path', 'bad quoted string');
+    }
+    if (typeof targetPath !== 'string') throw fail(pathField.line, 'path', 'bad quoted string');
+  } else {
+    targetPath = pathField.value;
+  }
+  try {
+    checkRelPath(targetPath, 'path');
+  } catch (err) {
+    throw fail(pathField.line, 'path', (err as Error).message.replace(/^path: /, ''));
+  }
+  if (targetPath.includes('/')) throw fail(pathField.line, 'path', `${JSON.stringify(targetPath)} must name the target beside the pointer (no '/')`);
+  if (targetPath.endsWith(POINTER_EXT)) throw fail(pathField.line, 'path', 'a target cannot itself be a pointer file');
+
+  const typeField = values.get('type')!;
+  if (typeField.value !== 'file' && typeField.value !== 'dir') {
+    throw fail(typeField.line, 'type', `unknown type ${JSON.stringify(typeField.value)} (expected file or dir)`);
+  }
+  const type = typeField.value;
+  const oidField = values.get('oid')!;
+  const om = /^sha256:(.*)$/.exec(oidField.value);
+  if (!om || !OID_RE.test(om[1])) throw fail(oidField.line, 'oid', `bad oid ${JSON.stringify(oidField.value)} (expected sha256:<64 lowercase hex>)`);
+  const size = parseCount(values.get('size')!, 'size', fail);
+  let files: number | undefined;
+  const filesField = values.get('files');
+  if (type === 'dir') {
+    if (!filesField) throw fail(lines.length + 1, 'files', 'missing (required for type dir)');
+    files = parseCount(filesField, 'files', fail);
+  } else if (filesField) {
+    throw fail(filesField.line, 'files', 'only allowed for type dir');
+  }
+  const p: Pointer = { path: targetPath, type, oid: om[1], size };
+  if (files !== undefined) p.files = files;
+  // Strictness includes the spelling: a pointer we would write differently is not ours.
+  if (serializePointer(p) !== text) throw fail(1, null, 'not in canonical form (extra spaces or quoting)');
+  return p;
+}
+
+function parseCount(
+  f: { value: string; line: number },
+  key: string,
+  fail: (line: number, field: string, msg: string) => DvdError,
+): number {
+  if (!/^(0|[1-9][0-9]*)$/.test(f.value)) throw fail(f.line, key, `not a non-negative integer: ${JSON.stringify(f.value)}`);
+  const n = Number(f.value);
+  if (!Number.isSafeInteger(n)) throw fail(f.line, key, 'too large');
+  return n;
+}

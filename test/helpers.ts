@@ -1,0 +1,104 @@
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DVD_BIN = path.join(PROJECT, 'bin', 'dvd.js');
+export const FIXTURES = path.join(PROJECT, 'fixtures');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const cleanEnv = (): NodeJS.ProcessEnv => {
+  const env = { ...process.env };
+  // Keep tests independent of the machine's user config and CI detection.
+  env.XDG_CONFIG_HOME = path.join(os.tmpdir(), 'dvd-test-xdg-none');
+  env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = 'Test';
+  env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = 'test@example.com';
+  delete env.NO_COLOR;
+  return env;
+};
+
+/** Run bin/dvd.js in cwd. Never throws on a non-zero exit: tests assert on it. */
+export function dvd(cwd: string, args: string[], opts: SpawnSyncOptions = {}): RunResult {
+  const r = spawnSync(process.execPath, [DVD_BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...cleanEnv(), ...(opts.env ?? {}) },
+    maxBuffer: 256 * 1024 * 1024,
+    ...opts,
+  });
+  return { code: r.status ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** dvd that must succeed; throws with its output otherwise. */
+export function dvdOk(cwd: string, args: string[], opts: SpawnSyncOptions = {}): RunResult {
+  const r = dvd(cwd, args, opts);
+  if (r.code !== 0) throw new Error(`dvd ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: cleanEnv() });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+export function tempDir(prefix = 'dvd-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh Git repository (real `git init`), optionally with `dvd init` run in it. */
+export function tempRepo(opts: { dvdInit?: boolean } = {}): string {
+  const dir = tempDir();
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.name', 'Test');
+  git(dir, 'config', 'user.email', 'test@example.com');
+  git(dir, 'config', 'commit.gpgsign', 'false');
+  if (opts.dvdInit !== false) dvdOk(dir, ['init']);
+  return dir;
+}
+
+export function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const p = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, content);
+  }
+}
+
+/** Deterministic pseudo-random bytes (xorshift), so datasets are reproducible. */
+export function seededBytes(seed: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let x = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    buf[i] = x & 0xff;
+  }
+  return buf;
+}
+
+/** Map of relative path -> sha256 for every regular file under dir (symlinks as "link:target"). */
+export function treeHashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (e.isSymbolicLink()) out[r] = `link:${fs.readlinkSync(path.join(dir, r))}`;
+      else out[r] = createHash('sha256').update(fs.readFileSync(path.join(dir, r))).digest('hex');
+    }
+  };
+  walk('');
+  return out;
+}
