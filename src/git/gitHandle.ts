@@ -53,3 +53,16 @@ export function bareGitHandle(gitdir: string): GitHandle {
   }
   return h;
 }
+
+/** A work tree root, or a handle (bare repositories, `dvd get`). */
+export type GitRepo = string | GitHandle;
+
+export function toHandle(repo: GitRepo): GitHandle {
+  return typeof repo === 'string' ? gitHandle(repo) : repo;
+}
+
+/** The options object isomorphic-git functions take, for this repository. */
+export function gitArgs(repo: GitRepo): { fs: typeof fs; dir?: string; gitdir: string; cache: object } {
+  const h = toHandle(repo);
+  return { fs: h.fs, dir: h.dir, gitdir: h.gitdir, cache: h.cache };
+}

@@ -1,0 +1,96 @@
+import git from 'isomorphic-git';
+import { DvdError } from '../core/errors.js';
+import { CatFileBatch, hasGitBinary } from './catFileBatch.js';
+import { gitArgs, toHandle, type GitRepo } from './gitHandle.js';
+
+export interface TreeEntry {
+  mode: string;
+  path: string;
+  oid: string;
+  type: 'blob' | 'tree' | 'commit';
+}
+
+export interface CommitInfo {
+  tree: string;
+  parents: string[];
+}
+
+// The object reads that history-wide commands repeat thousands of times, behind one
+// seam: through `git cat-file --batch` when a git binary exists (see catFileBatch.ts for
+// the numbers), through isomorphic-git otherwise. Everything else in src/git uses
+// isomorphic-git directly.
+const batches = new WeakMap<object, CatFileBatch>();
+
+function batchFor(repo: GitRepo): CatFileBatch | null {
+  if (!hasGitBinary()) return null;
+  const h = toHandle(repo);
+  let b = batches.get(h.cache);
+  if (!b) {
+    b = new CatFileBatch(h.gitdir);
+    batches.set(h.cache, b);
+  }
+  return b;
+}
+
+function notFound(what: string, oid: string): DvdError {
+  return new DvdError('ENOTFOUND', `git ${what} ${oid} not found`, { data: { oid } });
+}
+
+async function readRaw(repo: GitRepo, b: CatFileBatch, oid: string, want: string): Promise<Buffer> {
+  let o = await b.read(oid);
+  // Annotated tags peel to what they point at, as isomorphic-git's readCommit does.
+  while (o && o.type === 'tag' && want !== 'tag') {
+    const m = /^object ([0-9a-f]{40})/m.exec(o.data.toString('latin1'));
+    o = m ? await b.read(m[1]) : null;
+  }
+  if (!o) throw notFound(want, oid);
+  if (o.type !== want) throw new DvdError('ENOTFOUND', `git object ${oid} is a ${o.type}, not a ${want}`, { data: { oid } });
+  return o.data;
+}
+
+export function parseTree(data: Buffer): TreeEntry[] {
+  const out: TreeEntry[] = [];
+  let i = 0;
+  while (i < data.length) {
+    const sp = data.indexOf(32, i);
+    const nul = data.indexOf(0, sp);
+    const mode = data.toString('latin1', i, sp).padStart(6, '0');
+    const name = data.toString('utf8', sp + 1, nul);
+    const oid = data.toString('hex', nul + 1, nul + 21);
+    out.push({ mode, path: name, oid, type: mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob' });
+    i = nul + 21;
+  }
+  return out;
+}
+
+export async function readTreeEntries(repo: GitRepo, oid: string): Promise<TreeEntry[]> {
+  const b = batchFor(repo);
+  if (b) return parseTree(await readRaw(repo, b, oid, 'tree'));
+  const { tree } = await git.readTree({ ...gitArgs(repo), oid });
+  return tree as TreeEntry[];
+}
+
+export async function readBlobBytes(repo: GitRepo, oid: string): Promise<Buffer> {
+  const b = batchFor(repo);
+  if (b) return readRaw(repo, b, oid, 'blob');
+  return Buffer.from((await git.readBlob({ ...gitArgs(repo), oid })).blob);
+}
+
+/** Tree and parents of a commit (annotated tags peeled); ENOTFOUND when absent. */
+export async function readCommitInfo(repo: GitRepo, oid: string): Promise<CommitInfo> {
+  const b = batchFor(repo);
+  if (b) {
+    const text = (await readRaw(repo, b, oid, 'commit')).toString('utf8');
+    const head = text.slice(0, text.indexOf('\n\n') === -1 ? text.length : text.indexOf('\n\n'));
+    const tree = /^tree ([0-9a-f]{40})$/m.exec(head)![1];
+    const parents = [...head.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
+    return { tree, parents };
+  }
+  try {
+    const { commit } = await git.readCommit({ ...gitArgs(repo), oid });
+    return { tree: commit.tree, parents: commit.parent };
+  } catch (err) {
+    if ((err as { code?: string })?.code === 'NotFoundError') throw notFound('commit', oid);
+    throw err;
+  }
+}

@@ -1,0 +1,78 @@
+import git from 'isomorphic-git';
+import { DvdError } from '../core/errors.js';
+import { gitArgs, type GitRepo } from './gitHandle.js';
+
+function unknownRev(rev: string, why?: string): DvdError {
+  return new DvdError('EBADREV', `unknown revision ${JSON.stringify(rev)}${why ? `: ${why}` : ''}`, {
+    hint: 'use a branch, a tag, a commit hash (4+ hex digits), or HEAD~N / HEAD^',
+    data: { rev },
+  });
+}
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === 'NotFoundError' || code === 'AmbiguousError' || code === 'InvalidOidError' || code === 'ObjectTypeError';
+}
+
+async function resolveBase(repo: GitRepo, base: string, rev: string): Promise<string> {
+  const args = gitArgs(repo);
+  const name = base === '@' ? 'HEAD' : base;
+  let oid: string | null = null;
+  // Refs first, like git: a branch called "cafe" wins over a commit abbreviated "cafe".
+  try {
+    oid = await git.resolveRef({ ...args, ref: name });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  if (oid === null && /^[0-9a-f]{4,40}$/i.test(name)) {
+    try {
+      oid = await git.expandOid({ ...args, oid: name.toLowerCase() });
+    } catch (err) {
+      if ((err as { code?: string })?.code === 'AmbiguousError') throw unknownRev(rev, `short hash ${name} is ambiguous; use more digits`);
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  if (oid === null) {
+    if (name === 'HEAD') throw unknownRev(rev, 'the repository has no commits yet');
+    throw unknownRev(rev);
+  }
+  return oid;
+}
+
+/** A commit (tags peeled); errors name the revision the user typed. */
+async function readCommitOf(repo: GitRepo, oid: string, rev: string) {
+  try {
+    return await git.readCommit({ ...gitArgs(repo), oid });
+  } catch (err) {
+    if (isNotFound(err)) throw unknownRev(rev, `${oid.slice(0, 12)} is not a commit`);
+    throw err;
+  }
+}
+
+/**
+ * The commit oid that `rev` names: HEAD, `@`, branches (also `origin/main`), tags
+ * (annotated ones peeled), full or short (4+ digits) hashes, followed by any chain of
+ * `~N`, `~`, `^N`, `^` as in git.
+ */
+export async function resolveRev(repo: GitRepo, rev: string): Promise<string> {
+  const m = /^(.*?)((?:[~^][0-9]*)*)$/.exec(rev.trim())!;
+  const base = m[1];
+  if (base === '' || /[\s:]|\.\.|^-/.test(base)) throw unknownRev(rev);
+  let oid = (await readCommitOf(repo, await resolveBase(repo, base, rev), rev)).oid;
+  const steps = m[2].match(/[~^][0-9]*/g) ?? [];
+  for (const step of steps) {
+    const n = step.length > 1 ? Number(step.slice(1)) : 1;
+    if (step[0] === '~') {
+      for (let i = 0; i < n; i++) {
+        const { commit } = await readCommitOf(repo, oid, rev);
+        if (commit.parent.length === 0) throw unknownRev(rev, `history ends before ${step} (${oid.slice(0, 12)} has no parent)`);
+        oid = commit.parent[0];
+      }
+    } else if (n > 0) {
+      const { commit } = await readCommitOf(repo, oid, rev);
+      if (commit.parent.length < n) throw unknownRev(rev, `${oid.slice(0, 12)} has no parent number ${n}`);
+      oid = commit.parent[n - 1];
+    }
+  }
+  return oid;
+}
