@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
+import { registerAdd } from './add.js';
+import { registerCheckout } from './checkout.js';
+import { registerCommit } from './commit.js';
+import { registerInit } from './init.js';
+import { registerStatus } from './status.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
-  void program;
+  registerInit(program);
+  registerAdd(program);
+  registerStatus(program);
+  registerCommit(program);
+  registerCheckout(program);
 }

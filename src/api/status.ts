@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { findPointers, type PointerRef } from '../core/findPointers.js';
+import { hashBuffer } from '../core/hashFile.js';
+import { loadManifest } from '../core/loadManifest.js';
+import { serializeManifest, type ManifestEntry } from '../core/manifest.js';
+import { hasObject } from '../core/objects.js';
+import { scanTarget, type ScannedFile } from '../core/scanTarget.js';
+import type { Repo } from '../core/repo.js';
+import { defaultJobs } from '../core/defaultJobs.js';
+import { openRepo, type ApiContext } from './context.js';
+
+export interface StatusOptions {
+  targets?: string[];
+  jobs?: number;
+}
+
+export interface TargetStatus {
+  pointerFile: string;
+  target: string;
+  type: 'file' | 'dir';
+  /**
+   * unchanged: the workspace matches the pointer; modified: it differs; missing: the
+   * target is not in the workspace (dvd checkout restores it).
+   */
+  state: 'unchanged' | 'modified' | 'missing';
+  added: string[];
+  modified: string[];
+  deleted: string[];
+  /** The pointer's data (manifest or file object) is not in the local cache. */
+  notInCache: boolean;
+}
+
+export interface StatusResult {
+  targets: TargetStatus[];
+}
+
+export async function status(ctx: ApiContext, opts: StatusOptions = {}): Promise<StatusResult> {
+  const { repo } = openRepo(ctx);
+  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const out: TargetStatus[] = [];
+  for (const ref of refs) out.push(await targetStatus(ctx, repo, ref, opts.jobs ?? defaultJobs()));
+  return { targets: out };
+}
+
+/** Current manifest entries of a scanned target, taking modes unknown to the workspace from `desired`. */
+export function currentEntries(files: ScannedFile[], desired?: Map<string, ManifestEntry>): ManifestEntry[] {
+  return files.map((f) => ({
+    path: f.path,
+    oid: f.oid,
+    size: f.size,
+    exec: f.execUnknown ? (desired?.get(f.path)?.exec ?? false) : f.exec,
+  }));
+}
+
+export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef, jobs: number): Promise<TargetStatus> {
+  const { pointer } = ref;
+  const progress = ctx.progress(`status ${ref.target}`);
+  const scan = await scanTarget({
+    repo,
+    target: ref.target,
+    abs: path.join(repo.root, ref.target),
+    jobs,
+    onProgress: (items, bytes, totalItems) => progress.update({ items, bytes, totalItems }),
+  });
+  progress.finish();
+  // Status is read-only for data, but remembering what it hashed is what makes the next
+  // run fast (git refreshes its index the same way).
+  if (scan.hashedFiles > 0) scan.state.save(ref.target);
+  const res: TargetStatus = {
+    pointerFile: ref.pointerFile,
+    target: ref.target,
+    type: pointer.type,
+    state: 'unchanged',
+    added: [],
+    modified: [],
+    deleted: [],
+    notInCache: !hasObject(repo, pointer.oid),
+  };
+  if (scan.kind === 'missing') {
+    res.state = 'missing';
+    return res;
+  }
+  if (pointer.type === 'file') {
+    if (scan.kind !== 'file' || scan.files[0].oid !== pointer.oid) {
+      res.state = 'modified';
+      res.modified.push(ref.target);
+    }
+    return res;
+  }
+  if (scan.kind !== 'dir') {
+    res.state = 'modified';
+    res.modified.push(ref.target);
+    return res;
+  }
+  if (res.notInCache) {
+    // Without the manifest only the verdict is known, not which files changed.
+    const oid = hashBuffer(serializeManifest(currentEntries(scan.files)));
+    if (oid !== pointer.oid) res.state = 'modified';
+    return res;
+  }
+  const desired = new Map((await loadManifest(repo, pointer, ref.pointerFile)).map((e) => [e.path, e]));
+  const seen = new Set<string>();
+  for (const cur of currentEntries(scan.files, desired)) {
+    seen.add(cur.path);
+    const want = desired.get(cur.path);
+    const full = `${ref.target}/${cur.path}`;
+    if (!want) res.added.push(full);
+    else if (want.oid !== cur.oid || want.exec !== cur.exec) res.modified.push(full);
+  }
+  for (const p of desired.keys()) if (!seen.has(p)) res.deleted.push(`${ref.target}/${p}`);
+  res.added.sort();
+  res.modified.sort();
+  res.deleted.sort();
+  if (res.added.length || res.modified.length || res.deleted.length) res.state = 'modified';
+  return res;
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { checkout, type CheckoutResult } from '../api/checkout.js';
+import { isQuiet, makeContext, parseJobs } from './context.js';
+
+export function registerCheckout(program: Command): void {
+  program
+    .command('checkout')
+    .description('make the workspace hold exactly the data the pointers name')
+    .argument('[targets...]', 'tracked targets (default: all)')
+    .option('-f, --force', 'overwrite or delete changed data even if it is not in the cache')
+    .option('--relink', 're-create every file with the configured cache type')
+    .option('-j, --jobs <n>', 'files processed in parallel', parseJobs)
+    .action(async (targets: string[], opts: { force?: boolean; relink?: boolean; jobs?: number }, cmd: Command) => {
+      const r = await checkout(makeContext(cmd), { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs });
+      printCheckout(r, isQuiet(cmd));
+      if (r.missing.length) process.exitCode = 1;
+    });
+}
+
+export function printCheckout(r: CheckoutResult, quiet: boolean): void {
+  if (!quiet) {
+    for (const t of r.targets) {
+      if (t.written || t.removed) process.stdout.write(`${t.target}: ${t.written} written, ${t.removed} removed, ${t.unchanged} unchanged\n`);
+    }
+  }
+  if (r.missing.length) {
+    const shown = r.missing.slice(0, 20).map((m) => `  ${m.path} (sha256:${m.oid}, needed by ${m.pointerFile})`).join('\n');
+    process.stderr.write(`error: ${r.missing.length} object(s) are not in the cache; their targets were left unchanged:\n${shown}${r.missing.length > 20 ? `\n  ... and ${r.missing.length - 20} more` : ''}\nhint: run \`dvd pull\` to fetch them from a remote\n`);
+  }
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { status } from '../api/status.js';
+import { makeContext, printJson } from './context.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show tracked data that differs from its pointer')
+    .argument('[targets...]', 'tracked targets (default: all)')
+    .option('--json', 'print one JSON document')
+    .action(async (targets: string[], opts: { json?: boolean }, cmd: Command) => {
+      const r = await status(makeContext(cmd), { targets });
+      if (opts.json) {
+        printJson(r);
+        return;
+      }
+      const lines: string[] = [];
+      for (const t of r.targets) {
+        if (t.state === 'unchanged' && !t.notInCache) continue;
+        lines.push(`${t.pointerFile}:`);
+        if (t.state === 'missing') lines.push(`\tdeleted:  ${t.target}  (run \`dvd checkout ${t.target}\` to restore)`);
+        for (const p of t.added) lines.push(`\tadded:    ${p}`);
+        for (const p of t.modified) lines.push(`\tmodified: ${p}`);
+        for (const p of t.deleted) lines.push(`\tdeleted:  ${p}`);
+        if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length === 0) lines.push(`\tmodified: ${t.target}`);
+        if (t.notInCache) lines.push('\tnot in cache (run `dvd pull` to fetch it)');
+      }
+      if (lines.length === 0) process.stdout.write(r.targets.length ? 'Data and pointers are up to date.\n' : 'No data tracked by dvd.\n');
+      else process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DvdError, isErrno } from './errors.js';
+import { forEachParallel } from './forEachParallel.js';
+import type { Linker } from './Linker.js';
+import type { ManifestEntry } from './manifest.js';
+import type { StatCache } from './statCache.js';
+
+export interface ApplyCheckoutOptions {
+  /** Repository root; no component between it and a written file may be a symlink. */
+  root: string;
+  /** Repo-relative POSIX target path. */
+  target: string;
+  write: ManifestEntry[];
+  chmod: ManifestEntry[];
+  remove: string[];
+  linker: Linker;
+  state: StatCache;
+  jobs: number;
+  onProgress?: (files: number, bytes: number) => void;
+}
+
+/**
+ * Carry out a checkout plan: removals first (so a file can become a folder and back),
+ * then writes through the Linker (temp + rename, never through a symlink), recording
+ * each written file in the stat cache so the next status does not hash it.
+ */
+export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
+  const abs = path.join(o.root, o.target);
+  const fileOf = (p: string) => (p === '' ? abs : `${abs}/${p}`);
+  for (const p of o.remove) {
+    try {
+      fs.unlinkSync(fileOf(p));
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+    o.state.forget(p);
+  }
+  pruneEmptyDirs(abs, o.remove);
+  const safeDirs = new Set<string>();
+  const ensureDir = (rel: string) => {
+    // rel: repo-relative folder that must exist as a real folder (not a symlink).
+    if (rel === '' || safeDirs.has(rel)) return;
+    ensureDir(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel));
+    const full = path.join(o.root, rel);
+    const st = fs.lstatSync(full, { throwIfNoEntry: false });
+    if (!st) fs.mkdirSync(full);
+    else if (st.isSymbolicLink()) throw new DvdError('ESYMLINK', `${rel}: is a symbolic link; dvd will not write through it`, { hint: 'remove the link and run the command again' });
+    else if (!st.isDirectory()) throw new DvdError('ENOTDIR', `${rel}: is a file where the checked-out version has a folder`, { hint: 'move it away, or use --force' });
+    safeDirs.add(rel);
+  };
+  let files = 0;
+  let bytes = 0;
+  // Folders are made up front, in order, so parallel writers never race on mkdir.
+  const parents = new Set<string>();
+  for (const e of o.write) {
+    const rel = e.path === '' ? o.target : `${o.target}/${e.path}`;
+    const d = path.posix.dirname(rel);
+    parents.add(d === '.' ? '' : d);
+  }
+  for (const d of [...parents].sort()) ensureDir(d);
+  await forEachParallel(o.write, o.jobs, async (e) => {
+    const dest = fileOf(e.path);
+    // A folder left where a file must go (empty after removals) is removed; a non-empty
+    // one was reported as blocking by the plan.
+    const st = fs.lstatSync(dest, { throwIfNoEntry: false });
+    if (st?.isDirectory()) fs.rmdirSync(dest);
+    await o.linker.link(e.oid, dest, e.exec);
+    const now = fs.lstatSync(dest);
+    o.state.record(e.path, { ino: now.ino, size: e.size, mtimeMs: now.mtimeMs }, e.oid);
+    files++;
+    bytes += e.size;
+    o.onProgress?.(files, bytes);
+  });
+  for (const e of o.chmod) fs.chmodSync(fileOf(e.path), e.exec ? 0o755 : 0o644);
+}
+
+function pruneEmptyDirs(abs: string, removed: string[]): void {
+  const dirs = new Set<string>();
+  for (const p of removed) {
+    let d = path.posix.dirname(p);
+    while (d !== '.' && d !== '') {
+      dirs.add(d);
+      d = path.posix.dirname(d);
+    }
+  }
+  // Deepest first, so a parent is tried after its children.
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) {
+    try {
+      fs.rmdirSync(`${abs}/${d}`);
+    } catch (err) {
+      if (!isErrno(err, 'ENOTEMPTY') && !isErrno(err, 'ENOENT') && !isErrno(err, 'EEXIST')) throw err;
+    }
+  }
+}
