@@ -4,6 +4,11 @@ import { registerCheckout } from './checkout.js';
 import { registerCommit } from './commit.js';
 import { registerInit } from './init.js';
 import { registerStatus } from './status.js';
+import { registerConfig } from './config.js';
+import { registerFetch } from './fetch.js';
+import { registerPull } from './pull.js';
+import { registerPush } from './push.js';
+import { registerRemote } from './remote.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -12,4 +17,9 @@ export function registerCommands(program: Command): void {
   registerStatus(program);
   registerCommit(program);
   registerCheckout(program);
+  registerPush(program);
+  registerFetch(program);
+  registerPull(program);
+  registerRemote(program);
+  registerConfig(program);
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { status } from '../api/status.js';
 import { makeContext, printJson } from './context.js';
+import { printRemoteStatus } from './remoteStatus.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -8,7 +9,9 @@ export function registerStatus(program: Command): void {
     .description('show tracked data that differs from its pointer')
     .argument('[targets...]', 'tracked targets (default: all)')
     .option('--json', 'print one JSON document')
-    .action(async (targets: string[], opts: { json?: boolean }, cmd: Command) => {
+    .option('-r, --remote [name]', 'compare the cache with a remote (default: core.remote) instead of the workspace')
+    .action(async (targets: string[], opts: { json?: boolean; remote?: string | true }, cmd: Command) => {
+      if (opts.remote !== undefined) return printRemoteStatus(cmd, targets, opts.remote === true ? undefined : opts.remote, opts.json);
       const r = await status(makeContext(cmd), { targets });
       if (opts.json) {
         printJson(r);

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { checkout, type CheckoutResult } from './checkout.js';
+import { openRepo, type ApiContext } from './context.js';
+import { fetch, type FetchResult } from './fetch.js';
+import type { TransferOptions } from './push.js';
+
+export interface PullOptions extends TransferOptions {
+  force?: boolean;
+}
+
+export interface PullResult {
+  fetch: FetchResult;
+  /** Null when nothing could be checked out (every target lacks objects). */
+  checkout: CheckoutResult | null;
+}
+
+/**
+ * fetch + checkout. Targets whose objects did not all arrive are left out of the
+ * checkout (they are reported by fetch with the pointer that needs them), so the
+ * rest of the data still lands in the workspace, with checkout's safety rules.
+ */
+export async function pull(ctx: ApiContext, o: PullOptions = {}): Promise<PullResult> {
+  const fetched = await fetch(ctx, o);
+  let targets = o.targets ?? [];
+  if (fetched.incomplete.length) {
+    if (fetched.complete.length === 0) return { fetch: fetched, checkout: null };
+    // Absolute paths: checkout resolves targets against ctx.cwd, pointer files are repo-relative.
+    const root = openRepo(ctx).repo.root;
+    targets = fetched.complete.map((p) => path.join(root, p));
+  }
+  const checkedOut = await checkout(ctx, { targets, force: o.force });
+  return { fetch: fetched, checkout: checkedOut };
+}
+

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import { DvdError } from '../core/errors.js';
+import { findPointers } from '../core/findPointers.js';
+import { objectKey, objectPath } from '../core/objectPath.js';
+import { hasObject } from '../core/objects.js';
+import { openRemote } from '../remote/openRemote.js';
+import { presentOnRemote } from '../remote/presentOnRemote.js';
+import { TransferQueue, type TransferFailure, type TransferItem } from '../remote/TransferQueue.js';
+import { TransferError } from '../remote/TransferError.js';
+import { openRepo, type ApiContext } from './context.js';
+import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
+
+export interface RevisionOptions {
+  allBranches?: boolean;
+  allTags?: boolean;
+  allCommits?: boolean;
+  rev?: string[];
+}
+
+export interface TransferOptions extends RevisionOptions {
+  /** Paths as typed, relative to ctx.cwd; all pointers in the workspace when empty. */
+  targets?: string[];
+  remote?: string;
+  jobs?: number;
+  /**
+   * Pointers to transfer instead of walking the workspace for `targets`; the Git
+   * history commands pass pointers read at revisions here.
+   */
+  pointers?: PointerSource[];
+}
+
+export interface PushResult {
+  remote: string;
+  url: string;
+  uploaded: number;
+  bytes: number;
+  /** Objects the remote already had (a directory whose manifest is there counts all its files). */
+  alreadyPresent: number;
+  failed: TransferFailure[];
+}
+
+/** Until the Git history helper lands, revision options are declared but refused. */
+export function refuseRevisionOptions(o: RevisionOptions): void {
+  const used = [o.allBranches && '--all-branches', o.allTags && '--all-tags', o.allCommits && '--all-commits', o.rev?.length && '--rev'].filter(Boolean);
+  if (used.length) throw new DvdError('EUNSUPPORTED', `${used.join(', ')}: not yet supported`, { exitCode: 2, hint: 'transfer the workspace pointers (no option) or name targets' });
+}
+
+const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, neededBy: n.neededBy });
+
+/**
+ * Upload what the remote lacks. Files go first and a directory's manifest only after
+ * all of its files are there, so a manifest on the remote means the directory is
+ * complete and later pushes can skip it with one request.
+ */
+export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<PushResult> {
+  if (!o.pointers) refuseRevisionOptions(o);
+  const { repo, config } = openRepo(ctx);
+  const pointers = o.pointers ?? findPointers(repo.root, ctx.cwd, o.targets ?? []);
+  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
+  try {
+    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [] };
+    const needs = await objectsOfPointers(repo, pointers);
+    const notLocal = (n: NeededObject): TransferFailure => ({
+      item: toItem(n),
+      error: new TransferError('missing', 'ENOOBJECT', 'not in the local cache, so it cannot be pushed', {
+        hint: 'fetch it from another remote, or re-add the data with `dvd add`',
+      }),
+    });
+
+    const manifests = needs.dirs.map((d) => d.manifest.oid);
+    const { present: presentManifests } = await presentOnRemote(remote, manifests, jobs);
+    const pendingDirs = needs.dirs.filter((d) => !presentManifests.has(d.manifest.oid));
+    for (const d of needs.dirs) if (presentManifests.has(d.manifest.oid)) result.alreadyPresent += 1 + (d.files?.length ?? 0);
+
+    const candidates = new Map<string, NeededObject>();
+    for (const n of needs.files) candidates.set(n.oid, n);
+    for (const d of pendingDirs) {
+      if (d.files === null) result.failed.push(notLocal(d.manifest));
+      else for (const n of d.files) if (!candidates.has(n.oid)) candidates.set(n.oid, n);
+    }
+    const local: NeededObject[] = [];
+    for (const n of candidates.values()) {
+      if (hasObject(repo, n.oid)) local.push(n);
+      else result.failed.push(notLocal(n));
+    }
+    const { present } = await presentOnRemote(
+      remote,
+      local.map((n) => n.oid),
+      jobs,
+    );
+    result.alreadyPresent += present.size;
+
+    const upload = async (item: TransferItem, onBytes: (n: number) => void) => {
+      const file = objectPath(repo.cacheDir, item.oid);
+      const size = (await fs.promises.stat(file)).size;
+      await remote.put(objectKey(item.oid), file, { size, sha256: item.oid, onBytes });
+    };
+    const files = new TransferQueue({ jobs, transfer: upload, progress: ctx.progress('pushing') });
+    for (const n of local) if (!present.has(n.oid)) files.add(toItem(n));
+    const r1 = await files.run();
+    result.uploaded += r1.done.length;
+    result.bytes += r1.bytes;
+    result.failed.push(...r1.failed);
+
+    const failedOids = new Set(result.failed.map((f) => f.item.oid));
+    const manifestQueue = new TransferQueue({ jobs, transfer: upload });
+    for (const d of pendingDirs) {
+      if (d.files !== null && d.files.every((n) => !failedOids.has(n.oid))) manifestQueue.add(toItem(d.manifest));
+    }
+    const r2 = await manifestQueue.run();
+    result.uploaded += r2.done.length;
+    result.failed.push(...r2.failed);
+    return result;
+  } finally {
+    remote.close();
+  }
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { config } from '../api/config.js';
+import { usageError } from '../core/errors.js';
+import { makeContext, printJson } from './context.js';
+
+export function registerConfig(program: Command): void {
+  program
+    .command('config')
+    .description('get, set, unset or list settings (dotted keys: core.remote, cache.type, remote.NAME.endpoint)')
+    .argument('[key]')
+    .argument('[value]')
+    .option('--local', '.dvd/config.local (git-ignored; for secrets)')
+    .option('--global', 'the user config ($XDG_CONFIG_HOME/dvd/config)')
+    .option('--unset', 'remove KEY')
+    .option('--list', 'list every setting (with its level)')
+    .option('--json', 'print as JSON')
+    .action((key: string | undefined, value: string | undefined, opts: { local?: boolean; global?: boolean; unset?: boolean; list?: boolean; json?: boolean }, cmd: Command) => {
+      if (opts.local && opts.global) throw usageError('--local and --global are exclusive');
+      const level = opts.local ? 'local' : opts.global ? 'user' : undefined;
+      const r = config(makeContext(cmd), { level, key, value, unset: opts.unset, list: opts.list });
+      if (opts.json) return printJson(r);
+      if (r.action === 'list') {
+        for (const e of r.entries) process.stdout.write(`${e.key}=${e.value}\n`);
+      } else if (r.action === 'get') {
+        // Like `git config KEY`: an unset key prints nothing and exits 1.
+        if (r.value === undefined) process.exitCode = 1;
+        else process.stdout.write(`${r.value}\n`);
+      } else if (r.action === 'unset' && !r.existed) {
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { pull } from '../api/pull.js';
+import { printCheckout } from './checkout.js';
+import { isQuiet, makeContext, printJson } from './context.js';
+import { transferOptions, type TransferCliOptions } from './push.js';
+import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
+
+export function registerPull(program: Command): void {
+  transferOptions(program.command('pull').description('fetch tracked data and check it out into the workspace'))
+    .option('-f, --force', 'overwrite or delete changed data even if it is not in the cache')
+    .action(async (targets: string[], opts: TransferCliOptions & { force?: boolean }, cmd: Command) => {
+      const ctx = makeContext(cmd);
+      const r = await pull(ctx, { targets, remote: opts.remote, jobs: opts.jobs, force: opts.force, allBranches: opts.allBranches, allTags: opts.allTags, allCommits: opts.allCommits, rev: opts.rev });
+      const f = r.fetch;
+      if (opts.json) {
+        printJson({ fetch: { ...f, failed: failuresJson(f.failed) }, checkout: r.checkout });
+      } else {
+        if (f.downloaded) ctx.log.info(`fetched ${plural(f.downloaded, 'object')} (${formatBytes(f.bytes)}) from ${f.remote}`);
+        if (r.checkout) printCheckout(r.checkout, isQuiet(cmd));
+      }
+      if (r.checkout?.missing.length) process.exitCode = 1;
+      throwIfFailed('pull', f.failed, f.remote);
+    });
+}

@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { push } from '../api/push.js';
+import { makeContext, parseJobs, printJson } from './context.js';
+import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** The options push, fetch and pull share (DESIGN: command line). */
+export function transferOptions(cmd: Command): Command {
+  return cmd
+    .argument('[targets...]', 'pointer files, tracked paths or folders (default: the whole workspace)')
+    .option('-r, --remote <name>', 'remote to use (default: core.remote)')
+    .option('-j, --jobs <n>', 'transfers in flight (default: remote.NAME.jobs, else 32 for S3, 8 for folders)', parseJobs)
+    .option('--all-branches', 'also the data of every branch tip')
+    .option('--all-tags', 'also the data of every tag')
+    .option('--all-commits', 'also the data of every commit')
+    .option('--rev <rev>', 'also the data at this revision (repeatable)', collect, [])
+    .option('--json', 'print the result as JSON');
+}
+
+export interface TransferCliOptions {
+  remote?: string;
+  jobs?: number;
+  allBranches?: boolean;
+  allTags?: boolean;
+  allCommits?: boolean;
+  rev: string[];
+  json?: boolean;
+}
+
+export function registerPush(program: Command): void {
+  transferOptions(program.command('push').description('upload tracked data the remote does not have yet')).action(
+    async (targets: string[], opts: TransferCliOptions, cmd: Command) => {
+      const ctx = makeContext(cmd);
+      const r = await push(ctx, { targets, remote: opts.remote, jobs: opts.jobs, allBranches: opts.allBranches, allTags: opts.allTags, allCommits: opts.allCommits, rev: opts.rev });
+      if (opts.json) printJson({ ...r, failed: failuresJson(r.failed) });
+      else if (r.uploaded === 0 && r.failed.length === 0) ctx.log.info(`everything is already on ${r.remote} (${plural(r.alreadyPresent, 'object')})`);
+      else ctx.log.info(`pushed ${plural(r.uploaded, 'object')} (${formatBytes(r.bytes)}) to ${r.remote}; ${r.alreadyPresent} already there`);
+      throwIfFailed('push', r.failed, r.remote);
+    },
+  );
+}

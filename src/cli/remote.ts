@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { remoteAdd, remoteDefault, remoteList, remoteModify, remoteRemove } from '../api/remote.js';
+import { makeContext, printJson } from './context.js';
+
+export function registerRemote(program: Command): void {
+  const remote = program.command('remote').description('manage remotes (S3 buckets, S3-compatible stores, folders)');
+  remote
+    .command('add')
+    .description('add a remote: s3://bucket/prefix, file:///path, or a folder path')
+    .argument('<name>')
+    .argument('<url>')
+    .option('-d, --default', 'make it the default remote (core.remote)')
+    .option('--local', 'write to .dvd/config.local (not committed) instead of .dvd/config')
+    .option('-f, --force', 'replace a remote of the same name')
+    .action((name: string, url: string, opts: { default?: boolean; local?: boolean; force?: boolean }, cmd: Command) => {
+      const ctx = makeContext(cmd);
+      remoteAdd(ctx, { name, url, setDefault: opts.default, local: opts.local, force: opts.force });
+      ctx.log.info(`added remote ${name} -> ${url}${opts.default ? ' (default)' : ''}`);
+    });
+  remote
+    .command('list')
+    .description('list remotes; the default is marked with *')
+    .option('--json', 'print as JSON')
+    .action((opts: { json?: boolean }, cmd: Command) => {
+      const list = remoteList(makeContext(cmd));
+      if (opts.json) return printJson(list);
+      for (const r of list) process.stdout.write(`${r.default ? '*' : ' '} ${r.name}\t${r.url}\n`);
+    });
+  remote
+    .command('remove')
+    .description('remove a remote and its settings (the data on it is left alone)')
+    .argument('<name>')
+    .action((name: string, _opts: unknown, cmd: Command) => {
+      const ctx = makeContext(cmd);
+      const r = remoteRemove(ctx, { name });
+      ctx.log.info(`removed remote ${name}${r.wasDefault ? ' (it was the default; set another with `dvd remote default NAME`)' : ''}`);
+    });
+  remote
+    .command('default')
+    .description('show or set the default remote')
+    .argument('[name]')
+    .option('--local', 'write to .dvd/config.local')
+    .option('--unset', 'clear the default')
+    .action((name: string | undefined, opts: { local?: boolean; unset?: boolean }, cmd: Command) => {
+      const r = remoteDefault(makeContext(cmd), { name, local: opts.local, unset: opts.unset });
+      if (name === undefined && !opts.unset) {
+        if (r.name === undefined) process.exitCode = 1;
+        else process.stdout.write(`${r.name}\n`);
+      }
+    });
+  remote
+    .command('modify')
+    .description('set a remote setting: url, endpoint, region, profile, path_style, sse, sse_kms_key_id, storage_class, jobs, multipart_threshold, multipart_chunksize; secrets (access_key_id, secret_access_key, session_token) need --local')
+    .argument('<name>')
+    .argument('<key>')
+    .argument('[value]')
+    .option('--local', 'write to .dvd/config.local (for secrets)')
+    .option('--unset', 'remove the setting')
+    .action((name: string, key: string, value: string | undefined, opts: { local?: boolean; unset?: boolean }, cmd: Command) => {
+      remoteModify(makeContext(cmd), { name, key, value, local: opts.local, unset: opts.unset });
+    });
+}

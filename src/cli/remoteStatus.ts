@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { remoteStatus } from '../api/remoteStatus.js';
+import { makeContext, printJson } from './context.js';
+import { plural } from './transferReport.js';
+
+/** `dvd status --remote [NAME]`: what is not pushed, not fetched, or missing everywhere. */
+export async function printRemoteStatus(cmd: Command, targets: string[], remote: string | undefined, json?: boolean): Promise<void> {
+  const r = await remoteStatus(makeContext(cmd), { targets, remote });
+  if (json) return printJson(r);
+  const lines: string[] = [];
+  for (const p of r.pointers) {
+    const parts: string[] = [];
+    if (p.notPushed) parts.push(`${plural(p.notPushed, 'object')} not pushed (run \`dvd push\`)`);
+    if (p.notFetched) parts.push(`${plural(p.notFetched, 'object')} not in the cache (run \`dvd fetch\`)`);
+    if (p.missing) parts.push(`${plural(p.missing, 'object')} missing everywhere (in neither the cache nor ${r.remote})`);
+    if (p.unknownFiles) parts.push('its file list (manifest) is missing everywhere');
+    if (parts.length) lines.push(`${p.pointerFile}:\n${parts.map((x) => `\t${x}`).join('\n')}`);
+  }
+  process.stdout.write(`Remote ${r.remote} (${r.url}):\n`);
+  process.stdout.write(lines.length ? `${lines.join('\n')}\n` : `\tup to date (${plural(r.pointers.length, 'pointer')})\n`);
+}

@@ -1,0 +1,148 @@
+import { DvdError } from '../core/errors.js';
+import { TransferError } from './TransferError.js';
+
+/** Progress sink (structurally the api's Progress; the remote layer does not import upward). */
+export interface QueueProgress {
+  update(done: { items: number; bytes: number; totalItems?: number; totalBytes?: number }): void;
+  finish(): void;
+}
+
+export interface TransferItem {
+  oid: string;
+  /** Bytes, for ordering and progress; 0 when unknown (manifests before they arrive). */
+  size: number;
+  /** Who needs it, for messages: a pointer file, maybe with a path inside its directory. */
+  neededBy: string;
+}
+
+export interface TransferFailure {
+  item: TransferItem;
+  error: TransferError | Error;
+}
+
+export interface TransferResult {
+  done: TransferItem[];
+  failed: TransferFailure[];
+  bytes: number;
+}
+
+export interface TransferQueueOptions {
+  jobs: number;
+  /** Moves one object; reports bytes as they go (negative to undo a failed attempt). */
+  transfer: (item: TransferItem, onBytes: (n: number) => void) => Promise<void>;
+  progress?: QueueProgress;
+  /** Attempts per object before its failure is recorded. */
+  retries?: number;
+  /** Backoff base and cap, ms; tests shrink them. */
+  backoffMs?: number;
+  backoffCapMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const envNumber = (name: string, dflt: number) => {
+  const v = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : dflt;
+};
+
+// The one queue push, fetch and pull share (git-lfs's tq habit): it de-duplicates oids,
+// runs the largest objects first (a big file started last would run alone at the end),
+// keeps `jobs` transfers in flight, retries with capped exponential backoff (longer
+// when the store throttles, honouring Retry-After), and collects per-object failures to
+// report together. A fatal error (bad credentials, no bucket) stops everything at once:
+// every other object would fail the same way.
+export class TransferQueue {
+  private readonly items = new Map<string, TransferItem>();
+  private readonly o: TransferQueueOptions;
+
+  constructor(o: TransferQueueOptions) {
+    this.o = o;
+  }
+
+  add(item: TransferItem): void {
+    if (!this.items.has(item.oid)) this.items.set(item.oid, item);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  async run(): Promise<TransferResult> {
+    const queue = [...this.items.values()].sort((a, b) => b.size - a.size);
+    const totalBytes = queue.reduce((s, i) => s + i.size, 0);
+    const retries = this.o.retries ?? envNumber('DVD_RETRIES', 5);
+    const base = this.o.backoffMs ?? envNumber('DVD_BACKOFF_MS', 250);
+    const cap = this.o.backoffCapMs ?? 20_000;
+    const result: TransferResult = { done: [], failed: [], bytes: 0 };
+    let next = 0;
+    let fatal: unknown = null;
+    let bytes = 0;
+    // Throttling slows the whole queue, not just the one request that was told to.
+    let pauseUntil = 0;
+    const report = () => this.o.progress?.update({ items: result.done.length + result.failed.length, bytes, totalItems: queue.length, totalBytes });
+    report();
+
+    const runOne = async (item: TransferItem) => {
+      for (let attempt = 0; ; attempt++) {
+        const wait = pauseUntil - Date.now();
+        if (wait > 0) await sleep(wait);
+        if (fatal !== null) return;
+        let moved = 0;
+        try {
+          await this.o.transfer(item, (n) => {
+            moved += n;
+            bytes += n;
+            report();
+          });
+          result.done.push(item);
+          result.bytes += item.size;
+          report();
+          return;
+        } catch (err) {
+          bytes -= moved;
+          const kind = err instanceof TransferError ? err.kind : 'unknown';
+          if (kind === 'fatal') {
+            fatal ??= err;
+            return;
+          }
+          const again = (kind === 'retriable' || kind === 'throttled' || kind === 'corrupt') && attempt + 1 < retries;
+          if (!again) {
+            result.failed.push({ item, error: err as Error });
+            report();
+            return;
+          }
+          let delay = Math.min(cap, base * 2 ** attempt) * (0.5 + Math.random() / 2);
+          if (kind === 'throttled') {
+            const ra = (err as TransferError).retryAfterMs;
+            delay = Math.max(delay * 2, ra ?? 0);
+            pauseUntil = Math.max(pauseUntil, Date.now() + delay);
+          }
+          await sleep(delay);
+        }
+      }
+    };
+    const worker = async () => {
+      while (fatal === null && next < queue.length) await runOne(queue[next++]);
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.o.jobs, queue.length) }, worker));
+    } finally {
+      this.o.progress?.finish();
+    }
+    if (fatal !== null) throw fatal;
+    return result;
+  }
+}
+
+/** One error for all per-object failures, each line naming the object and who needs it. */
+export function transferFailuresError(verb: string, failures: TransferFailure[], remoteName: string): DvdError {
+  const lines = failures.slice(0, 20).map((f) => `  sha256:${f.item.oid} (${f.item.neededBy}): ${f.error.message}`);
+  if (failures.length > 20) lines.push(`  ... and ${failures.length - 20} more`);
+  const missing = failures.filter((f) => f.error instanceof TransferError && f.error.kind === 'missing').length;
+  return new DvdError('ETRANSFER', `${verb}: ${failures.length} object${failures.length === 1 ? '' : 's'} failed\n${lines.join('\n')}`, {
+    hint: missing
+      ? `objects missing on ${remoteName} were never pushed there: run \`dvd push\` from a clone that has them in its cache`
+      : 'run the command again: objects already transferred are not sent twice',
+    data: { failures: failures.map((f) => ({ oid: f.item.oid, neededBy: f.item.neededBy, code: (f.error as DvdError).code, message: f.error.message })) },
+  });
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { TransferError } from './TransferError.js';
+
+// Downloads are hashed while they stream to disk (DESIGN rule 1): one pass over the
+// bytes, and the caller decides from the digest whether the file may enter the cache.
+export async function streamToFile(
+  body: Readable,
+  destFile: string,
+  opts: { size?: number; onBytes?: (n: number) => void; what: string },
+): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  const fh = await fs.promises.open(destFile, 'w');
+  let bytes = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      let off = 0;
+      while (off < chunk.length) {
+        const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
+        off += bytesWritten;
+      }
+      bytes += chunk.length;
+      opts.onBytes?.(chunk.length);
+    }
+  } finally {
+    await fh.close();
+  }
+  if (opts.size !== undefined && bytes !== opts.size) {
+    // A body cut short (or padded) by a proxy or a dropped connection; try again.
+    throw new TransferError('retriable', 'ETRUNCATED', `${opts.what}: expected ${opts.size} bytes, got ${bytes}`);
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
