@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { add } from '../api/add.js';
 import { isQuiet, makeContext, parseJobs } from './context.js';
 
 export function registerAdd(program: Command): void {
@@ -10,7 +9,7 @@ export function registerAdd(program: Command): void {
     .option('--glob', 'expand targets as glob patterns (quote them)')
     .option('-j, --jobs <n>', 'files processed in parallel', parseJobs)
     .action(async (targets: string[], opts: { glob?: boolean; jobs?: number }, cmd: Command) => {
-      const r = await add(makeContext(cmd), { targets, glob: opts.glob, jobs: opts.jobs });
+      const r = await (await import('../api/add.js')).add(makeContext(cmd), { targets, glob: opts.glob, jobs: opts.jobs });
       if (isQuiet(cmd)) return;
       for (const a of r.added) {
         const what = a.pointer.type === 'dir' ? `${a.pointer.files} files, ${a.pointer.size} bytes` : `${a.pointer.size} bytes`;

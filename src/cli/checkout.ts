@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkout, type CheckoutResult } from '../api/checkout.js';
+import type { CheckoutResult } from '../api/checkout.js';
 import { isQuiet, makeContext, parseJobs } from './context.js';
 
 export function registerCheckout(program: Command): void {
@@ -11,7 +11,7 @@ export function registerCheckout(program: Command): void {
     .option('--relink', 're-create every file with the configured cache type')
     .option('-j, --jobs <n>', 'files processed in parallel', parseJobs)
     .action(async (targets: string[], opts: { force?: boolean; relink?: boolean; jobs?: number }, cmd: Command) => {
-      const r = await checkout(makeContext(cmd), { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs });
+      const r = await (await import('../api/checkout.js')).checkout(makeContext(cmd), { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs });
       printCheckout(r, isQuiet(cmd));
       if (r.missing.length) process.exitCode = 1;
     });

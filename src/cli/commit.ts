@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { commit } from '../api/commit.js';
 import { isQuiet, makeContext, parseJobs } from './context.js';
 
 export function registerCommit(program: Command): void {
@@ -10,7 +9,7 @@ export function registerCommit(program: Command): void {
     .option('-f, --force', 're-hash every file instead of trusting the stat cache')
     .option('-j, --jobs <n>', 'files processed in parallel', parseJobs)
     .action(async (targets: string[], opts: { force?: boolean; jobs?: number }, cmd: Command) => {
-      const r = await commit(makeContext(cmd), { targets, force: opts.force, jobs: opts.jobs });
+      const r = await (await import('../api/commit.js')).commit(makeContext(cmd), { targets, force: opts.force, jobs: opts.jobs });
       if (isQuiet(cmd)) return;
       const changed = r.committed.filter((c) => c.changed);
       for (const c of changed) process.stdout.write(`committed ${c.target} -> ${c.pointerFile}\n`);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { status } from '../api/status.js';
 import { makeContext, printJson } from './context.js';
 import { printRemoteStatus } from './remoteStatus.js';
 
@@ -12,7 +11,7 @@ export function registerStatus(program: Command): void {
     .option('-r, --remote [name]', 'compare the cache with a remote (default: core.remote) instead of the workspace')
     .action(async (targets: string[], opts: { json?: boolean; remote?: string | true }, cmd: Command) => {
       if (opts.remote !== undefined) return printRemoteStatus(cmd, targets, opts.remote === true ? undefined : opts.remote, opts.json);
-      const r = await status(makeContext(cmd), { targets });
+      const r = await (await import('../api/status.js')).status(makeContext(cmd), { targets });
       if (opts.json) {
         printJson(r);
         return;

@@ -11,7 +11,7 @@ export function checkRelPath(p: string, where: string): string {
   if (p.includes('\0')) throw bad('contains NUL');
   if (p.includes('\n') || p.includes('\r')) throw bad('contains a newline');
   if (p.includes('\\')) throw bad('contains a backslash');
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) throw bad('absolute paths are not allowed');
+  if (p.startsWith('/') || /^[A-Za-z]:(\/|$)/.test(p)) throw bad('absolute paths are not allowed');
   for (const seg of p.split('/')) {
     if (seg === '..') throw bad("'..' is not allowed");
     if (seg === '' || seg === '.') throw bad('not normalized');
