@@ -9,6 +9,8 @@ import { registerFetch } from './fetch.js';
 import { registerPull } from './pull.js';
 import { registerPush } from './push.js';
 import { registerRemote } from './remote.js';
+import { registerDiff } from './diff.js';
+import { registerLs } from './ls.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -22,4 +24,6 @@ export function registerCommands(program: Command): void {
   registerPull(program);
   registerRemote(program);
   registerConfig(program);
+  registerDiff(program);
+  registerLs(program);
 }

@@ -1,0 +1,67 @@
+import { findPointers } from '../core/findPointers.js';
+import { usageError } from '../core/errors.js';
+import { listAllCommits } from '../git/listAllCommits.js';
+import { listBranches, listTags } from '../git/listRefs.js';
+import type { PointerSource } from './objectsOfPointers.js';
+import { gitRootOf, pointersAtRevisions, resolveRevision, type Revision } from './pointersAtRev.js';
+
+/** Which versions of the data a history-wide command covers. */
+export interface Scope {
+  workspace?: boolean;
+  allBranches?: boolean;
+  allTags?: boolean;
+  allCommits?: boolean;
+  rev?: string[];
+}
+
+export interface ScopePointers {
+  /** De-duplicated by object: one entry per distinct (type, oid), first seen wins. */
+  pointers: PointerSource[];
+  revisions: Revision[];
+}
+
+export function scopeIsEmpty(s: Scope): boolean {
+  return !s.workspace && !s.allBranches && !s.allTags && !s.allCommits && !(s.rev && s.rev.length);
+}
+
+export function hasRevisionScope(s: Scope): boolean {
+  return !!(s.allBranches || s.allTags || s.allCommits || (s.rev && s.rev.length));
+}
+
+/** The commits a scope names, each once, labelled for messages. */
+export async function revisionsOfScope(root: string, s: Scope): Promise<Revision[]> {
+  const { gitRoot } = gitRootOf(root);
+  const revs = new Map<string, Revision>();
+  const put = (r: Revision) => {
+    if (!revs.has(r.oid)) revs.set(r.oid, r);
+  };
+  for (const rev of s.rev ?? []) {
+    if (rev.trim() === '') throw usageError('--rev needs a revision (a branch, tag or commit)');
+    put(await resolveRevision(root, rev));
+  }
+  if (s.allBranches) for (const b of await listBranches(gitRoot)) put({ label: b.name, oid: b.oid });
+  if (s.allTags) for (const t of await listTags(gitRoot)) put({ label: t.name, oid: t.oid });
+  if (s.allCommits) for (const oid of await listAllCommits(gitRoot)) put({ label: oid.slice(0, 12), oid });
+  return [...revs.values()];
+}
+
+/**
+ * Every pointer the scope references: the workspace's (when asked) and those committed at
+ * each revision, reading Git objects only. Pointer files are labelled `REV:path` so a
+ * message about a missing object says which version needs it.
+ */
+export async function pointersOfScope(root: string, s: Scope): Promise<ScopePointers> {
+  const revisions = await revisionsOfScope(root, s);
+  const seen = new Set<string>();
+  const pointers: PointerSource[] = [];
+  const put = (p: PointerSource) => {
+    const key = `${p.pointer.type}:${p.pointer.oid}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    pointers.push(p);
+  };
+  if (s.workspace) for (const r of findPointers(root, root, [])) put(r);
+  const byRev = await pointersAtRevisions(root, revisions);
+  for (const rev of revisions) for (const r of byRev.get(rev.oid)!) put({ pointerFile: `${rev.label}:${r.pointerFile}`, pointer: r.pointer });
+  return { pointers, revisions };
+}
