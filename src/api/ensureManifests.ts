@@ -27,7 +27,7 @@ export async function ensureManifests(ctx: ApiContext, open: OpenRepo, pointers:
         'run `dvd fetch --rev REV` for that revision, or set a remote with `dvd remote add -d NAME URL`',
     });
   }
-  const { remote, jobs } = openRemote(repo.root, config, remoteName);
+  const { remote, jobs } = await openRemote(repo.root, config, remoteName);
   try {
     // Writing into the cache goes through .dvd/tmp, which the lock holder owns.
     return await withLock(repo, 'fetch manifests', async () => {

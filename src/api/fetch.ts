@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { findPointers } from '../core/findPointers.js';
 import { withLock } from '../core/lock.js';
 import { objectKey } from '../core/objectPath.js';
 import { hasObject, installTempObject, tempPath } from '../core/objects.js';
@@ -10,7 +9,8 @@ import { TransferQueue, type TransferFailure, type TransferItem } from '../remot
 import { TransferError } from '../remote/TransferError.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
-import { refuseRevisionOptions, type TransferOptions } from './push.js';
+import type { TransferOptions } from './push.js';
+import { pointersForTransfer } from './pointersForTransfer.js';
 
 export interface FetchResult {
   remote: string;
@@ -57,9 +57,8 @@ export function downloadInto(repo: Repo, remote: Remote) {
  * (they say which files a directory needs), then every file the cache lacks.
  */
 export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<FetchResult> {
-  if (!o.pointers) refuseRevisionOptions(o);
   const { repo, config } = openRepo(ctx);
-  const pointers: PointerSource[] = o.pointers ?? findPointers(repo.root, ctx.cwd, o.targets ?? []);
+  const pointers: PointerSource[] = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     return await withLock(repo, 'fetch', async () => {

@@ -8,6 +8,7 @@ import { presentOnRemote } from '../remote/presentOnRemote.js';
 import { TransferQueue, type TransferFailure, type TransferItem } from '../remote/TransferQueue.js';
 import { TransferError } from '../remote/TransferError.js';
 import { openRepo, type ApiContext } from './context.js';
+import { pointersForTransfer } from './pointersForTransfer.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
 
 export interface RevisionOptions {
@@ -53,9 +54,8 @@ const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, n
  * complete and later pushes can skip it with one request.
  */
 export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<PushResult> {
-  if (!o.pointers) refuseRevisionOptions(o);
   const { repo, config } = openRepo(ctx);
-  const pointers = o.pointers ?? findPointers(repo.root, ctx.cwd, o.targets ?? []);
+  const pointers = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [] };

@@ -11,6 +11,8 @@ import { registerPush } from './push.js';
 import { registerRemote } from './remote.js';
 import { registerDiff } from './diff.js';
 import { registerLs } from './ls.js';
+import { registerInstall } from './install.js';
+import { registerMergeDriver } from './mergeDriver.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -26,4 +28,6 @@ export function registerCommands(program: Command): void {
   registerConfig(program);
   registerDiff(program);
   registerLs(program);
+  registerInstall(program);
+  registerMergeDriver(program);
 }

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { addGitattributesLine, removeGitattributesLine } from '../git/gitattributesLine.js';
+import { hooksDir } from '../git/hooksDir.js';
+import { installHook, uninstallHook, type HookAction } from '../git/installHook.js';
+import { MERGE_DRIVER, setMergeDriverConfig } from '../git/mergeDriverConfig.js';
+import { openRepo, type ApiContext } from './context.js';
+import { gitRootOf } from './pointersAtRev.js';
+
+export interface InstallOptions {
+  uninstall?: boolean;
+  /**
+   * How hooks start dvd: argv of this very program (node + bin/dvd.js), since `dvd`
+   * may not be on PATH inside Git's hook environment.
+   */
+  dvdCommand: string[];
+}
+
+export interface InstallResult {
+  hooksDir: string;
+  hooks: { name: string; action: HookAction }[];
+  mergeDriver: 'registered' | 'unregistered';
+  gitattributes: 'added' | 'removed' | 'unchanged';
+}
+
+export const GITATTRIBUTES_LINE = `*.dvd merge=${MERGE_DRIVER}`;
+export const HOOKS = ['post-checkout', 'post-merge', 'pre-push'] as const;
+
+const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The shell lines dvd puts in each hook. They run at the work tree root (Git's rule for
+ * hooks), skip when the commit has no dvd repository (an old commit from before
+ * `dvd init`), and honour DVD_SKIP_HOOKS=1 as an escape hatch.
+ */
+function hookBody(name: (typeof HOOKS)[number], dvd: string, dvdRootRel: string): string {
+  const dir = dvdRootRel === '' ? '.' : dvdRootRel;
+  const guard = `[ "$DVD_SKIP_HOOKS" != 1 ] && [ -f ${shQuote(`${dir}/.dvd/config`)} ]`;
+  const run = (args: string) => `${dvd} -C ${shQuote(dir)} ${args}`;
+  switch (name) {
+    case 'post-checkout':
+      // $3 = 1 for a branch/commit checkout, 0 for `git checkout -- file`.
+      return `if [ "$3" = 1 ] && ${guard}; then\n  ${run('checkout')} || exit $?\nfi`;
+    case 'post-merge':
+      return `if ${guard}; then\n  ${run('checkout')} || exit $?\nfi`;
+    case 'pre-push':
+      // Data first: a pushed pointer whose objects are not on the remote breaks clones.
+      return `if ${guard}; then\n  ${run('push')} || { echo "dvd: pushing data failed; fix it or run with DVD_SKIP_HOOKS=1" >&2; exit 1; }\nfi`;
+  }
+}
+
+/**
+ * `dvd install`: hooks so that `git checkout`/`git merge` update the data and
+ * `git push` pushes it first, plus the merge driver for pointer files (in .git/config
+ * and .gitattributes). Idempotent; `uninstall` removes exactly what was added.
+ */
+export async function install(ctx: ApiContext, o: InstallOptions): Promise<InstallResult> {
+  const { repo } = openRepo(ctx);
+  const { gitRoot, prefix } = gitRootOf(repo.root);
+  const dir = await hooksDir(gitRoot);
+  const dvd = o.dvdCommand.map(shQuote).join(' ');
+  const hooks: InstallResult['hooks'] = [];
+  if (o.uninstall) {
+    for (const name of HOOKS) hooks.push({ name, action: uninstallHook(dir, name) });
+    await setMergeDriverConfig(gitRoot, null);
+    const changed = removeGitattributesLine(gitRoot, GITATTRIBUTES_LINE);
+    return { hooksDir: dir, hooks, mergeDriver: 'unregistered', gitattributes: changed ? 'removed' : 'unchanged' };
+  }
+  const dvdRootRel = prefix.replace(/\/$/, '');
+  for (const name of HOOKS) hooks.push({ name, action: installHook(dir, name, hookBody(name, dvd, dvdRootRel)) });
+  // %O ancestor, %A ours (the result goes here), %B theirs, %P the path in the repo.
+  await setMergeDriverConfig(gitRoot, `${dvd} -C ${shQuote(path.resolve(repo.root))} merge-driver %O %A %B %P`);
+  const changed = addGitattributesLine(gitRoot, GITATTRIBUTES_LINE);
+  return { hooksDir: dir, hooks, mergeDriver: 'registered', gitattributes: changed ? 'added' : 'unchanged' };
+}
