@@ -13,6 +13,7 @@ import { registerDiff } from './diff.js';
 import { registerLs } from './ls.js';
 import { registerInstall } from './install.js';
 import { registerMergeDriver } from './mergeDriver.js';
+import { registerGc } from './gc.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerLs(program);
   registerInstall(program);
   registerMergeDriver(program);
+  registerGc(program);
 }
