@@ -14,6 +14,7 @@ import { registerLs } from './ls.js';
 import { registerInstall } from './install.js';
 import { registerMergeDriver } from './mergeDriver.js';
 import { registerGc } from './gc.js';
+import { registerGet } from './get.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerInstall(program);
   registerMergeDriver(program);
   registerGc(program);
+  registerGet(program);
 }
