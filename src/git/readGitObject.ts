@@ -11,6 +11,8 @@ export interface TreeEntry {
 }
 
 export interface CommitInfo {
+  /** The commit's own oid (after peeling an annotated tag). */
+  oid: string;
   tree: string;
   parents: string[];
 }
@@ -36,16 +38,23 @@ function notFound(what: string, oid: string): DvdError {
   return new DvdError('ENOTFOUND', `git ${what} ${oid} not found`, { data: { oid } });
 }
 
-async function readRaw(repo: GitRepo, b: CatFileBatch, oid: string, want: string): Promise<Buffer> {
-  let o = await b.read(oid);
+async function readPeeled(b: CatFileBatch, oid: string, want: string): Promise<{ oid: string; data: Buffer }> {
+  let cur = oid;
+  let o = await b.read(cur);
   // Annotated tags peel to what they point at, as isomorphic-git's readCommit does.
   while (o && o.type === 'tag' && want !== 'tag') {
     const m = /^object ([0-9a-f]{40})/m.exec(o.data.toString('latin1'));
-    o = m ? await b.read(m[1]) : null;
+    if (!m) break;
+    cur = m[1];
+    o = await b.read(cur);
   }
   if (!o) throw notFound(want, oid);
   if (o.type !== want) throw new DvdError('ENOTFOUND', `git object ${oid} is a ${o.type}, not a ${want}`, { data: { oid } });
-  return o.data;
+  return { oid: cur, data: o.data };
+}
+
+async function readRaw(b: CatFileBatch, oid: string, want: string): Promise<Buffer> {
+  return (await readPeeled(b, oid, want)).data;
 }
 
 export function parseTree(data: Buffer): TreeEntry[] {
@@ -65,14 +74,14 @@ export function parseTree(data: Buffer): TreeEntry[] {
 
 export async function readTreeEntries(repo: GitRepo, oid: string): Promise<TreeEntry[]> {
   const b = batchFor(repo);
-  if (b) return parseTree(await readRaw(repo, b, oid, 'tree'));
+  if (b) return parseTree(await readRaw(b, oid, 'tree'));
   const { tree } = await git.readTree({ ...gitArgs(repo), oid });
   return tree as TreeEntry[];
 }
 
 export async function readBlobBytes(repo: GitRepo, oid: string): Promise<Buffer> {
   const b = batchFor(repo);
-  if (b) return readRaw(repo, b, oid, 'blob');
+  if (b) return readRaw(b, oid, 'blob');
   return Buffer.from((await git.readBlob({ ...gitArgs(repo), oid })).blob);
 }
 
@@ -80,17 +89,19 @@ export async function readBlobBytes(repo: GitRepo, oid: string): Promise<Buffer>
 export async function readCommitInfo(repo: GitRepo, oid: string): Promise<CommitInfo> {
   const b = batchFor(repo);
   if (b) {
-    const text = (await readRaw(repo, b, oid, 'commit')).toString('utf8');
+    const peeled = await readPeeled(b, oid, 'commit');
+    const text = peeled.data.toString('utf8');
     const head = text.slice(0, text.indexOf('\n\n') === -1 ? text.length : text.indexOf('\n\n'));
     const tree = /^tree ([0-9a-f]{40})$/m.exec(head)![1];
     const parents = [...head.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
-    return { tree, parents };
+    return { oid: peeled.oid, tree, parents };
   }
   try {
-    const { commit } = await git.readCommit({ ...gitArgs(repo), oid });
-    return { tree: commit.tree, parents: commit.parent };
+    const r = await git.readCommit({ ...gitArgs(repo), oid });
+    return { oid: r.oid, tree: r.commit.tree, parents: r.commit.parent };
   } catch (err) {
-    if ((err as { code?: string })?.code === 'NotFoundError') throw notFound('commit', oid);
+    const code = (err as { code?: string })?.code;
+    if (code === 'NotFoundError' || code === 'ObjectTypeError') throw notFound('commit', oid);
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 import git from 'isomorphic-git';
 import { DvdError } from '../core/errors.js';
 import { gitArgs, type GitRepo } from './gitHandle.js';
+import { readCommitInfo } from './readGitObject.js';
 
 function unknownRev(rev: string, why?: string): DvdError {
   return new DvdError('EBADREV', `unknown revision ${JSON.stringify(rev)}${why ? `: ${why}` : ''}`, {
@@ -39,12 +40,16 @@ async function resolveBase(repo: GitRepo, base: string, rev: string): Promise<st
   return oid;
 }
 
-/** A commit (tags peeled); errors name the revision the user typed. */
-async function readCommitOf(repo: GitRepo, oid: string, rev: string) {
+/**
+ * A commit (tags peeled); errors name the revision the user typed. Through the cat-file
+ * reader: `HEAD~500` walks 500 commits, ~0.5 s with isomorphic-git's readCommit.
+ */
+async function readCommitOf(repo: GitRepo, oid: string, rev: string): Promise<{ oid: string; parents: string[] }> {
   try {
-    return await git.readCommit({ ...gitArgs(repo), oid });
+    const info = await readCommitInfo(repo, oid);
+    return { oid: info.oid, parents: info.parents };
   } catch (err) {
-    if (isNotFound(err)) throw unknownRev(rev, `${oid.slice(0, 12)} is not a commit`);
+    if ((err as { code?: string })?.code === 'ENOTFOUND') throw unknownRev(rev, `${oid.slice(0, 12)} is not a commit`);
     throw err;
   }
 }
@@ -64,14 +69,14 @@ export async function resolveRev(repo: GitRepo, rev: string): Promise<string> {
     const n = step.length > 1 ? Number(step.slice(1)) : 1;
     if (step[0] === '~') {
       for (let i = 0; i < n; i++) {
-        const { commit } = await readCommitOf(repo, oid, rev);
-        if (commit.parent.length === 0) throw unknownRev(rev, `history ends before ${step} (${oid.slice(0, 12)} has no parent)`);
-        oid = commit.parent[0];
+        const { parents } = await readCommitOf(repo, oid, rev);
+        if (parents.length === 0) throw unknownRev(rev, `history ends before ${step} (${oid.slice(0, 12)} has no parent)`);
+        oid = parents[0];
       }
     } else if (n > 0) {
-      const { commit } = await readCommitOf(repo, oid, rev);
-      if (commit.parent.length < n) throw unknownRev(rev, `${oid.slice(0, 12)} has no parent number ${n}`);
-      oid = commit.parent[n - 1];
+      const { parents } = await readCommitOf(repo, oid, rev);
+      if (parents.length < n) throw unknownRev(rev, `${oid.slice(0, 12)} has no parent number ${n}`);
+      oid = parents[n - 1];
     }
   }
   return oid;
