@@ -4,6 +4,8 @@ import { registerCheckout } from './checkout.js';
 import { registerCommit } from './commit.js';
 import { registerInit } from './init.js';
 import { registerStatus } from './status.js';
+import { registerUntrack } from './untrack.js';
+import { registerVerify } from './verify.js';
 import { registerConfig } from './config.js';
 import { registerFetch } from './fetch.js';
 import { registerPull } from './pull.js';
@@ -23,6 +25,8 @@ export function registerCommands(program: Command): void {
   registerStatus(program);
   registerCommit(program);
   registerCheckout(program);
+  registerUntrack(program);
+  registerVerify(program);
   registerPush(program);
   registerFetch(program);
   registerPull(program);
