@@ -19,6 +19,7 @@ export interface SeenRequest {
   url: string;
   /** Number of this request, from 0. */
   n: number;
+  headers: http.IncomingHttpHeaders;
 }
 
 export interface FaultProxy {
@@ -47,7 +48,7 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     stop: async () => {},
   };
   const server = http.createServer((req, res) => {
-    const seen: SeenRequest = { method: req.method!, url: req.url!, n: proxy.requests.length };
+    const seen: SeenRequest = { method: req.method!, url: req.url!, n: proxy.requests.length, headers: req.headers };
     proxy.requests.push(seen);
     const fault = proxy.rule(seen);
     if (fault?.kind === 'status') {

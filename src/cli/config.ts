@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { config } from '../api/config.js';
 import { usageError } from '../core/errors.js';
 import { makeContext, printJson } from './context.js';
 
@@ -14,9 +13,10 @@ export function registerConfig(program: Command): void {
     .option('--unset', 'remove KEY')
     .option('--list', 'list every setting (with its level)')
     .option('--json', 'print as JSON')
-    .action((key: string | undefined, value: string | undefined, opts: { local?: boolean; global?: boolean; unset?: boolean; list?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (key: string | undefined, value: string | undefined, opts: { local?: boolean; global?: boolean; unset?: boolean; list?: boolean; json?: boolean }, cmd: Command) => {
       if (opts.local && opts.global) throw usageError('--local and --global are exclusive');
       const level = opts.local ? 'local' : opts.global ? 'user' : undefined;
+      const { config } = await import('../api/config.js');
       const r = config(makeContext(cmd), { level, key, value, unset: opts.unset, list: opts.list });
       if (opts.json) return printJson(r);
       if (r.action === 'list') {

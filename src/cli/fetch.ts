@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { fetch } from '../api/fetch.js';
 import { makeContext, printJson } from './context.js';
 import { transferOptions, type TransferCliOptions } from './push.js';
 import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
@@ -8,6 +7,7 @@ export function registerFetch(program: Command): void {
   transferOptions(program.command('fetch').description('download tracked data into the cache (the workspace is not touched)')).action(
     async (targets: string[], opts: TransferCliOptions, cmd: Command) => {
       const ctx = makeContext(cmd);
+      const { fetch } = await import('../api/fetch.js');
       const r = await fetch(ctx, { targets, remote: opts.remote, jobs: opts.jobs, allBranches: opts.allBranches, allTags: opts.allTags, allCommits: opts.allCommits, rev: opts.rev });
       if (opts.json) printJson({ ...r, failed: failuresJson(r.failed) });
       else if (r.downloaded === 0 && r.failed.length === 0) ctx.log.info(`everything is already in the cache (${plural(r.alreadyCached, 'object')})`);

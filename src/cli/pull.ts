@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { pull } from '../api/pull.js';
 import { printCheckout } from './checkout.js';
 import { isQuiet, makeContext, printJson } from './context.js';
 import { transferOptions, type TransferCliOptions } from './push.js';
@@ -10,6 +9,7 @@ export function registerPull(program: Command): void {
     .option('-f, --force', 'overwrite or delete changed data even if it is not in the cache')
     .action(async (targets: string[], opts: TransferCliOptions & { force?: boolean }, cmd: Command) => {
       const ctx = makeContext(cmd);
+      const { pull } = await import('../api/pull.js');
       const r = await pull(ctx, { targets, remote: opts.remote, jobs: opts.jobs, force: opts.force, allBranches: opts.allBranches, allTags: opts.allTags, allCommits: opts.allCommits, rev: opts.rev });
       const f = r.fetch;
       if (opts.json) {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { push } from '../api/push.js';
 import { makeContext, parseJobs, printJson } from './context.js';
 import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
 
@@ -32,6 +31,7 @@ export function registerPush(program: Command): void {
   transferOptions(program.command('push').description('upload tracked data the remote does not have yet')).action(
     async (targets: string[], opts: TransferCliOptions, cmd: Command) => {
       const ctx = makeContext(cmd);
+      const { push } = await import('../api/push.js');
       const r = await push(ctx, { targets, remote: opts.remote, jobs: opts.jobs, allBranches: opts.allBranches, allTags: opts.allTags, allCommits: opts.allCommits, rev: opts.rev });
       if (opts.json) printJson({ ...r, failed: failuresJson(r.failed) });
       else if (r.uploaded === 0 && r.failed.length === 0) ctx.log.info(`everything is already on ${r.remote} (${plural(r.alreadyPresent, 'object')})`);

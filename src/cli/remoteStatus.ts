@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { remoteStatus } from '../api/remoteStatus.js';
 import { makeContext, printJson } from './context.js';
 import { plural } from './transferReport.js';
 
 /** `dvd status --remote [NAME]`: what is not pushed, not fetched, or missing everywhere. */
 export async function printRemoteStatus(cmd: Command, targets: string[], remote: string | undefined, json?: boolean): Promise<void> {
+  const { remoteStatus } = await import('../api/remoteStatus.js');
   const r = await remoteStatus(makeContext(cmd), { targets, remote });
   if (json) return printJson(r);
   const lines: string[] = [];

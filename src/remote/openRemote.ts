@@ -2,8 +2,8 @@ import path from 'node:path';
 import { configBool, configFile, readConfigFile, type FlatConfig } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
 import { LocalRemote } from './local.js';
-import type { Remote } from './Remote.js';
 import { S3_DEFAULT_JOBS, S3Remote } from './s3.js';
+import type { Remote } from './Remote.js';
 
 /** Keys a `[remote "NAME"]` section may hold; `dvd remote modify` refuses others. */
 export const REMOTE_KEYS = [

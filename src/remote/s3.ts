@@ -2,20 +2,19 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
+import type {
+  CreateMultipartUploadCommandOutput,
+  GetObjectCommandOutput,
+  ListObjectsV2CommandOutput,
   S3Client,
-  UploadPartCommand,
-  type ServerSideEncryption,
-  type StorageClass,
+  ServerSideEncryption,
+  StorageClass,
+  UploadPartCommandOutput,
 } from '@aws-sdk/client-s3';
+
+// The SDK is imported on first use, not at startup: loading it costs ~650 ms on these
+// machines, which every dvd command (status, add, ...) would otherwise pay.
+type Sdk = typeof import('@aws-sdk/client-s3');
 import { hashFile } from '../core/hashFile.js';
 import type { GetOptions, GetResult, PutOptions, Remote } from './Remote.js';
 import { streamToFile } from './streamToFile.js';
@@ -57,7 +56,7 @@ export class S3Remote implements Remote {
   readonly name: string;
   readonly url: string;
   readonly defaultJobs = S3_DEFAULT_JOBS;
-  private readonly client: S3Client;
+  private loaded?: Promise<{ sdk: Sdk; client: S3Client }>;
   private readonly o: S3RemoteOptions;
   private readonly keyPrefix: string;
 
@@ -66,29 +65,42 @@ export class S3Remote implements Remote {
     this.name = o.name;
     this.url = `s3://${o.bucket}${o.prefix ? `/${o.prefix}` : ''}${o.endpoint ? ` at ${o.endpoint}` : ''}`;
     this.keyPrefix = o.prefix ? `${o.prefix}/` : '';
-    // Keep-alive: a fresh TCP (and TLS) handshake per 100 KiB object would cost more than
-    // the transfer. Sockets: every job plus the parts of one large object.
-    const maxSockets = o.jobs + 16;
-    this.client = new S3Client({
-      region: o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      endpoint: o.endpoint,
-      forcePathStyle: o.pathStyle ?? o.endpoint !== undefined,
-      profile: o.profile,
-      credentials: o.credentials,
-      // The transfer queue owns retries (it also covers bodies cut off mid-stream, which
-      // the SDK cannot retry), so the SDK makes exactly one attempt.
-      maxAttempts: 1,
-      // Default flexible checksums send bodies as aws-chunked, which s3rver and other
-      // S3-compatible stores store verbatim as data (DESIGN). We verify SHA-256 ourselves.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      requestHandler: {
-        httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-        httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
-        connectionTimeout: 10_000,
-        requestTimeout: 120_000,
-      },
+  }
+
+  private load(): Promise<{ sdk: Sdk; client: S3Client }> {
+    const o = this.o;
+    // dvd targets Node 20 (DESIGN); the SDK's "upgrade to Node 22" notice would print on
+    // every S3 command and tells the user nothing they can act on in dvd.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    this.loaded ??= import('@aws-sdk/client-s3').then((sdk) => {
+      // Keep-alive: a fresh TCP (and TLS) handshake per 100 KiB object would cost more than
+      // the transfer. Sockets: every job plus the parts of one large object.
+      const maxSockets = o.jobs + 16;
+      const client = new sdk.S3Client({
+        region: o.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+        endpoint: o.endpoint,
+        forcePathStyle: o.pathStyle ?? o.endpoint !== undefined,
+        profile: o.profile,
+        credentials: o.credentials,
+        // The transfer queue owns retries (it also covers bodies cut off mid-stream, which
+        // the SDK cannot retry), so the SDK makes exactly one attempt.
+        maxAttempts: 1,
+        // Default flexible checksums send bodies as aws-chunked, which s3rver and other
+        // S3-compatible stores store verbatim as data (DESIGN). We verify SHA-256 ourselves.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        // The SDK warns on console about non-retryable streaming errors; we report them ourselves.
+        logger: { debug() {}, info() {}, warn() {}, error() {}, trace() {} },
+        requestHandler: {
+          httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
+          httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+          connectionTimeout: 10_000,
+          requestTimeout: 120_000,
+        },
+      });
+      return { sdk, client };
     });
+    return this.loaded;
   }
 
   private key(key: string): string {
@@ -105,11 +117,16 @@ export class S3Remote implements Remote {
 
   async has(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key: this.key(key) }));
+      await this.call((sdk) => new sdk.HeadObjectCommand({ Bucket: this.o.bucket, Key: this.key(key) }));
       return true;
     } catch (err) {
       const e = classifyS3Error(err, `check ${key}`, this);
       if (e.kind === 'missing') return false;
+      if (e.code === 'EACCESSDENIED') {
+        // A HEAD answer has no body, so a 403 cannot say whether the key id is unknown,
+        // the signature is wrong, or access is denied. A listing's error body can.
+        await this.list(key);
+      }
       throw e;
     }
   }
@@ -120,7 +137,7 @@ export class S3Remote implements Remote {
     const strip = this.keyPrefix.length;
     do {
       const res = await this.send(`list ${prefix}`, () =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: this.key(prefix), ContinuationToken: token })),
+        this.call<ListObjectsV2CommandOutput>((sdk) => new sdk.ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: this.key(prefix), ContinuationToken: token })),
       );
       for (const c of res.Contents ?? []) if (c.Key) out.push(c.Key.slice(strip));
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
@@ -144,7 +161,7 @@ export class S3Remote implements Remote {
     if (opts.size >= this.o.multipartThreshold) return this.putMultipart(key, srcFile, opts, common);
     const body = opts.size <= BUFFER_BODY_LIMIT ? await fs.promises.readFile(srcFile) : fs.createReadStream(srcFile);
     await this.send(`upload ${key}`, () =>
-      this.client.send(new PutObjectCommand({ ...common, Body: body, ContentLength: opts.size, ContentType: 'application/octet-stream' })),
+      this.call((sdk) => new sdk.PutObjectCommand({ ...common, Body: body, ContentLength: opts.size, ContentType: 'application/octet-stream' })),
     );
     opts.onBytes?.(opts.size);
   }
@@ -153,7 +170,7 @@ export class S3Remote implements Remote {
     const partSize = Math.max(this.o.partSize, Math.ceil(opts.size / MAX_PARTS));
     const count = Math.max(1, Math.ceil(opts.size / partSize));
     const created = await this.send(`start multipart upload of ${key}`, () =>
-      this.client.send(new CreateMultipartUploadCommand({ ...common, ContentType: 'application/octet-stream' })),
+      this.call<CreateMultipartUploadCommandOutput>((sdk) => new sdk.CreateMultipartUploadCommand({ ...common, ContentType: 'application/octet-stream' })),
     );
     const uploadId = created.UploadId!;
     const etags: string[] = new Array(count);
@@ -176,15 +193,15 @@ export class S3Remote implements Remote {
         }
         const res = await withRetries(() =>
           this.send(`upload part ${i + 1}/${count} of ${key}`, () =>
-            this.client.send(new UploadPartCommand({ Bucket: this.o.bucket, Key: common.Key, UploadId: uploadId, PartNumber: i + 1, Body: buf, ContentLength: len })),
+            this.call<UploadPartCommandOutput>((sdk) => new sdk.UploadPartCommand({ Bucket: this.o.bucket, Key: common.Key, UploadId: uploadId, PartNumber: i + 1, Body: buf, ContentLength: len })),
           ),
         );
         etags[i] = res.ETag ?? '';
         opts.onBytes?.(len);
       });
       await this.send(`complete multipart upload of ${key}`, () =>
-        this.client.send(
-          new CompleteMultipartUploadCommand({
+        this.call((sdk) =>
+          new sdk.CompleteMultipartUploadCommand({
             Bucket: this.o.bucket,
             Key: common.Key,
             UploadId: uploadId,
@@ -194,14 +211,14 @@ export class S3Remote implements Remote {
       );
     } catch (err) {
       // Leave no billable parts behind; a failed abort is only a warning's worth.
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.o.bucket, Key: common.Key, UploadId: uploadId })).catch(() => {});
+      await this.call((sdk) => new sdk.AbortMultipartUploadCommand({ Bucket: this.o.bucket, Key: common.Key, UploadId: uploadId })).catch(() => {});
       throw err;
     }
   }
 
   async get(key: string, destFile: string, opts: GetOptions): Promise<GetResult> {
     if (opts.size !== undefined && opts.size >= this.o.multipartThreshold) return this.getRanged(key, destFile, opts.size, opts);
-    const res = await this.send(`download ${key}`, () => this.client.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: this.key(key) })));
+    const res = await this.send(`download ${key}`, () => this.call<GetObjectCommandOutput>((sdk) => new sdk.GetObjectCommand({ Bucket: this.o.bucket, Key: this.key(key) })));
     try {
       return await streamToFile(res.Body as Readable, destFile, { ...opts, what: `${key} from remote ${this.name}` });
     } catch (err) {
@@ -226,7 +243,7 @@ export class S3Remote implements Remote {
           let written = 0;
           try {
             const res = await this.send(`download ${key} bytes ${start}-${end}`, () =>
-              this.client.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: this.key(key), Range: `bytes=${start}-${end}` })),
+              this.call<GetObjectCommandOutput>((sdk) => new sdk.GetObjectCommand({ Bucket: this.o.bucket, Key: this.key(key), Range: `bytes=${start}-${end}` })),
             );
             if (res.ContentLength !== undefined && res.ContentLength !== end - start + 1) {
               throw new TransferError('fatal', 'ERANGE', `remote ${this.name} ignored the byte range for ${key} (got ${res.ContentLength} bytes)`, {
@@ -263,14 +280,21 @@ export class S3Remote implements Remote {
       // s3rver answers DeleteObjects with a 500 now and then (DESIGN); retry those.
       await withRetries(() =>
         this.send('delete objects', () =>
-          this.client.send(new DeleteObjectsCommand({ Bucket: this.o.bucket, Delete: { Objects: batch.map((k) => ({ Key: this.key(k) })), Quiet: true } })),
+          this.call((sdk) => new sdk.DeleteObjectsCommand({ Bucket: this.o.bucket, Delete: { Objects: batch.map((k) => ({ Key: this.key(k) })), Quiet: true } })),
         ),
       );
     }
   }
 
+  /** Send one command built from the lazily loaded SDK. */
+  private async call<T = unknown>(make: (sdk: Sdk) => object): Promise<T> {
+    const { sdk, client } = await this.load();
+    // Commands are built by the caller for one operation each; send() cannot type a union of them.
+    return (await client.send(make(sdk) as Parameters<S3Client['send']>[0])) as T;
+  }
+
   close(): void {
-    this.client.destroy();
+    void this.loaded?.then(({ client }) => client.destroy());
   }
 }
 
@@ -309,26 +333,28 @@ export function classifyS3Error(err: unknown, what: string, remote: { name: stri
   const name = e.name ?? e.Code ?? '';
   const at = `remote ${remote.name} (${remote.url})`;
   const msg = (text: string) => `${what}: ${text}`;
+  // Fatal errors concern the remote, not the object that happened to meet them first.
+  const fatalMsg = (text: string) => text;
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
-    return new TransferError('fatal', 'ENOCREDENTIALS', msg(`no AWS credentials found for ${at}`), {
+    return new TransferError('fatal', 'ENOCREDENTIALS', fatalMsg(`no AWS credentials found for ${at}`), {
       cause: err,
       hint: `set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, use a profile (\`dvd remote modify ${remote.name} profile NAME\`), or store keys in .dvd/config.local with \`dvd remote modify --local ${remote.name} access_key_id ...\``,
     });
   }
   if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || name === 'InvalidToken' || name === 'ExpiredToken') {
-    return new TransferError('fatal', 'ECREDENTIALS', msg(`${at} rejected the credentials (${name})`), {
+    return new TransferError('fatal', 'ECREDENTIALS', fatalMsg(`${at} rejected the credentials (${name})`), {
       cause: err,
       hint: 'check the access key and secret (environment, profile or .dvd/config.local) and that the endpoint and region are right',
     });
   }
   if (name === 'NoSuchBucket') {
-    return new TransferError('fatal', 'ENOBUCKET', msg(`the bucket of ${at} does not exist`), {
+    return new TransferError('fatal', 'ENOBUCKET', fatalMsg(`the bucket of ${at} does not exist`), {
       cause: err,
       hint: `create the bucket, or fix the url with \`dvd remote modify ${remote.name} url s3://BUCKET/PREFIX\``,
     });
   }
   if (name === 'AccessDenied' || name === 'AllAccessDisabled' || status === 403) {
-    return new TransferError('fatal', 'EACCESSDENIED', msg(`access denied by ${at}`), {
+    return new TransferError('fatal', 'EACCESSDENIED', fatalMsg(`access denied by ${at}`), {
       cause: err,
       hint: 'the credentials are valid but lack permission (s3:GetObject, s3:PutObject, s3:ListBucket on the bucket and prefix); check the bucket policy, or the credentials themselves',
     });
@@ -344,7 +370,7 @@ export function classifyS3Error(err: unknown, what: string, remote: { name: stri
     });
   }
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH' || e.code === 'CERT_HAS_EXPIRED' || e.code === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
-    return new TransferError('fatal', 'EUNREACHABLE', msg(`cannot reach ${at}: ${e.code}`), {
+    return new TransferError('fatal', 'EUNREACHABLE', fatalMsg(`cannot reach ${at}: ${e.code}`), {
       cause: err,
       hint: 'check the endpoint (`dvd remote list`, remote.NAME.endpoint), your network, and that the server is running',
     });
@@ -353,5 +379,5 @@ export function classifyS3Error(err: unknown, what: string, remote: { name: stri
     return new TransferError('retriable', 'ETRANSIENT', msg(`${at} failed: ${name || e.code || status || e.message}`), { cause: err });
   }
   // An answer we cannot act on (e.g. a proxy's HTML page): report it, do not loop on it.
-  return new TransferError('fatal', 'EREMOTE', msg(`${at} failed: ${name || status || ''} ${e.message ?? String(err)}`.trim()), { cause: err });
+  return new TransferError('fatal', 'EREMOTE', fatalMsg(`${at} failed: ${name || status || ''} ${e.message ?? String(err)}`.trim()), { cause: err });
 }

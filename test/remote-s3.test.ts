@@ -1,0 +1,242 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFaultProxy, type FaultProxy } from './faultProxy.js';
+import { DVD_BIN, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles, type RunResult } from './helpers.js';
+import { bucketKeys, startS3rver, type S3rverHandle } from './s3rver.js';
+
+// End to end against a real S3 endpoint (s3rver over HTTP), through a pass-through
+// proxy that counts requests.
+
+let s3: S3rverHandle;
+let proxy: FaultProxy;
+let env: NodeJS.ProcessEnv;
+const cleanup: string[] = [];
+let prefixN = 0;
+
+beforeAll(async () => {
+  s3 = await startS3rver();
+  proxy = await startFaultProxy(s3.port);
+  env = { ...s3.env, DVD_BACKOFF_MS: '5' };
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await s3?.stop();
+});
+afterEach(() => {
+  proxy.reset();
+  for (const d of cleanup.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+// dvd must run asynchronously here: the proxy lives in this process, and spawnSync
+// would block the event loop that serves it (a deadlock).
+function runAsync(cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DVD_BIN, ...args], { cwd, env: { ...process.env, XDG_CONFIG_HOME: path.join(os.tmpdir(), 'dvd-test-xdg-none'), ...env, ...extraEnv } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+const run = runAsync;
+async function ok(cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const r = await runAsync(cwd, args, extraEnv);
+  if (r.code !== 0) throw new Error(`dvd ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+}
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** A committed repo whose default remote is a fresh prefix of the s3rver bucket, via the proxy. */
+async function setup(files: Record<string, string | Buffer>, targets: string[], remoteSettings: Record<string, string> = {}) {
+  const repo = tempRepo();
+  cleanup.push(repo);
+  writeFiles(repo, files);
+  await ok(repo, ['add', ...targets]);
+  const prefix = `t${++prefixN}`;
+  await ok(repo, ['remote', 'add', '-d', 's3', `s3://${s3.bucket}/${prefix}`]);
+  await ok(repo, ['remote', 'modify', 's3', 'endpoint', proxy.endpoint]);
+  for (const [k, v] of Object.entries(remoteSettings)) await ok(repo, ['remote', 'modify', 's3', k, v]);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'data');
+  return { repo, prefix };
+}
+
+function clone(repo: string): string {
+  const dir = tempDir('dvd-clone-');
+  cleanup.push(dir);
+  git(path.dirname(dir), 'clone', '-q', repo, dir);
+  return dir;
+}
+
+const manyFiles = (n: number, dir: string, seed = 1000) => {
+  const files: Record<string, Buffer> = {};
+  for (let i = 0; i < n; i++) files[`${dir}/f${String(i).padStart(4, '0')}.bin`] = seededBytes(seed + i, 500 + (i % 50) * 100);
+  return files;
+};
+
+/** Every object in the bucket under prefix is stored whole: its bytes hash to its key. */
+function expectBucketObjectsWhole(prefix: string): number {
+  const keys = bucketKeys(s3).filter((k) => k.startsWith(`${prefix}/sha256/`));
+  for (const k of keys) {
+    const oid = k.split('/').slice(-2).join('');
+    const bytes = fs.readFileSync(path.join(s3.dir, s3.bucket, `${k}._S3rver_object`));
+    expect(sha(bytes), k).toBe(oid);
+  }
+  return keys.length;
+}
+
+describe('S3 remote (s3rver)', () => {
+  it('push many small files and a multipart object; pull in a clone gives the exact bytes', async () => {
+    const big = seededBytes(77, 13 * 1024 * 1024 + 12345);
+    const { repo, prefix } = await setup({ ...manyFiles(150, 'data'), 'big.bin': big }, ['data', 'big.bin'], {
+      multipart_threshold: '5MiB',
+      multipart_chunksize: '5MiB',
+    });
+    const r = JSON.parse((await ok(repo, ['push', '--json'])).stdout);
+    expect(r.uploaded).toBe(152);
+    // The large object went up in parts.
+    expect(proxy.requests.filter((q) => q.method === 'PUT' && /partNumber=/.test(q.url))).toHaveLength(3);
+    expect(expectBucketObjectsWhole(prefix)).toBe(152);
+
+    proxy.reset();
+    const other = clone(repo);
+    await ok(other, ['pull']);
+    expect(fs.readFileSync(path.join(other, 'big.bin')).equals(big)).toBe(true);
+    expect(treeHashes(path.join(other, 'data'))).toEqual(treeHashes(path.join(repo, 'data')));
+    // ...and came down as parallel byte ranges.
+    expect(proxy.requests.filter((q) => q.method === 'GET' && q.headers.range)).toHaveLength(3);
+  });
+
+  it('a no-op push costs one request per directory and per file pointer, none for the data', async () => {
+    const { repo } = await setup({ ...manyFiles(400, 'imgs'), 'a.bin': seededBytes(1, 100), 'b.bin': seededBytes(2, 100) }, ['imgs', 'a.bin', 'b.bin']);
+    await ok(repo, ['push']);
+    proxy.reset();
+    const r = JSON.parse((await ok(repo, ['push', '--json'])).stdout);
+    expect(r.uploaded).toBe(0);
+    expect(r.alreadyPresent).toBe(403);
+    // One HEAD for the directory's manifest (present => the whole directory is), one per file.
+    expect(proxy.count()).toBe(3);
+    expect(proxy.count('PUT')).toBe(0);
+  });
+
+  it('status --remote and fetch of one target', async () => {
+    const { repo } = await setup({ ...manyFiles(20, 'a'), ...manyFiles(30, 'b', 5000) }, ['a', 'b']);
+    await ok(repo, ['push', 'a']);
+    const st = JSON.parse((await ok(repo, ['status', '--remote', '--json'])).stdout);
+    const by = Object.fromEntries(st.pointers.map((p: { pointerFile: string }) => [p.pointerFile, p]));
+    expect(by['a.dvd']).toMatchObject({ notPushed: 0, onRemote: 21 });
+    expect(by['b.dvd']).toMatchObject({ notPushed: 31, onRemote: 0 });
+    await ok(repo, ['push']);
+    const other = clone(repo);
+    const f = JSON.parse((await ok(other, ['fetch', 'b', '--json'])).stdout);
+    expect(f.downloaded).toBe(31);
+    expect(f.complete).toEqual(['b.dvd']);
+    const st2 = JSON.parse((await ok(other, ['status', '--remote', '--json'])).stdout);
+    const by2 = Object.fromEntries(st2.pointers.map((p: { pointerFile: string }) => [p.pointerFile, p]));
+    expect(by2['a.dvd']).toMatchObject({ notFetched: 1, missing: 0 });
+    expect(by2['b.dvd']).toMatchObject({ notFetched: 0, missing: 0, notPushed: 0 });
+  });
+
+  it('an interrupted pull keeps only whole objects and the next pull fetches the rest', async () => {
+    const { repo } = await setup(manyFiles(1500, 'data'), ['data']);
+    await ok(repo, ['push']);
+    const other = clone(repo);
+    const cache = path.join(other, '.dvd/cache/sha256');
+    const count = () => (fs.existsSync(cache) ? fs.readdirSync(cache).reduce((n, d) => n + fs.readdirSync(path.join(cache, d)).length, 0) : 0);
+    const child = spawn(process.execPath, [DVD_BIN, 'pull', '-j', '2'], { cwd: other, env: { ...process.env, ...env }, stdio: 'ignore' });
+    for (let i = 0; i < 1000 && count() < 100; i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const got = count();
+    expect(got).toBeGreaterThan(0);
+    expect(got).toBeLessThan(1501);
+    for (const d of fs.readdirSync(cache)) {
+      for (const f of fs.readdirSync(path.join(cache, d))) expect(sha(fs.readFileSync(path.join(cache, d, f)))).toBe(d + f);
+    }
+    proxy.reset();
+    const r = JSON.parse((await ok(other, ['pull', '--json'])).stdout);
+    expect(r.fetch.downloaded).toBe(1501 - got);
+    expect(proxy.count('GET')).toBe(1501 - got);
+    expect(treeHashes(path.join(other, 'data'))).toEqual(treeHashes(path.join(repo, 'data')));
+  });
+
+  it('an interrupted push resumes: the next push sends only what is missing', async () => {
+    const { repo, prefix } = await setup(manyFiles(1500, 'data'), ['data']);
+    const child = spawn(process.execPath, [DVD_BIN, 'push', '-j', '2'], { cwd: repo, env: { ...process.env, ...env }, stdio: 'ignore' });
+    for (let i = 0; i < 1000 && proxy.count('PUT') < 100; i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const partial = expectBucketObjectsWhole(prefix);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(1500);
+    proxy.reset();
+    const r = JSON.parse((await ok(repo, ['push', '--json'])).stdout);
+    expect(r.uploaded).toBe(1501 - partial);
+    expect(proxy.count('PUT')).toBe(1501 - partial);
+    expect(expectBucketObjectsWhole(prefix)).toBe(1501);
+  });
+});
+
+describe('S3 errors a user can act on', () => {
+  it('unknown access key', async () => {
+    const { repo } = await setup({ 'a.bin': seededBytes(1, 100) }, ['a.bin']);
+    const r = await run(repo, ['push'], { AWS_ACCESS_KEY_ID: 'WRONG' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rejected the credentials \(InvalidAccessKeyId\)/);
+    expect(r.stderr).toMatch(/hint: check the access key/);
+  });
+
+  it('no such bucket', async () => {
+    const { repo } = await setup({ 'a.bin': seededBytes(1, 100) }, ['a.bin']);
+    await ok(repo, ['remote', 'modify', 's3', 'url', 's3://no-such-bucket/x']);
+    const r = await run(repo, ['push']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the bucket of remote s3 \(s3:\/\/no-such-bucket\/x at http:\/\/127\.0\.0\.1:\d+\) does not exist/);
+  });
+
+  it('endpoint unreachable', async () => {
+    const { repo } = await setup({ 'a.bin': seededBytes(1, 100) }, ['a.bin']);
+    await ok(repo, ['remote', 'modify', 's3', 'endpoint', 'http://127.0.0.1:1']);
+    const r = await run(repo, ['push']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach remote s3 .*ECONNREFUSED/);
+    expect(r.stderr).toMatch(/hint: check the endpoint/);
+  });
+
+  it('no credentials at all', async () => {
+    const { repo } = await setup({ 'a.bin': seededBytes(1, 100) }, ['a.bin']);
+    const r = await run(repo, ['push'], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_EC2_METADATA_DISABLED: 'true', HOME: tempDir() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no AWS credentials found for remote s3/);
+  });
+
+  it('credentials from .dvd/config.local work; secrets are refused in the committed .dvd/config', async () => {
+    const { repo } = await setup({ 'a.bin': seededBytes(1, 100) }, ['a.bin']);
+    const noEnvCreds = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_EC2_METADATA_DISABLED: 'true', HOME: tempDir() };
+    const refused = await run(repo, ['remote', 'modify', 's3', 'secret_access_key', 'S3RVER']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is a secret and \.dvd\/config is committed/);
+    expect((await run(repo, ['config', 'remote.s3.access_key_id', 'S3RVER'])).code).toBe(2);
+    await ok(repo, ['remote', 'modify', '--local', 's3', 'access_key_id', 'S3RVER']);
+    await ok(repo, ['remote', 'modify', '--local', 's3', 'secret_access_key', 'S3RVER']);
+    expect(fs.readFileSync(path.join(repo, '.dvd/config'), 'utf8')).not.toMatch(/S3RVER/);
+    expect(fs.readFileSync(path.join(repo, '.dvd/config.local'), 'utf8')).toMatch(/secret_access_key = S3RVER/);
+    const r = await ok(repo, ['push', '--json'], noEnvCreds);
+    expect(JSON.parse(r.stdout).uploaded).toBe(1);
+    // A secret smuggled into .dvd/config by hand is refused before any request.
+    fs.appendFileSync(path.join(repo, '.dvd/config'), '[remote "s3"]\n\tsecret_access_key = S3RVER\n');
+    const bad = await run(repo, ['push']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/\.dvd\/config holds remote\.s3\.secret_access_key/);
+  });
+});
