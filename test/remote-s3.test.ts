@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from './faultProxy.js';
-import { DVD_BIN, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles, type RunResult } from './helpers.js';
+import { dvdAsync, dvdAsyncOk } from './dvdAsync.js';
+import { DVD_BIN, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 import { bucketKeys, startS3rver, type S3rverHandle } from './s3rver.js';
 
 // End to end against a real S3 endpoint (s3rver over HTTP), through a pass-through
@@ -31,29 +31,8 @@ afterEach(() => {
   for (const d of cleanup.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-// dvd must run asynchronously here: the proxy lives in this process, and spawnSync
-// would block the event loop that serves it (a deadlock).
-function runAsync(cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DVD_BIN, ...args], { cwd, env: { ...process.env, XDG_CONFIG_HOME: path.join(os.tmpdir(), 'dvd-test-xdg-none'), ...env, ...extraEnv } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-const run = runAsync;
-async function ok(cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  const r = await runAsync(cwd, args, extraEnv);
-  if (r.code !== 0) throw new Error(`dvd ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r;
-}
+const run = (cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) => dvdAsync(cwd, args, { ...env, ...extraEnv });
+const ok = (cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) => dvdAsyncOk(cwd, args, { ...env, ...extraEnv });
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** A committed repo whose default remote is a fresh prefix of the s3rver bucket, via the proxy. */
