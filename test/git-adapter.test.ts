@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findGitRoot } from '../src/git/findGitRoot.js';
 import { isTrackedByGit, gitIndexChecker } from '../src/git/isTrackedByGit.js';
 import { addToGitignore } from '../src/git/addToGitignore.js';
@@ -18,7 +18,16 @@ describe('findGitRoot', () => {
   });
 });
 
-describe('isTrackedByGit', () => {
+for (const mode of ['git binary', 'isomorphic-git only']) {
+describe(`isTrackedByGit (${mode})`, () => {
+  beforeAll(() => {
+    if (mode === 'isomorphic-git only') process.env.DVD_NO_GIT_BINARY = '1';
+    else delete process.env.DVD_NO_GIT_BINARY;
+  });
+  afterAll(() => {
+    delete process.env.DVD_NO_GIT_BINARY;
+  });
+
   it('answers for files and folders that hold tracked files, as git sees them', async () => {
     const repo = tempRepo({ dvdInit: false });
     writeFiles(repo, { 'src/main.c': 'x', 'data/raw/a.csv': '1', 'data!x': 'y', 'untracked.txt': 'u', 'notes/n.txt': 'n' });
@@ -56,6 +65,7 @@ describe('isTrackedByGit', () => {
     expect(performance.now() - t0).toBeLessThan(3000);
   });
 });
+}
 
 describe('addToGitignore / removeFromGitignore', () => {
   it('creates, appends once, keeps other lines, and git honours the entry', () => {
