@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { checkout, type CheckoutResult } from './checkout.js';
 import { openRepo, type ApiContext } from './context.js';
@@ -23,10 +24,12 @@ export async function pull(ctx: ApiContext, o: PullOptions = {}): Promise<PullRe
   const fetched = await fetch(ctx, o);
   let targets = o.targets ?? [];
   if (fetched.incomplete.length) {
-    if (fetched.complete.length === 0) return { fetch: fetched, checkout: null };
-    // Absolute paths: checkout resolves targets against ctx.cwd, pointer files are repo-relative.
+    // Absolute paths: checkout resolves targets against ctx.cwd, pointer files are
+    // repo-relative. Pointers read at other revisions (`REV:path`) are not in the
+    // workspace, so only those that exist there are checked out.
     const root = openRepo(ctx).repo.root;
-    targets = fetched.complete.map((p) => path.join(root, p));
+    targets = fetched.complete.map((p) => path.join(root, p)).filter((p) => fs.existsSync(p));
+    if (targets.length === 0) return { fetch: fetched, checkout: null };
   }
   const checkedOut = await checkout(ctx, { targets, force: o.force });
   return { fetch: fetched, checkout: checkedOut };

@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import { DvdError } from '../core/errors.js';
-import { findPointers } from '../core/findPointers.js';
 import { objectKey, objectPath } from '../core/objectPath.js';
 import { hasObject } from '../core/objects.js';
 import { openRemote } from '../remote/openRemote.js';
@@ -38,12 +36,6 @@ export interface PushResult {
   /** Objects the remote already had (a directory whose manifest is there counts all its files). */
   alreadyPresent: number;
   failed: TransferFailure[];
-}
-
-/** Until the Git history helper lands, revision options are declared but refused. */
-export function refuseRevisionOptions(o: RevisionOptions): void {
-  const used = [o.allBranches && '--all-branches', o.allTags && '--all-tags', o.allCommits && '--all-commits', o.rev?.length && '--rev'].filter(Boolean);
-  if (used.length) throw new DvdError('EUNSUPPORTED', `${used.join(', ')}: not yet supported`, { exitCode: 2, hint: 'transfer the workspace pointers (no option) or name targets' });
 }
 
 const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, neededBy: n.neededBy });
