@@ -1,0 +1,134 @@
+// bench/results.json (every measurement) and bench/results.md (the targets of issue 5,
+// each as a ratio to its reference measured in the same run, then every raw number).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+// [label, workloads, dvd op, reference (op of a ref or dvd measurement), max ratio].
+const RATIO_TARGETS = [
+  ['add, default cache type vs `cp -r`', ['many'], 'add', 'copy', 1.3],
+  ['add, default cache type vs `cp -r`', ['large'], 'add', 'copy', 1.2],
+  ['add, hardlink cache type vs SHA-256 of all files', ['many'], 'add-hardlink', 'sha256', 1.5],
+  ['status, nothing changed vs `git status`', ['many', 'count'], 'status', 'git-status', 2],
+  ['commit after 1% changed vs dvd status (nothing changed)', ['many'], 'commit-1pct', 'status', 3],
+  ['checkout, switch 1% vs `git checkout`', ['many'], 'checkout-switch', 'git-checkout', 2],
+  ['checkout into empty workspace (copy) vs `cp -r`', ['many'], 'checkout-empty', 'copy', 1.3],
+  ['checkout into empty workspace (hardlink) vs `cp -al`', ['many'], 'checkout-empty-hardlink', 'hardlink-copy', 1.5],
+  ['push to s3rver vs rclone', ['many'], 'push-s3', 'rclone-up', 0.6],
+  ['pull from s3rver vs rclone', ['many'], 'pull-s3', 'rclone-down', 0.6],
+  ['push to s3rver vs rclone', ['large'], 'push-s3', 'rclone-up', 1.0],
+  ['pull from s3rver vs rclone', ['large'], 'pull-s3', 'rclone-down', 1.0],
+];
+// Informational rows (no target in the issue).
+const INFO = [
+  ['status after 1% changed vs dvd status (nothing changed)', 'status-1pct', 'status'],
+  ['push to a folder remote vs `cp -r`', 'push-folder', 'copy'],
+  ['pull from a folder remote vs `cp -r`', 'pull-folder', 'copy'],
+  ['add, default cache type vs SHA-256 of all files', 'add', 'sha256'],
+  ['diff v1 v2', 'diff', null],
+  ['gc -w (nothing to delete)', 'gc', null],
+];
+const MEMORY_TARGETS = { large: 200, count: 500 };
+
+const fmt = (s) => (s === undefined || s === null ? '-' : s < 0.1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(s < 10 ? 3 : 1)} s`);
+const span = (r) => (r && r.median !== undefined ? `${fmt(r.median)} (${fmt(r.min)}-${fmt(r.max)}, n=${r.runs.length})` : r?.error ? `failed: ${r.error.slice(0, 80)}` : '-');
+
+export function writeReport({ outDir, results, skipped, workloads, flags, startedAt, finished, dvdCommands }) {
+  const find = (wl, op) => results.find((r) => r.workload === wl && r.op === op);
+  const base = (wl) => wl.replace(/-quick$/, '');
+  const rows = [];
+  for (const wl of workloads) {
+    for (const [label, wls, op, refOp, max] of RATIO_TARGETS) {
+      if (!wls.includes(base(wl))) continue;
+      const d = find(wl, op);
+      const r = find(wl, refOp);
+      if (!d && !r) continue;
+      const ratio = d?.median !== undefined && r?.median !== undefined ? d.median / r.median : null;
+      rows.push({ label, workload: wl, dvd: d, ref: r, ratio, target: `<= ${max}x`, met: ratio === null ? null : ratio <= max });
+    }
+    if (base(wl) === 'count') {
+      const d = find(wl, 'push-noop');
+      if (d) {
+        const met = d.median !== undefined ? d.median < 2 && d.requests !== null && d.requests < 300 : null;
+        rows.push({ label: 'no-op push to s3rver', workload: wl, dvd: d, ref: null, ratio: null, target: '< 2 s and < 300 requests', met, note: d.requests !== null ? `${d.requests} requests` : '' });
+      }
+    }
+    const memMax = MEMORY_TARGETS[base(wl)];
+    if (memMax) {
+      const dvdRecs = results.filter((r) => r.workload === wl && r.tool === 'dvd' && r.rssMB);
+      if (dvdRecs.length) {
+        const worst = dvdRecs.reduce((a, b) => (b.rssMB > a.rssMB ? b : a));
+        rows.push({ label: 'peak RSS of dvd (worst operation)', workload: wl, dvd: null, ref: null, ratio: null, target: `<= ${memMax} MB`, met: worst.rssMB <= memMax, note: `${worst.rssMB.toFixed(0)} MB (${worst.op})` });
+      }
+    }
+  }
+  // Scaling: time per file of status, 10k -> 1M.
+  const scale = ['scale-10k', 'scale-100k', 'scale-1m'].map((wl) => ({ wl, r: find(wl, 'status') })).filter((x) => x.r?.median !== undefined);
+  if (scale.length >= 2) {
+    const per = scale.map(({ wl, r }) => ({ wl, us: (r.median / filesOf(wl)) * 1e6 }));
+    const growth = per[per.length - 1].us / per[0].us;
+    rows.push({ label: 'status, nothing changed: time per file', workload: per.map((p) => p.wl).join(' -> '), dvd: null, ref: null, ratio: growth, target: 'grows < 1.2x', met: growth < 1.2, note: per.map((p) => `${p.wl}: ${p.us.toFixed(2)} us/file`).join(', ') });
+  }
+  for (const wl of workloads) {
+    for (const [label, op, refOp] of INFO) {
+      const d = find(wl, op);
+      if (!d) continue;
+      const r = refOp ? find(wl, refOp) : null;
+      const ratio = d.median !== undefined && r?.median !== undefined ? d.median / r.median : null;
+      rows.push({ label, workload: wl, dvd: d, ref: r, ratio, target: '(info)', met: null });
+    }
+  }
+
+  const machine = {
+    host: os.hostname(), cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`, memGiB: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version, kernel: os.release(), fs: fsType(outDir),
+  };
+  let commit = '';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(new URL(import.meta.url).pathname), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    // not a git checkout
+  }
+  const json = { startedAt: startedAt.toISOString(), finishedAt: finished ? new Date().toISOString() : null, complete: finished, commit, machine, flags, workloads, dvdCommands, skipped, targets: rows.map((r) => ({ ...r, dvd: r.dvd ? pick(r.dvd) : null, ref: r.ref ? pick(r.ref) : null })), results };
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(json, null, 2) + '\n');
+
+  const md = [];
+  md.push('# dvd benchmark results', '');
+  md.push(`${finished ? 'Complete run' : '**Partial run (still running or interrupted)**'} of \`npm run bench${flags.quick ? ' -- --quick' : ''}\`, started ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at commit ${commit || '?'}.`);
+  md.push(`Machine: ${machine.cpus}, ${machine.memGiB} GiB RAM, ${machine.fs}, Node ${machine.node}, Linux ${machine.kernel}; shared and noisy.`);
+  md.push(`Each number is the median of ${flags.runs} timed runs after ${flags.warmup} warm-up (measurements that move more than 1 GiB: ${flags.heavyRuns} runs, no warm-up), min-max in brackets; page cache ${flags.cold ? 'dropped before every timed run' : 'warm (data just written, fits in RAM)'}. See docs/bench.md for what each number means.`, '');
+  md.push('## Targets (issue 5)', '');
+  md.push('| operation | workload | dvd | reference | ratio | target | met? |', '|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const refCell = r.ref ? `${r.ref.label}: ${span(r.ref)}` : r.note ?? '';
+    const dvdCell = r.dvd ? span(r.dvd) + (r.note && r.ref ? ` ${r.note}` : '') : r.ref ? '-' : '';
+    md.push(`| ${r.label} | ${r.workload} | ${dvdCell} | ${refCell} | ${r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`} | ${r.target} | ${r.met === null ? (r.target === '(info)' ? '' : 'n/a') : r.met ? 'yes' : '**no**'} |`);
+  }
+  md.push('', '## Every measurement', '');
+  md.push('| workload | operation | tool | median | min | max | runs | peak RSS | S3 requests |', '|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    md.push(`| ${r.workload} | ${r.op} | ${r.tool === 'ref' ? r.label : r.label} | ${r.error ? `failed: ${r.error.slice(0, 100)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length}${r.warmup ? `+${r.warmup}` : ''} | ${r.rssMB ? `${r.rssMB.toFixed(0)} MB` : '-'} | ${r.requests ?? '-'} |`);
+  }
+  if (skipped.length) {
+    md.push('', '## Skipped', '');
+    for (const s of skipped) md.push(`- ${s.workload} ${s.op}: ${s.reason}`);
+  }
+  fs.writeFileSync(path.join(outDir, 'results.md'), md.join('\n') + '\n');
+}
+
+function pick(r) {
+  return { op: r.op, label: r.label, median: r.median, min: r.min, max: r.max, n: r.runs.length, rssMB: r.rssMB, requests: r.requests };
+}
+
+function filesOf(wl) {
+  return { 'scale-10k': 10_000, 'scale-100k': 100_000, 'scale-1m': 1_000_000 }[wl];
+}
+
+function fsType(dir) {
+  try {
+    return execFileSync('findmnt', ['-no', 'FSTYPE', '-T', dir], { encoding: 'utf8' }).trim() + ' file system';
+  } catch {
+    return 'unknown file system';
+  }
+}
