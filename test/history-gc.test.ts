@@ -115,6 +115,20 @@ describe('dvd gc', () => {
     expect(pulled.code).toBe(1);
   });
 
+  it('works without Git for --workspace, and explains that revisions need Git', () => {
+    const dir = tempDir('dvd-noscm-');
+    dvdOk(dir, ['init', '--no-scm']);
+    writeFiles(dir, { 'f.txt': 'one' });
+    dvdOk(dir, ['add', 'f.txt']);
+    writeFiles(dir, { 'f.txt': 'two' });
+    dvdOk(dir, ['commit']);
+    expect(JSON.parse(dvdOk(dir, ['gc', '-w', '--json']).stdout).cache).toMatchObject({ removed: 1, kept: 1 });
+    expect(fs.readFileSync(path.join(dir, 'f.txt'), 'utf8')).toBe('two');
+    const r = dvd(dir, ['gc', '--all-commits']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not inside a Git repository');
+  });
+
   it('stops when a manifest in scope cannot be read, deleting nothing', () => {
     const { repo } = makeHistory();
     dvdOk(repo, ['remote', 'remove', 'store']);

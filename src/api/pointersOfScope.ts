@@ -30,6 +30,8 @@ export function hasRevisionScope(s: Scope): boolean {
 
 /** The commits a scope names, each once, labelled for messages. */
 export async function revisionsOfScope(root: string, s: Scope): Promise<Revision[]> {
+  // `gc -w` in a --no-scm repository needs no Git at all.
+  if (!hasRevisionScope(s)) return [];
   const { gitRoot } = gitRootOf(root);
   const revs = new Map<string, Revision>();
   const put = (r: Revision) => {
@@ -61,7 +63,7 @@ export async function pointersOfScope(root: string, s: Scope): Promise<ScopePoin
     pointers.push(p);
   };
   if (s.workspace) for (const r of findPointers(root, root, [])) put(r);
-  const byRev = await pointersAtRevisions(root, revisions);
+  const byRev = revisions.length ? await pointersAtRevisions(root, revisions) : new Map();
   for (const rev of revisions) for (const r of byRev.get(rev.oid)!) put({ pointerFile: `${rev.label}:${r.pointerFile}`, pointer: r.pointer });
   return { pointers, revisions };
 }
