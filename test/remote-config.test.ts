@@ -17,7 +17,7 @@ function repo(): string {
   return r;
 }
 
-describe('dvd remote', () => {
+describe('dvd remote', { timeout: 240_000 }, () => {
   it('add, list, default, modify, remove', () => {
     const r = repo();
     dvdOk(r, ['remote', 'add', '-d', 'storage', 's3://ml-data/projects/cats']);
@@ -85,7 +85,7 @@ describe('dvd remote', () => {
   });
 });
 
-describe('dvd config', () => {
+describe('dvd config', { timeout: 240_000 }, () => {
   it('get, set, unset and list across the local, repo and user levels', () => {
     const r = repo();
     const xdg = tempDir('dvd-xdg-');

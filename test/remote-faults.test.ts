@@ -112,7 +112,7 @@ async function pullAndCompare(repo: string) {
   return other;
 }
 
-describe('faults between dvd and S3', () => {
+describe('faults between dvd and S3', { timeout: 240_000 }, () => {
   it('500 InternalError on the first attempt of every upload: push retries and succeeds', async () => {
     const { repo, prefix } = await setup();
     proxy.rule = firstTime((r) => r.method === 'PUT' && isObject(r), { kind: 'status', status: 500, code: 'InternalError' });

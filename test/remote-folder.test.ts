@@ -47,7 +47,7 @@ const dataFiles = (n: number, dir = 'data/images') => {
   return files;
 };
 
-describe('folder remote', () => {
+describe('folder remote', { timeout: 240_000 }, () => {
   it('push, then pull in a fresh clone gives the exact bytes; a second push uploads nothing', () => {
     const { repo, store } = setup({ ...dataFiles(300), 'model.bin': seededBytes(999, 200_000) }, ['data/images', 'model.bin']);
     const pushed = dvdOk(repo, ['push', '--json']);
