@@ -67,6 +67,10 @@ describe('dvd install', () => {
     dvdOk(repo, ['commit']);
     commitAll(repo, 'v2');
     const v2 = treeHashes(path.join(repo, 'data'));
+    // A user's pre-push hook that reads Git's stdin keeps getting it.
+    const log = path.join(repo, '.git', 'user-pre-push.log');
+    writeFiles(path.join(repo, '.git', 'hooks'), { 'pre-push': `#!/bin/sh\ncat >> '${log}'\n` });
+    fs.chmodSync(path.join(repo, '.git', 'hooks', 'pre-push'), 0o755);
     dvdOk(repo, ['install']);
     commitAll(repo, 'gitattributes');
 
@@ -100,6 +104,20 @@ describe('dvd install', () => {
     git(clone, 'clone', '-q', bare, '.');
     dvdOk(clone, ['pull']);
     expect(treeHashes(path.join(clone, 'data'))).toEqual(v2);
+    expect(read(repo, '.git/user-pre-push.log')).toContain('refs/heads/main');
+    // Pushing a branch that is not checked out pushes that branch's data.
+    git(repo, 'checkout', '-q', '-b', 'other');
+    writeFiles(repo, { 'model.bin': 'model other' });
+    dvdOk(repo, ['commit']);
+    commitAll(repo, 'other');
+    git(repo, 'checkout', '-q', 'main');
+    expect(read(repo, 'model.bin')).toBe('model v2');
+    git(repo, 'push', '-q', 'origin', 'other');
+    git(clone, 'fetch', '-q', 'origin');
+    git(clone, 'checkout', '-q', 'origin/other');
+    dvdOk(clone, ['pull']);
+    expect(read(clone, 'model.bin')).toBe('model other');
+    expect(read(repo, '.git/user-pre-push.log')).toContain('refs/heads/other');
     // Without a reachable dvd remote, the push is stopped, not silently done.
     fs.rmSync(store, { recursive: true });
     fs.writeFileSync(store, 'not a folder');

@@ -24,6 +24,7 @@ export interface InstallResult {
 
 export const GITATTRIBUTES_LINE = `*.dvd merge=${MERGE_DRIVER}`;
 export const HOOKS = ['post-checkout', 'post-merge', 'pre-push'] as const;
+const PRE_PUSH_INPUT = 'DVD_PRE_PUSH_INPUT';
 
 const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -44,7 +45,16 @@ function hookBody(name: (typeof HOOKS)[number], dvd: string, dvdRootRel: string)
       return `if ${guard}; then\n  ${run('checkout')} || exit $?\nfi`;
     case 'pre-push':
       // Data first: a pushed pointer whose objects are not on the remote breaks clones.
-      return `if ${guard}; then\n  ${run('push')} || { echo "dvd: pushing data failed; fix it or run with DVD_SKIP_HOOKS=1" >&2; exit 1; }\nfi`;
+      // Git names the commits being pushed on stdin ("<ref> <sha> <remote ref> <sha>");
+      // their data goes up (plus the workspace's), not only what is checked out. An
+      // all-zero sha is a deletion.
+      return [
+        `${PRE_PUSH_INPUT}=$(cat)`,
+        `if ${guard}; then`,
+        `  dvd_revs=$(printf '%s\\n' "$${PRE_PUSH_INPUT}" | while read -r _lref lsha _rref _rsha; do case "$lsha" in *[!0]*) printf ' --rev %s' "$lsha";; esac; done)`,
+        `  ${run('push')} $dvd_revs || { echo "dvd: pushing data failed; fix it or run with DVD_SKIP_HOOKS=1" >&2; exit 1; }`,
+        'fi',
+      ].join('\n');
   }
 }
 
@@ -66,7 +76,10 @@ export async function install(ctx: ApiContext, o: InstallOptions): Promise<Insta
     return { hooksDir: dir, hooks, mergeDriver: 'unregistered', gitattributes: changed ? 'removed' : 'unchanged' };
   }
   const dvdRootRel = prefix.replace(/\/$/, '');
-  for (const name of HOOKS) hooks.push({ name, action: installHook(dir, name, hookBody(name, dvd, dvdRootRel)) });
+  for (const name of HOOKS) {
+    const opts = name === 'pre-push' ? { stdinVar: PRE_PUSH_INPUT } : {};
+    hooks.push({ name, action: installHook(dir, name, hookBody(name, dvd, dvdRootRel), opts) });
+  }
   // %O ancestor, %A ours (the result goes here), %B theirs, %P the path in the repo.
   await setMergeDriverConfig(gitRoot, `${dvd} -C ${shQuote(path.resolve(repo.root))} merge-driver %O %A %B %P`);
   const changed = addGitattributesLine(gitRoot, GITATTRIBUTES_LINE);

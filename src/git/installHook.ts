@@ -39,8 +39,17 @@ function write(file: string, text: string): void {
   fs.chmodSync(file, 0o755);
 }
 
+export interface HookOptions {
+  /**
+   * The hook reads stdin (pre-push gets the refs being pushed) into this shell variable.
+   * A user's hook must still see that input, so it is always moved aside and fed the
+   * saved input, instead of sharing one script (and one stdin) with dvd's lines.
+   */
+  stdinVar?: string;
+}
+
 /** Put `body` (shell lines) into hook `name` in `dir`, keeping whatever the hook did before. */
-export function installHook(dir: string, name: string, body: string): HookAction {
+export function installHook(dir: string, name: string, body: string, opts: HookOptions = {}): HookAction {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, name);
   const block = `${BEGIN}\n${body.trimEnd()}\n${END}\n`;
@@ -49,10 +58,22 @@ export function installHook(dir: string, name: string, body: string): HookAction
     write(file, `#!/bin/sh\n${block}`);
     return 'created';
   }
-  if (!isShell(current)) {
-    // Another language: keep it as is under a new name and call it after our block.
+  const chained = `"$(dirname "$0")/${name}${CHAINED_SUFFIX}"`;
+  const call = opts.stdinVar
+    ? `if [ -n "$${opts.stdinVar}" ]; then printf '%s\\n' "$${opts.stdinVar}"; fi | ${chained} "$@"\nexit $?\n`
+    : `exec ${chained} "$@"\n`;
+  if (current.includes(BEGIN) && fs.existsSync(file + CHAINED_SUFFIX)) {
+    // Ours already, chaining a moved-aside hook: refresh our lines only.
+    const next = `#!/bin/sh\n${block}${call}`;
+    if (next === current) return 'unchanged';
+    write(file, next);
+    return 'updated';
+  }
+  if (!isShell(current) || (opts.stdinVar && !current.includes(BEGIN))) {
+    // Another language, or a hook that needs stdin: keep it as is under a new name and
+    // call it after our block.
     fs.renameSync(file, file + CHAINED_SUFFIX);
-    write(file, `#!/bin/sh\n${block}exec "$(dirname "$0")/${name}${CHAINED_SUFFIX}" "$@"\n`);
+    write(file, `#!/bin/sh\n${block}${call}`);
     return 'chained';
   }
   const stripped = stripBlock(current);
