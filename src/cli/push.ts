@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { makeContext, parseJobs, printJson } from './context.js';
 import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
 
-const collect = (v: string, prev: string[]) => [...prev, v];
+const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
 
 /** The options push, fetch and pull share (DESIGN: command line). */
 export function transferOptions(cmd: Command): Command {
@@ -13,7 +13,7 @@ export function transferOptions(cmd: Command): Command {
     .option('--all-branches', 'also the data of every branch tip')
     .option('--all-tags', 'also the data of every tag')
     .option('--all-commits', 'also the data of every commit')
-    .option('--rev <rev>', 'also the data at this revision (repeatable)', collect, [])
+    .option('--rev <rev>', 'also the data at this revision (repeatable)', collect)
     .option('--json', 'print the result as JSON');
 }
 
@@ -23,7 +23,7 @@ export interface TransferCliOptions {
   allBranches?: boolean;
   allTags?: boolean;
   allCommits?: boolean;
-  rev: string[];
+  rev?: string[];
   json?: boolean;
 }
 
