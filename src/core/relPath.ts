@@ -5,6 +5,7 @@ import { DvdError } from './errors.js';
 // Paths are POSIX-style, relative, normalized: no '', '.', '..' segments, no NUL,
 // no backslash (a Windows separator would escape on Windows), no newline (manifest lines).
 export function checkRelPath(p: string, where: string): string {
+  if (isPlainRelPath(p)) return p;
   const bad = (why: string) =>
     new DvdError('EBADPATH', `${where}: unsafe path ${JSON.stringify(p)}: ${why}`, { data: { path: p } });
   if (p.length === 0) throw bad('empty');
@@ -17,6 +18,29 @@ export function checkRelPath(p: string, where: string): string {
     if (seg === '' || seg === '.') throw bad('not normalized');
   }
   return p;
+}
+
+// Hot path: every manifest entry passes here when status, commit or checkout load a
+// manifest (100,000 per run for the `count` benchmark), where checkRelPath's full checks
+// cost ~3 us a path (four scans, a regex and a split). One pass over the characters
+// accepts the ordinary path; anything unusual falls through to the full checks, which
+// decide and name the reason.
+function isPlainRelPath(p: string): boolean {
+  const n = p.length;
+  if (n === 0 || p.charCodeAt(0) === 47 /* / */ || (n > 1 && p.charCodeAt(1) === 58) /* X: */) return false;
+  let segStart = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i === n ? 47 : p.charCodeAt(i);
+    if (c === 47) {
+      const len = i - segStart;
+      if (len === 0) return false;
+      if (p.charCodeAt(segStart) === 46 /* . */ && (len === 1 || (len === 2 && p.charCodeAt(segStart + 1) === 46))) return false;
+      segStart = i + 1;
+    } else if (c === 0 || c === 10 || c === 13 || c === 92 /* \\ */) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Join a checked relative path onto a base directory and prove the result stays inside it. */
