@@ -70,6 +70,24 @@ describe('history-wide push / fetch / pull', () => {
     expect(r.stderr).toContain('model.bin');
   });
 
+  it('push --all-commits from a clone that holds only some versions: what the remote has is not an error', () => {
+    const { repo, store } = project();
+    dvdOk(repo, ['push', '--all-commits']);
+    const before = storeOids(store);
+    const clone = tempDir('dvd-clone-');
+    git(clone, 'clone', '-q', repo, '.');
+    dvdOk(clone, ['fetch', '--rev', 'v1']);
+    const r = JSON.parse(dvdOk(clone, ['push', '--all-commits', '--json']).stdout);
+    expect(r.failed).toEqual([]);
+    expect(r.uploaded).toBe(0);
+    expect(storeOids(store)).toEqual(before);
+    // Data that is nowhere (neither cached nor on the remote) is still reported.
+    fs.rmSync(path.join(store, 'sha256'), { recursive: true });
+    const missing = dvd(clone, ['push', '--all-commits']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('not in the local cache');
+  });
+
   it('targets narrow a revision scope, and a bad revision is an error before anything moves', () => {
     const { repo, store } = project();
     dvdOk(repo, ['push', 'model.bin', '--all-commits']);

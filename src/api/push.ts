@@ -70,17 +70,16 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
       if (d.files === null) result.failed.push(notLocal(d.manifest));
       else for (const n of d.files) if (!candidates.has(n.oid)) candidates.set(n.oid, n);
     }
+    // Presence first: an object the remote already has is fine even when this clone
+    // never fetched it (`push --all-commits` from a clone holding only some versions).
+    const { present } = await presentOnRemote(remote, candidates.keys(), jobs);
+    result.alreadyPresent += present.size;
     const local: NeededObject[] = [];
     for (const n of candidates.values()) {
+      if (present.has(n.oid)) continue;
       if (hasObject(repo, n.oid)) local.push(n);
       else result.failed.push(notLocal(n));
     }
-    const { present } = await presentOnRemote(
-      remote,
-      local.map((n) => n.oid),
-      jobs,
-    );
-    result.alreadyPresent += present.size;
 
     const upload = async (item: TransferItem, onBytes: (n: number) => void) => {
       const file = objectPath(repo.cacheDir, item.oid);
@@ -88,7 +87,7 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
       await remote.put(objectKey(item.oid), file, { size, sha256: item.oid, onBytes });
     };
     const files = new TransferQueue({ jobs, transfer: upload, progress: ctx.progress('pushing') });
-    for (const n of local) if (!present.has(n.oid)) files.add(toItem(n));
+    for (const n of local) files.add(toItem(n));
     const r1 = await files.run();
     result.uploaded += r1.done.length;
     result.bytes += r1.bytes;
