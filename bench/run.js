@@ -44,6 +44,8 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean', default: false },
     'no-refs': { type: 'boolean', default: false },
     out: { type: 'string' },
+    report: { type: 'boolean', default: false },
+    merge: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -55,14 +57,35 @@ if (flags.help) {
   --scaling            add the scaling series scale-10k, scale-100k, scale-1m
   --ops a,b            only these dvd operations (setup steps still run): ${ALL_OPS.join(', ')}
   --runs N             timed runs per measurement after the warm-up (default 3)
-  --heavy-runs N       timed runs for measurements that move more than 1 GiB (default 2, no warm-up)
+  --heavy-runs N       timed runs for measurements on more than 1 GiB or 50,000 files, and S3 transfers (default 2, no warm-up)
   --warmup N           untimed warm-up runs (default 1)
   --dir PATH           where workloads live (default $TMPDIR/dvd-bench); reused if present
   --seed N             workload seed (default 1)
   --cold               drop the page cache before every timed run (root only)
   --keep               keep generated data and repos afterwards
   --no-refs            skip reference tools
-  --out DIR            where results.md / results.json go (default bench/)`);
+  --out DIR            where results.md / results.json go (default bench/)
+  --report             only rewrite results.md from results.json (e.g. after editing bench/notes.md)
+  --merge a.json,b.json  with --report: combine runs of different workloads into one results.json`);
+  process.exit(0);
+}
+
+if (flags.report) {
+  const dir = path.resolve(flags.out ?? HERE);
+  const files = flags.merge ? flags.merge.split(',') : [path.join(dir, 'results.json')];
+  const runsJ = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  const j = { ...runsJ[0] };
+  if (runsJ.length > 1) {
+    // Several invocations (e.g. many, then count and large with fewer runs): one table,
+    // and each part's flags and times kept in `parts`.
+    j.results = runsJ.flatMap((r) => r.results);
+    j.workloads = runsJ.flatMap((r) => r.workloads);
+    j.skipped = runsJ.flatMap((r) => r.skipped);
+    j.complete = runsJ.every((r) => r.complete);
+    j.finishedAt = runsJ[runsJ.length - 1].finishedAt;
+    j.parts = runsJ.map((r) => ({ workloads: r.workloads, flags: r.flags, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit }));
+  }
+  writeReport({ ...j, outDir: dir, startedAt: new Date(j.startedAt), finished: j.complete });
   process.exit(0);
 }
 
@@ -128,6 +151,9 @@ async function measure({ workload, op, tool, label, cmd, args, cwd, setup, heavy
       if (s3) reqs.push((await s3.call({ op: 'counts' })).total);
     }
   }
+  // The machine is shared: the 1-minute load average says how much of a number is noise.
+  rec.load1 = Number(os.loadavg()[0].toFixed(1));
+  rec.at = new Date().toISOString();
   if (rec.runs.length) {
     rec.median = median(rec.runs);
     rec.min = Math.min(...rec.runs);
@@ -230,7 +256,8 @@ async function runWorkload(name) {
   const has = (op) => ops.includes(op);
   const timedOp = (op) => has(op) && want(op);
   const refs = !flags['no-refs'];
-  const heavy = totalBytes(w) > 1024 ** 3;
+  // More than 1 GiB or 50,000 files: a run takes minutes here, so fewer runs (--heavy-runs).
+  const heavy = totalBytes(w) > 1024 ** 3 || w.files > 50_000;
   const dir = path.join(benchDir, name);
   const src = path.join(dir, 'src');
   fs.mkdirSync(dir, { recursive: true });
@@ -473,6 +500,9 @@ fs.mkdirSync(benchDir, { recursive: true });
 fs.mkdirSync(outDir, { recursive: true });
 log(`bench dir ${benchDir}; workloads ${workloads.join(', ')}; runs ${runs} (+${warmup} warm-up), heavy ${heavyRuns}; page cache ${flags.cold ? 'dropped before each run' : 'warm'}`);
 try {
+  // Fixed costs every dvd command pays before touching data (explains small-workload ratios).
+  await measure({ workload: '(none)', op: 'node-startup', tool: 'ref', label: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] });
+  await measure({ workload: '(none)', op: 'dvd-startup', tool: 'dvd', label: 'dvd --version', cmd: process.execPath, args: dvdArgs('--version') });
   for (const name of workloads) await runWorkload(name);
 } finally {
   await stopS3();

@@ -34,7 +34,7 @@ const MEMORY_TARGETS = { large: 200, count: 500 };
 const fmt = (s) => (s === undefined || s === null ? '-' : s < 0.1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(s < 10 ? 3 : 1)} s`);
 const span = (r) => (r && r.median !== undefined ? `${fmt(r.median)} (${fmt(r.min)}-${fmt(r.max)}, n=${r.runs.length})` : r?.error ? `failed: ${r.error.slice(0, 80)}` : '-');
 
-export function writeReport({ outDir, results, skipped, workloads, flags, startedAt, finished, dvdCommands }) {
+export function writeReport({ outDir, results, skipped, workloads, flags, startedAt, finished, dvdCommands, finishedAt, commit: givenCommit, machine: givenMachine, parts }) {
   const find = (wl, op) => results.find((r) => r.workload === wl && r.op === op);
   const base = (wl) => wl.replace(/-quick$/, '');
   const rows = [];
@@ -70,6 +70,12 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     const growth = per[per.length - 1].us / per[0].us;
     rows.push({ label: 'status, nothing changed: time per file', workload: per.map((p) => p.wl).join(' -> '), dvd: null, ref: null, ratio: growth, target: 'grows < 1.2x', met: growth < 1.2, note: per.map((p) => `${p.wl}: ${p.us.toFixed(2)} us/file`).join(', ') });
   }
+  const startup = find('(none)', 'dvd-startup');
+  if (startup) {
+    const node = find('(none)', 'node-startup');
+    const ratio = startup.median !== undefined && node?.median !== undefined ? startup.median / node.median : null;
+    rows.push({ label: 'start-up: dvd --version vs node -e 0', workload: '(none)', dvd: startup, ref: node, ratio, target: '(info)', met: null });
+  }
   for (const wl of workloads) {
     for (const [label, op, refOp] of INFO) {
       const d = find(wl, op);
@@ -80,24 +86,28 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     }
   }
 
-  const machine = {
+  const machine = givenMachine ?? {
     host: os.hostname(), cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}`, memGiB: Math.round(os.totalmem() / 1024 ** 3),
     node: process.version, kernel: os.release(), fs: fsType(outDir),
   };
-  let commit = '';
-  try {
+  let commit = givenCommit ?? '';
+  if (!givenCommit) try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: path.dirname(new URL(import.meta.url).pathname), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     // not a git checkout
   }
-  const json = { startedAt: startedAt.toISOString(), finishedAt: finished ? new Date().toISOString() : null, complete: finished, commit, machine, flags, workloads, dvdCommands, skipped, targets: rows.map((r) => ({ ...r, dvd: r.dvd ? pick(r.dvd) : null, ref: r.ref ? pick(r.ref) : null })), results };
+  const json = { startedAt: startedAt.toISOString(), finishedAt: finishedAt ?? (finished ? new Date().toISOString() : null), complete: finished, commit, machine, flags, workloads, dvdCommands, skipped, targets: rows.map((r) => ({ ...r, dvd: r.dvd ? pick(r.dvd) : null, ref: r.ref ? pick(r.ref) : null })), results, ...(parts ? { parts } : {}) };
   fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(json, null, 2) + '\n');
 
   const md = [];
   md.push('# dvd benchmark results', '');
   md.push(`${finished ? 'Complete run' : '**Partial run (still running or interrupted)**'} of \`npm run bench${flags.quick ? ' -- --quick' : ''}\`, started ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at commit ${commit || '?'}.`);
   md.push(`Machine: ${machine.cpus}, ${machine.memGiB} GiB RAM, ${machine.fs}, Node ${machine.node}, Linux ${machine.kernel}; shared and noisy.`);
-  md.push(`Each number is the median of ${flags.runs} timed runs after ${flags.warmup} warm-up (measurements that move more than 1 GiB: ${flags.heavyRuns} runs, no warm-up), min-max in brackets; page cache ${flags.cold ? 'dropped before every timed run' : 'warm (data just written, fits in RAM)'}. See docs/bench.md for what each number means.`, '');
+  if (parts) {
+    md.push('This table joins several invocations:');
+    for (const p of parts) md.push(`- ${p.workloads.join(', ')}: ${p.startedAt.slice(0, 16).replace('T', ' ')} to ${(p.finishedAt ?? '?').slice(11, 16)} UTC, commit ${p.commit}, ${p.flags.runs} timed runs after ${p.flags.warmup} warm-up, heavy measurements ${p.flags.heavyRuns} runs`);
+    md.push('');
+  } else md.push(`Each number is the median of ${flags.runs} timed runs after ${flags.warmup} warm-up (measurements on more than 1 GiB or 50,000 files, and S3 transfers: ${flags.heavyRuns} runs, no warm-up), min-max in brackets; page cache ${flags.cold ? 'dropped before every timed run' : 'warm (data just written, fits in RAM)'}. See docs/bench.md for what each number means.`, '');
   md.push('## Targets (issue 5)', '');
   md.push('| operation | workload | dvd | reference | ratio | target | met? |', '|---|---|---|---|---|---|---|');
   for (const r of rows) {
@@ -106,10 +116,13 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     md.push(`| ${r.label} | ${r.workload} | ${dvdCell} | ${refCell} | ${r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`} | ${r.target} | ${r.met === null ? (r.target === '(info)' ? '' : 'n/a') : r.met ? 'yes' : '**no**'} |`);
   }
   md.push('', '## Every measurement', '');
-  md.push('| workload | operation | tool | median | min | max | runs | peak RSS | S3 requests |', '|---|---|---|---|---|---|---|---|---|');
+  md.push('| workload | operation | tool | median | min | max | runs | peak RSS | S3 requests | load |', '|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    md.push(`| ${r.workload} | ${r.op} | ${r.tool === 'ref' ? r.label : r.label} | ${r.error ? `failed: ${r.error.slice(0, 100)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length}${r.warmup ? `+${r.warmup}` : ''} | ${r.rssMB ? `${r.rssMB.toFixed(0)} MB` : '-'} | ${r.requests ?? '-'} |`);
+    md.push(`| ${r.workload} | ${r.op} | ${r.tool === 'ref' ? r.label : r.label} | ${r.error ? `failed: ${r.error.slice(0, 100)}` : fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} | ${r.runs.length}${r.warmup ? `+${r.warmup}` : ''} | ${r.rssMB ? `${r.rssMB.toFixed(0)} MB` : '-'} | ${r.requests ?? '-'} | ${r.load1 ?? '-'} |`);
   }
+  // Hand-written analysis of the committed run (what bounds each miss), kept beside it.
+  const notes = path.join(outDir, 'notes.md');
+  if (fs.existsSync(notes)) md.push('', fs.readFileSync(notes, 'utf8').trim());
   if (skipped.length) {
     md.push('', '## Skipped', '');
     for (const s of skipped) md.push(`- ${s.workload} ${s.op}: ${s.reason}`);
