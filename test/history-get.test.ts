@@ -72,6 +72,7 @@ describe('dvd get', () => {
     expect(untracked.stderr).toContain('not tracked by dvd');
     expect(dvd(here, ['get', repo, 'model.bin', '--rev', 'v9', '-o', 'x']).stderr).toContain('unknown revision "v9"');
     expect(dvd(here, ['get', here, 'model.bin', '-o', 'x']).stderr).toContain('not a Git repository');
+    expect(dvd(here, ['get', repo, 'model.bin', '-o', 'no/such/dir/m']).stderr).toContain('does not exist');
     expect(fs.readdirSync(here)).toEqual(['images']);
   });
 });

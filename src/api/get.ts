@@ -85,6 +85,9 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
   if (fs.existsSync(outAbs)) {
     throw new DvdError('EEXIST', `${o.out ?? path.basename(outAbs)}: already exists; dvd get does not overwrite`, { hint: 'pass -o with a new path, or remove it first' });
   }
+  if (!fs.statSync(path.dirname(outAbs), { throwIfNoEntry: false })?.isDirectory()) {
+    throw new DvdError('ENOENT', `${o.out}: folder ${path.dirname(outAbs)} does not exist`, { hint: 'create it first, or pass another -o' });
+  }
   const src = openSourceRepo(o.repo, ctx.cwd);
   const rev = o.rev ?? 'HEAD';
   let tmpRoot: string | null = null;
