@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { DvdError } from '../core/errors.js';
 
 export interface RawObject {
+  /** The object id (also when it was asked for by a revision name like `v1^{commit}`). */
+  oid: string;
   type: 'commit' | 'tree' | 'blob' | 'tag';
   data: Buffer;
 }
@@ -86,7 +88,7 @@ export class CatFileBatch {
         const data = Buffer.from(this.buf.subarray(nl + 1, nl + 1 + size));
         this.buf = this.buf.subarray(nl + 1 + size + 1);
         this.waiting.shift();
-        w.resolve({ type: parts[1] as RawObject['type'], data });
+        w.resolve({ oid: parts[0], type: parts[1] as RawObject['type'], data });
       }
       if (this.waiting.length === 0) this.ref(false);
     }

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import git from 'isomorphic-git';
 import { hasGitBinary } from './catFileBatch.js';
 import { gitHandle, type GitHandle } from './gitHandle.js';
+import { isoGit } from './isoGit.js';
 
 export type TrackedChecker = (relPath: string) => boolean;
 
@@ -20,6 +20,7 @@ async function indexFiles(h: GitHandle): Promise<string[]> {
       return files;
     }
   }
+  const git = await isoGit();
   return git.listFiles({ fs: h.fs, dir: h.dir, gitdir: h.gitdir, cache: h.cache });
 }
 

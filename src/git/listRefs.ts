@@ -1,5 +1,9 @@
-import git from 'isomorphic-git';
-import { gitArgs, type GitRepo } from './gitHandle.js';
+import { spawnSync } from 'node:child_process';
+import { DvdError } from '../core/errors.js';
+import { hasGitBinary } from './catFileBatch.js';
+import { gitArgs, toHandle, type GitRepo } from './gitHandle.js';
+import { isoGit } from './isoGit.js';
+import { batchFor } from './readGitObject.js';
 
 export interface NamedCommit {
   name: string;
@@ -7,8 +11,31 @@ export interface NamedCommit {
   oid: string;
 }
 
+/**
+ * Refs under `pattern` with the commits they name, from one `git for-each-ref` (null
+ * without a git binary). Tags are peeled by git (`*objectname`); refs to trees or blobs
+ * are skipped.
+ */
+function forEachRef(repo: GitRepo, pattern: string | null): { ref: string; oid: string }[] | null {
+  if (!hasGitBinary()) return null;
+  const args = ['--git-dir', toHandle(repo).gitdir, 'for-each-ref', '--format=%(objectname) %(objecttype) %(*objectname) %(*objecttype) %(refname)'];
+  if (pattern) args.push(pattern);
+  const r = spawnSync('git', args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new DvdError('EGIT', `git for-each-ref failed: ${r.stderr.trim()}`);
+  const out: { ref: string; oid: string }[] = [];
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    const [oid, type, peeled, peeledType, ...rest] = line.split(' ');
+    const ref = rest.join(' ');
+    if (type === 'commit') out.push({ ref, oid });
+    else if (peeledType === 'commit') out.push({ ref, oid: peeled });
+  }
+  return out;
+}
+
 /** Peel a ref's target to a commit; null for tags of trees or blobs. */
 async function peelToCommit(repo: GitRepo, oid: string): Promise<string | null> {
+  const git = await isoGit();
   try {
     return (await git.readCommit({ ...gitArgs(repo), oid })).oid;
   } catch (err) {
@@ -18,6 +45,7 @@ async function peelToCommit(repo: GitRepo, oid: string): Promise<string | null> 
 }
 
 async function resolveAll(repo: GitRepo, prefix: string, names: string[]): Promise<NamedCommit[]> {
+  const git = await isoGit();
   const out: NamedCommit[] = [];
   for (const name of names.sort()) {
     const oid = await peelToCommit(repo, await git.resolveRef({ ...gitArgs(repo), ref: `${prefix}${name}` }));
@@ -28,16 +56,28 @@ async function resolveAll(repo: GitRepo, prefix: string, names: string[]): Promi
 
 /** Local branches with their commits. */
 export async function listBranches(repo: GitRepo): Promise<NamedCommit[]> {
+  const viaGit = forEachRef(repo, 'refs/heads');
+  if (viaGit) return viaGit.map((r) => ({ name: r.ref.slice('refs/heads/'.length), oid: r.oid }));
+  const git = await isoGit();
   return resolveAll(repo, 'refs/heads/', await git.listBranches(gitArgs(repo)));
 }
 
 /** Tags with the commits they name (tags of non-commits are skipped). */
 export async function listTags(repo: GitRepo): Promise<NamedCommit[]> {
+  const viaGit = forEachRef(repo, 'refs/tags');
+  if (viaGit) return viaGit.map((r) => ({ name: r.ref.slice('refs/tags/'.length), oid: r.oid }));
+  const git = await isoGit();
   return resolveAll(repo, 'refs/tags/', await git.listTags(gitArgs(repo)));
 }
 
 /** Every ref under refs/ (branches, tags, remote-tracking branches, stash...) plus HEAD. */
 export async function listAllRefTips(repo: GitRepo): Promise<NamedCommit[]> {
+  const viaGit = forEachRef(repo, null);
+  if (viaGit) {
+    const head = await batchFor(repo)!.read('HEAD^{commit}');
+    return [...(head ? [{ name: 'HEAD', oid: head.oid }] : []), ...viaGit.map((r) => ({ name: r.ref, oid: r.oid }))];
+  }
+  const git = await isoGit();
   const args = gitArgs(repo);
   const names = (await git.listRefs({ ...args, filepath: 'refs' })).map((n) => `refs/${n}`);
   const out: NamedCommit[] = [];

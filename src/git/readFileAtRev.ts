@@ -1,8 +1,15 @@
-import git from 'isomorphic-git';
 import { gitArgs, type GitRepo } from './gitHandle.js';
+import { isoGit } from './isoGit.js';
+import { batchFor } from './readGitObject.js';
 
 /** The bytes of repo file `filepath` in commit `commitOid`, or null when it has none. */
 export async function readFileAtRev(repo: GitRepo, commitOid: string, filepath: string): Promise<Buffer | null> {
+  const b = batchFor(repo);
+  if (b) {
+    const o = await b.read(`${commitOid}:${filepath}`);
+    return o && o.type === 'blob' ? o.data : null;
+  }
+  const git = await isoGit();
   try {
     const { blob } = await git.readBlob({ ...gitArgs(repo), oid: commitOid, filepath });
     return Buffer.from(blob);

@@ -1,7 +1,7 @@
-import git from 'isomorphic-git';
 import { DvdError } from '../core/errors.js';
 import { CatFileBatch, hasGitBinary } from './catFileBatch.js';
 import { gitArgs, toHandle, type GitRepo } from './gitHandle.js';
+import { isoGit } from './isoGit.js';
 
 export interface TreeEntry {
   mode: string;
@@ -19,11 +19,13 @@ export interface CommitInfo {
 
 // The object reads that history-wide commands repeat thousands of times, behind one
 // seam: through `git cat-file --batch` when a git binary exists (see catFileBatch.ts for
-// the numbers), through isomorphic-git otherwise. Everything else in src/git uses
-// isomorphic-git directly.
+// the numbers), through isomorphic-git otherwise. Revisions, refs and files at a
+// revision take the same pipe (or `git for-each-ref`) when git exists; the index,
+// staging, hooks and config always use isomorphic-git (loaded lazily, see isoGit.ts).
 const batches = new WeakMap<object, CatFileBatch>();
 
-function batchFor(repo: GitRepo): CatFileBatch | null {
+/** The cat-file pipe of this repository, or null without a git binary. */
+export function batchFor(repo: GitRepo): CatFileBatch | null {
   if (!hasGitBinary()) return null;
   const h = toHandle(repo);
   let b = batches.get(h.cache);
@@ -75,6 +77,7 @@ export function parseTree(data: Buffer): TreeEntry[] {
 export async function readTreeEntries(repo: GitRepo, oid: string): Promise<TreeEntry[]> {
   const b = batchFor(repo);
   if (b) return parseTree(await readRaw(b, oid, 'tree'));
+  const git = await isoGit();
   const { tree } = await git.readTree({ ...gitArgs(repo), oid });
   return tree as TreeEntry[];
 }
@@ -82,6 +85,7 @@ export async function readTreeEntries(repo: GitRepo, oid: string): Promise<TreeE
 export async function readBlobBytes(repo: GitRepo, oid: string): Promise<Buffer> {
   const b = batchFor(repo);
   if (b) return readRaw(b, oid, 'blob');
+  const git = await isoGit();
   return Buffer.from((await git.readBlob({ ...gitArgs(repo), oid })).blob);
 }
 
@@ -96,6 +100,7 @@ export async function readCommitInfo(repo: GitRepo, oid: string): Promise<Commit
     const parents = [...head.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
     return { oid: peeled.oid, tree, parents };
   }
+  const git = await isoGit();
   try {
     const r = await git.readCommit({ ...gitArgs(repo), oid });
     return { oid: r.oid, tree: r.commit.tree, parents: r.commit.parent };

@@ -1,7 +1,7 @@
-import git from 'isomorphic-git';
 import { DvdError } from '../core/errors.js';
 import { gitArgs, type GitRepo } from './gitHandle.js';
-import { readCommitInfo } from './readGitObject.js';
+import { batchFor, readCommitInfo } from './readGitObject.js';
+import { isoGit } from './isoGit.js';
 
 function unknownRev(rev: string, why?: string): DvdError {
   return new DvdError('EBADREV', `unknown revision ${JSON.stringify(rev)}${why ? `: ${why}` : ''}`, {
@@ -16,6 +16,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 async function resolveBase(repo: GitRepo, base: string, rev: string): Promise<string> {
+  const git = await isoGit();
   const args = gitArgs(repo);
   const name = base === '@' ? 'HEAD' : base;
   let oid: string | null = null;
@@ -63,6 +64,16 @@ export async function resolveRev(repo: GitRepo, rev: string): Promise<string> {
   const m = /^(.*?)((?:[~^][0-9]*)*)$/.exec(rev.trim())!;
   const base = m[1];
   if (base === '' || /[\s:]|\.\.|^-/.test(base)) throw unknownRev(rev);
+  const b = batchFor(repo);
+  if (b) {
+    // git resolves the whole expression itself (refs, short hashes, ~ and ^, tag peeling)
+    // through the already running cat-file pipe: no isomorphic-git load, no walk here.
+    const o = await b.read(`${rev.trim()}^{commit}`);
+    if (o) return o.oid;
+    if ((base === 'HEAD' || base === '@') && !(await b.read('HEAD'))) throw unknownRev(rev, 'the repository has no commits yet');
+    if (m[2] !== '' && (await b.read(`${base}^{commit}`))) throw unknownRev(rev, `${base} has no such ancestor (${m[2]})`);
+    throw unknownRev(rev);
+  }
   let oid = (await readCommitOf(repo, await resolveBase(repo, base, rev), rev)).oid;
   const steps = m[2].match(/[~^][0-9]*/g) ?? [];
   for (const step of steps) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import git from 'isomorphic-git';
 import { gitHandle } from './gitHandle.js';
+import { isoGit } from './isoGit.js';
 
 /**
  * `git add` for repo-relative paths (for `[core] autostage = true`): files that exist are
@@ -9,6 +9,7 @@ import { gitHandle } from './gitHandle.js';
  * pointer). Sequential on purpose: each isomorphic-git add rewrites the index.
  */
 export async function stageFiles(root: string, paths: string[]): Promise<void> {
+  const git = await isoGit();
   const h = gitHandle(root);
   const args = { fs: h.fs, dir: h.dir!, gitdir: h.gitdir, cache: h.cache };
   const present: string[] = [];
