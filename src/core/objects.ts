@@ -13,8 +13,12 @@ import type { Repo } from './repo.js';
 let tmpCounter = 0;
 const madeDirs = new Set<string>();
 
+// One random tag per process (a reused pid cannot collide with a crashed run's leftovers);
+// a fresh randomBytes per object cost ~9 us each on 100,000-file adds (bench profile).
+const RUN_TAG = randomBytes(4).toString('hex');
+
 export function tempPath(repo: Repo): string {
-  return path.join(repo.tmpDir, `${process.pid}-${tmpCounter++}-${randomBytes(4).toString('hex')}`);
+  return path.join(repo.tmpDir, `${process.pid}-${RUN_TAG}-${tmpCounter++}`);
 }
 
 export function hasObject(repo: Repo, oid: string): boolean {
@@ -48,6 +52,8 @@ export async function installTempObject(repo: Repo, tmp: string, oid: string): P
  * with FICLONE reflinks where the file system can and otherwise copies in the kernel.
  */
 export async function storeFileByCopy(repo: Repo, src: string): Promise<{ oid: string; size: number }> {
+  const small = storeSmallFile(repo, src);
+  if (small) return small;
   const tmp = tempPath(repo);
   try {
     await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE);
@@ -59,6 +65,51 @@ export async function storeFileByCopy(repo: Repo, src: string): Promise<{ oid: s
     await fs.promises.rm(tmp, { force: true });
     throw wrapFsError(err, 'add', src);
   }
+}
+
+// Files up to this size are stored with synchronous calls from one buffer: read, hash,
+// write the same bytes to an exclusive temp file, rename. The async path costs ~7 libuv
+// round trips per file (copy, open, stat, read, close, chmod, rename), and on a busy
+// 2-core machine each round trip waits for the main thread to be scheduled again: the
+// bench measured 2,000 x 1 KiB at 6.6 ms per file that way. The stored bytes are still
+// exactly the hashed bytes (one buffer). Larger files keep the kernel copy (and reflinks).
+export const SMALL_FILE_LIMIT = 1024 * 1024;
+
+/** Store `src` from a single read if it is small; null when it is not (use the copy path). */
+function storeSmallFile(repo: Repo, src: string): { oid: string; size: number } | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(src, 'r');
+  } catch (err) {
+    throw wrapFsError(err, 'add', src);
+  }
+  let buf: Buffer;
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > SMALL_FILE_LIMIT) return null;
+    buf = fs.readFileSync(fd);
+  } catch (err) {
+    throw wrapFsError(err, 'add', src);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const oid = hashBuffer(buf);
+  if (hasObject(repo, oid)) return { oid, size: buf.length };
+  const tmp = tempPath(repo);
+  try {
+    const out = fs.openSync(tmp, 'wx', 0o444);
+    try {
+      fs.writeFileSync(out, buf);
+      fs.fchmodSync(out, 0o444); // the umask may have narrowed the create mode
+    } finally {
+      fs.closeSync(out);
+    }
+    fs.renameSync(tmp, ensureFanout(repo, oid));
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw wrapFsError(err, 'add', src);
+  }
+  return { oid, size: buf.length };
 }
 
 /**
