@@ -50,6 +50,13 @@ async function setup(files: Record<string, string | Buffer>, targets: string[], 
   return { repo, prefix };
 }
 
+/** A HOME without ~/.aws, removed after the test. */
+function emptyHome(): string {
+  const d = tempDir('dvd-home-');
+  cleanup.push(d);
+  return d;
+}
+
 function clone(repo: string): string {
   const dir = tempDir('dvd-clone-');
   cleanup.push(dir);
@@ -194,14 +201,14 @@ describe('S3 errors a user can act on', { timeout: 240_000 }, () => {
 
   it('no credentials at all', async () => {
     const { repo } = await setup({ 'a.bin': seededBytes(1, 100) }, ['a.bin']);
-    const r = await run(repo, ['push'], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_EC2_METADATA_DISABLED: 'true', HOME: tempDir() });
+    const r = await run(repo, ['push'], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_EC2_METADATA_DISABLED: 'true', HOME: emptyHome() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no AWS credentials found for remote s3/);
   });
 
   it('credentials from .dvd/config.local work; secrets are refused in the committed .dvd/config', async () => {
     const { repo } = await setup({ 'a.bin': seededBytes(1, 100) }, ['a.bin']);
-    const noEnvCreds = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_EC2_METADATA_DISABLED: 'true', HOME: tempDir() };
+    const noEnvCreds = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_EC2_METADATA_DISABLED: 'true', HOME: emptyHome() };
     const refused = await run(repo, ['remote', 'modify', 's3', 'secret_access_key', 'S3RVER']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/is a secret and \.dvd\/config is committed/);
