@@ -1,19 +1,10 @@
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ApiContext, Progress } from '../api/context.js';
+import { formatBytes } from './formatBytes.js';
 import type { GlobalOptions } from './main.js';
 
 const noProgress: Progress = { update() {}, finish() {} };
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
 
 // Progress goes to stderr, only on a TTY, never with --quiet (DESIGN: command line).
 function makeProgress(label: string): Progress {

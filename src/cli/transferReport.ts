@@ -1,16 +1,9 @@
 import { DvdError } from '../core/errors.js';
 import type { TransferFailure } from '../remote/TransferQueue.js';
 import { transferFailuresError } from '../remote/TransferQueue.js';
+import { formatBytes } from './formatBytes.js';
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
+export { formatBytes };
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -1,3 +1,4 @@
+import { forEachParallel } from '../core/forEachParallel.js';
 import { objectKey } from '../core/objectPath.js';
 import type { Remote } from './Remote.js';
 import { withRetries } from './withRetries.js';
@@ -33,7 +34,7 @@ export async function presentOnRemote(remote: Remote, oids: Iterable<string>, jo
     return keys.length;
   };
   const headEach = async (wanted: string[]) => {
-    await runPool(wanted, jobs, async (oid) => {
+    await forEachParallel(wanted, jobs, async (oid) => {
       stats.heads++;
       if (await withRetries(() => remote.has(objectKey(oid)))) present.add(oid);
     });
@@ -55,14 +56,6 @@ export async function presentOnRemote(remote: Remote, oids: Iterable<string>, jo
     if (wanted.length > pagesPerPrefix) toList.push([p, wanted]);
     else toHead.push(...wanted);
   }
-  await Promise.all([runPool(toList, jobs, ([p, w]) => listPrefix(p, w).then(() => undefined)), headEach(toHead)]);
+  await Promise.all([forEachParallel(toList, jobs, ([p, w]) => listPrefix(p, w).then(() => undefined)), headEach(toHead)]);
   return { present, stats };
-}
-
-async function runPool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
