@@ -78,8 +78,16 @@ if (flags.report) {
   if (runsJ.length > 1) {
     // Several invocations (e.g. many, then count and large with fewer runs): one table,
     // and each part's flags and times kept in `parts`.
+    // A measurement repeated by a later part replaces the earlier one in the table; the
+    // earlier one stays in the data under "<workload> (earlier: <commit>)".
+    for (let i = 0; i < runsJ.length; i++) {
+      for (const r of runsJ[i].results) {
+        const later = runsJ.slice(i + 1).some((o) => o.results.some((x) => x.workload === r.workload && x.op === r.op && x.tool === r.tool));
+        if (later) r.workload = `${r.workload} (earlier: ${runsJ[i].commit})`;
+      }
+    }
     j.results = runsJ.flatMap((r) => r.results);
-    j.workloads = runsJ.flatMap((r) => r.workloads);
+    j.workloads = [...new Set(runsJ.flatMap((r) => r.workloads))];
     j.skipped = runsJ.flatMap((r) => r.skipped);
     j.complete = runsJ.every((r) => r.complete);
     j.finishedAt = runsJ[runsJ.length - 1].finishedAt;
@@ -123,7 +131,7 @@ function opAvailable(op) {
 // ---- results -----------------------------------------------------------------------
 const results = [];
 const startedAt = new Date();
-const env = { ...process.env, NO_COLOR: '1', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+const env = { ...process.env, NO_COLOR: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'gc.auto', GIT_CONFIG_VALUE_0: '0', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
 const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 /**
@@ -170,7 +178,9 @@ async function measure({ workload, op, tool, label, cmd, args, cwd, setup, heavy
 const dvdArgs = (...a) => [DVD_BIN, ...a];
 const dvd = (cwd, ...a) => sh(process.execPath, dvdArgs(...a), { cwd, env });
 const git = (cwd, ...a) => sh('git', a, { cwd, env });
-const rm = (p) => fs.rmSync(p, { recursive: true, force: true });
+// Retries: a background `git gc --auto` (100,000 loose objects trigger it) may still be
+// writing into a reference repository we remove.
+const rm = (p) => fs.rmSync(p, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
 const cpR = (from, to) => sh('cp', ['-r', from, to]);
 
 function want(op) {
@@ -499,16 +509,18 @@ function saveResults() {
 fs.mkdirSync(benchDir, { recursive: true });
 fs.mkdirSync(outDir, { recursive: true });
 log(`bench dir ${benchDir}; workloads ${workloads.join(', ')}; runs ${runs} (+${warmup} warm-up), heavy ${heavyRuns}; page cache ${flags.cold ? 'dropped before each run' : 'warm'}`);
+let completed = false;
 try {
   // Fixed costs every dvd command pays before touching data (explains small-workload ratios).
   await measure({ workload: '(none)', op: 'node-startup', tool: 'ref', label: 'node -e 0', cmd: process.execPath, args: ['-e', '0'] });
   await measure({ workload: '(none)', op: 'dvd-startup', tool: 'dvd', label: 'dvd --version', cmd: process.execPath, args: dvdArgs('--version') });
   for (const name of workloads) await runWorkload(name);
+  completed = true;
 } finally {
   await stopS3();
   writeReport({
     outDir, results, skipped, workloads, flags: { quick: flags.quick, runs, heavyRuns, warmup, cold: flags.cold, seed },
-    startedAt, finished: true, dvdCommands: [...dvdCommands],
+    startedAt, finished: completed, dvdCommands: [...dvdCommands],
   });
   if (!flags.keep) rm(benchDir);
 }
