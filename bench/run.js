@@ -86,12 +86,13 @@ if (flags.report) {
         if (later) r.workload = `${r.workload} (earlier: ${runsJ[i].commit})`;
       }
     }
+    runsJ.forEach((r, index) => r.results.forEach((x) => (x.part = index)));
     j.results = runsJ.flatMap((r) => r.results);
     j.workloads = [...new Set(runsJ.flatMap((r) => r.workloads))];
     j.skipped = runsJ.flatMap((r) => r.skipped);
     j.complete = runsJ.every((r) => r.complete);
     j.finishedAt = runsJ[runsJ.length - 1].finishedAt;
-    j.parts = runsJ.map((r) => ({ workloads: r.workloads, flags: r.flags, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit }));
+    j.parts = runsJ.map((r, index) => ({ index, workloads: r.workloads, flags: r.flags, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit, complete: r.complete }));
   }
   writeReport({ ...j, outDir: dir, startedAt: new Date(j.startedAt), finished: j.complete });
   process.exit(0);

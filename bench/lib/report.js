@@ -44,8 +44,8 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
       const d = find(wl, op);
       const r = find(wl, refOp);
       if (!d && !r) continue;
-      const ratio = d?.median !== undefined && r?.median !== undefined ? d.median / r.median : null;
-      rows.push({ label, workload: wl, dvd: d, ref: r, ratio, target: `<= ${max}x`, met: ratio === null ? null : ratio <= max });
+      const ratio = ratioOf(d, r);
+      rows.push({ label, workload: wl, dvd: d, ref: r, ratio, target: `<= ${max}x`, met: ratio === null ? null : ratio <= max, note: crossPart(d, r) });
     }
     if (base(wl) === 'count') {
       const d = find(wl, 'push-noop');
@@ -81,8 +81,7 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
       const d = find(wl, op);
       if (!d) continue;
       const r = refOp ? find(wl, refOp) : null;
-      const ratio = d.median !== undefined && r?.median !== undefined ? d.median / r.median : null;
-      rows.push({ label, workload: wl, dvd: d, ref: r, ratio, target: '(info)', met: null });
+      rows.push({ label, workload: wl, dvd: d, ref: r, ratio: ratioOf(d, r), target: '(info)', met: null, note: crossPart(d, r) });
     }
   }
 
@@ -101,11 +100,15 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
 
   const md = [];
   md.push('# dvd benchmark results', '');
-  md.push(`${finished ? 'Complete run' : '**Partial run (still running or interrupted)**'} of \`npm run bench${flags.quick ? ' -- --quick' : ''}\`, started ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at commit ${commit || '?'}.`);
+  if (parts) md.push(`Joined from ${parts.length} invocations of \`npm run bench\` (listed below; \`--merge\`), ${startedAt.toISOString().slice(0, 10)}.`);
+  else md.push(`${finished ? 'Complete run' : '**Partial run (still running or interrupted)**'} of \`npm run bench${flags.quick ? ' -- --quick' : ''}\`, started ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at commit ${commit || '?'}.`);
   md.push(`Machine: ${machine.cpus}, ${machine.memGiB} GiB RAM, ${machine.fs}, Node ${machine.node}, Linux ${machine.kernel}; shared and noisy.`);
   if (parts) {
     md.push('This table joins several invocations:');
-    for (const p of parts) md.push(`- ${p.workloads.join(', ')}: ${p.startedAt.slice(0, 16).replace('T', ' ')} to ${(p.finishedAt ?? '?').slice(11, 16)} UTC, commit ${p.commit}, ${p.flags.runs} timed runs after ${p.flags.warmup} warm-up, heavy measurements ${p.flags.heavyRuns} runs`);
+    for (const p of parts) {
+      const ops = [...new Set(results.filter((r) => r.part === p.index).map((r) => r.workload.replace(/ \(earlier.*$/, '')))].filter((w) => w !== '(none)');
+      md.push(`- part ${p.index + 1}: ${ops.join(', ') || p.workloads.join(', ')}; started ${p.startedAt.slice(11, 16)} UTC, commit ${p.commit}, ${p.flags.runs} timed runs after ${p.flags.warmup} warm-up, heavy measurements ${p.flags.heavyRuns} run(s)${p.complete ? '' : '; stopped early (see notes)'}`);
+    }
     md.push('');
   } else md.push(`Each number is the median of ${flags.runs} timed runs after ${flags.warmup} warm-up (measurements on more than 1 GiB or 50,000 files, and S3 transfers: ${flags.heavyRuns} runs, no warm-up), min-max in brackets; page cache ${flags.cold ? 'dropped before every timed run' : 'warm (data just written, fits in RAM)'}. See docs/bench.md for what each number means.`, '');
   md.push('## Targets (issue 5)', '');
@@ -128,6 +131,17 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     for (const s of skipped) md.push(`- ${s.workload} ${s.op}: ${s.reason}`);
   }
   fs.writeFileSync(path.join(outDir, 'results.md'), md.join('\n') + '\n');
+}
+
+// A ratio only between measurements of the same invocation (same load, same code).
+function ratioOf(d, r) {
+  if (d?.median === undefined || r?.median === undefined) return null;
+  if (d.part !== r.part) return null;
+  return d.median / r.median;
+}
+
+function crossPart(d, r) {
+  return d && r && d.part !== r.part ? '(no ratio: measured in different parts)' : undefined;
 }
 
 function pick(r) {
