@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WORKLOADS, applyChange, generate, totalBytes } from './lib/generate.js';
-import { dropCaches, hasGnuTime, median, sh, timeCommand } from './lib/measure.js';
+import { dropCaches, hasGnuTime, median, removeRssFile, sh, timeCommand } from './lib/measure.js';
 import { writeReport } from './lib/report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -524,5 +524,6 @@ try {
     startedAt, finished: completed, dvdCommands: [...dvdCommands],
   });
   if (!flags.keep) rm(benchDir);
+  removeRssFile();
 }
 log(`wrote ${path.relative(process.cwd(), path.join(outDir, 'results.md'))} and results.json`);

@@ -7,6 +7,10 @@ import path from 'node:path';
 
 const RSS_FILE = path.join(os.tmpdir(), `dvd-bench-rss-${process.pid}`);
 
+export function removeRssFile() {
+  fs.rmSync(RSS_FILE, { force: true });
+}
+
 export function hasGnuTime() {
   return spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
 }
