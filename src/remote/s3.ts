@@ -19,6 +19,7 @@ import { hashFile } from '../core/hashFile.js';
 import type { GetOptions, GetResult, PutOptions, Remote } from './Remote.js';
 import { streamToFile } from './streamToFile.js';
 import { isRetriableNetworkError, TransferError } from './TransferError.js';
+import { Slots } from './Slots.js';
 import { withRetries } from './withRetries.js';
 
 export interface S3RemoteOptions {
@@ -47,6 +48,8 @@ export interface S3RemoteOptions {
 // transfers took 4.7 s. Our own sweep, `dvd fetch` of 20,000 x 100 KiB from s3rver on a
 // busy 2-core box: -j 8 99 s, 16 102 s, 32 75 s, 64 106 s. So 32 is the default.
 export const S3_DEFAULT_JOBS = 32;
+// 8 parts of 16 MiB in flight already fill a loopback or 10 Gbit link; more only costs memory.
+const MAX_PART_BUFFERS = 8;
 // Small objects are read into memory and sent in one buffer: a read stream costs more
 // than the 100 KiB it carries.
 const BUFFER_BODY_LIMIT = 8 * 1024 * 1024;
@@ -60,6 +63,8 @@ export class S3Remote implements Remote {
   private loaded?: Promise<{ sdk: Sdk; client: S3Client }>;
   private readonly o: S3RemoteOptions;
   private readonly keyPrefix: string;
+  /** Multipart parts held in memory at once, across all objects (see Slots). */
+  private readonly partSlots = new Slots(MAX_PART_BUFFERS);
 
   constructor(o: S3RemoteOptions) {
     this.o = o;
@@ -176,7 +181,7 @@ export class S3Remote implements Remote {
     const uploadId = created.UploadId!;
     const etags: string[] = new Array(count);
     try {
-      await runParallel(count, Math.min(this.o.jobs, 16), async (i) => {
+      await runParallel(count, Math.min(this.o.jobs, 16), (i) => this.partSlots.run(async () => {
         const start = i * partSize;
         const len = Math.min(partSize, opts.size - start);
         const fh = await fs.promises.open(srcFile, 'r');
@@ -199,7 +204,7 @@ export class S3Remote implements Remote {
         );
         etags[i] = res.ETag ?? '';
         opts.onBytes?.(len);
-      });
+      }));
       await this.send(`complete multipart upload of ${key}`, () =>
         this.call((sdk) =>
           new sdk.CompleteMultipartUploadCommand({
