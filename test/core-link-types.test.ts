@@ -62,6 +62,25 @@ describe('cache link types', () => {
     });
   }
 
+  it('symlink: a single-file target is committed and re-added with its object\'s size, not the link\'s', () => {
+    const repo = tempRepo();
+    setConfig(repo, '[cache]\n\ttype = symlink\n');
+    writeFiles(repo, { 'm.bin': 'hello\n' });
+    dvdOk(repo, ['add', 'm.bin']);
+    const pointer = fs.readFileSync(path.join(repo, 'm.bin.dvd'), 'utf8');
+    expect(pointer).toContain('size: 6\n');
+    expect(fs.lstatSync(path.join(repo, 'm.bin')).isSymbolicLink()).toBe(true);
+    dvdOk(repo, ['commit', '-f']);
+    expect(fs.readFileSync(path.join(repo, 'm.bin.dvd'), 'utf8')).toBe(pointer);
+    expect(dvdOk(repo, ['add', 'm.bin']).stdout).toMatch(/^unchanged m\.bin \(6 bytes\)/);
+    expect(fs.readFileSync(path.join(repo, 'm.bin.dvd'), 'utf8')).toBe(pointer);
+    // A symlink that does not point into the cache is still refused.
+    fs.symlinkSync(path.join(repo, 'm.bin.dvd'), path.join(repo, 'other'));
+    const r = dvd(repo, ['add', 'other']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('other: is a symbolic link; dvd does not track links');
+  });
+
   it('--relink switches an existing workspace to the configured type', () => {
     const repo = tempRepo();
     writeFiles(repo, { 'data/a': 'A', 'data/b': 'B' });

@@ -7,6 +7,8 @@ import { enclosingPointer, findPointers } from '../core/findPointers.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
 import { withLock } from '../core/lock.js';
+import type { Repo } from '../core/repo.js';
+import { isCacheLink } from '../core/walkTarget.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { POINTER_EXT, type Pointer } from '../core/pointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
@@ -49,7 +51,7 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
   for (const t of targets) {
     if (seen.has(t.rel)) throw new DvdError('EBADTARGET', `${t.arg}: given twice`);
     seen.add(t.rel);
-    validateAddTarget(repo.root, t, tracked);
+    validateAddTarget(repo, t, tracked);
   }
   for (const a of targets) {
     for (const b of targets) {
@@ -77,11 +79,15 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
   });
 }
 
-function validateAddTarget(root: string, t: ResolvedTarget, trackedByGit: (p: string) => boolean): void {
+function validateAddTarget(repo: Repo, t: ResolvedTarget, trackedByGit: (p: string) => boolean): void {
+  const root = repo.root;
   const st = fs.lstatSync(t.abs, { throwIfNoEntry: false });
   if (!st) throw new DvdError('ENOENT', `${t.arg}: no such file or directory`);
-  if (st.isSymbolicLink()) throw new DvdError('ESYMLINK', `${t.arg}: is a symbolic link; dvd does not track links`, { hint: 'add the file or folder it points to instead' });
-  if (!st.isFile() && !st.isDirectory()) throw new DvdError('ESPECIAL', `${t.arg}: not a regular file or folder`);
+  // A link into the cache is a file target already checked out with cache type symlink;
+  // re-adding it is a commit. Any other link is refused.
+  const cacheLink = st.isSymbolicLink() && isCacheLink(t.abs, repo.cacheDir);
+  if (st.isSymbolicLink() && !cacheLink) throw new DvdError('ESYMLINK', `${t.arg}: is a symbolic link; dvd does not track links`, { hint: 'add the file or folder it points to instead' });
+  if (!cacheLink && !st.isFile() && !st.isDirectory()) throw new DvdError('ESPECIAL', `${t.arg}: not a regular file or folder`);
   if (t.rel.endsWith(POINTER_EXT)) throw new DvdError('EBADTARGET', `${t.arg}: is a dvd pointer file`, { hint: `add the data itself: dvd add ${t.arg.slice(0, -POINTER_EXT.length)}` });
   if (path.posix.basename(t.rel) === '.gitignore') throw new DvdError('EBADTARGET', `${t.arg}: dvd does not track .gitignore files`);
   const parent = path.posix.dirname(t.rel);

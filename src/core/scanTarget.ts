@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import { DvdError } from './errors.js';
 import { forEachParallel } from './forEachParallel.js';
 import { hashFile } from './hashFile.js';
 import { StatCache } from './statCache.js';
-import { walkTarget, type WalkEntry } from './walkTarget.js';
+import { walkAt, type WalkEntry } from './walkTarget.js';
 import type { Repo } from './repo.js';
 
 export interface ScannedFile extends WalkEntry {
@@ -37,24 +35,8 @@ export interface ScanOptions {
 export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
   const { repo, target, abs } = opts;
   const state = StatCache.load(repo, target);
-  const st = fs.lstatSync(abs, { throwIfNoEntry: false });
-  let kind: TargetScan['kind'];
-  let walked: WalkEntry[];
-  if (!st) {
-    kind = 'missing';
-    walked = [];
-  } else if (st.isDirectory()) {
-    kind = 'dir';
-    walked = walkTarget(abs, repo.cacheDir);
-  } else {
-    kind = 'file';
-    // A single-file target may be a symlink into the cache (cache type symlink).
-    walked = st.isSymbolicLink() ? walkSingleLink(abs, repo.cacheDir) : [{
-      path: '', size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, exec: (st.mode & 0o100) !== 0,
-      execUnknown: st.nlink > 1 && (st.mode & 0o222) === 0 ? true : undefined,
-    }];
-  }
-  const files = walked as ScannedFile[];
+  const { kind, entries } = walkAt(abs, repo.cacheDir);
+  const files = entries as ScannedFile[];
   const toHash: ScannedFile[] = [];
   for (const f of files) {
     const known = f.linkOid ?? state.lookup(f.path, f);
@@ -72,18 +54,4 @@ export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
     opts.onProgress?.(done, hashedBytes, toHash.length);
   });
   return { kind, files, state, hashedFiles: toHash.length, hashedBytes };
-}
-
-function walkSingleLink(abs: string, cacheDir: string): WalkEntry[] {
-  // A symlinked single-file target is either a cache object (cache type symlink) or refused.
-  const target = fs.readlinkSync(abs);
-  const m = /sha256[\\/]([0-9a-f]{2})[\\/]([0-9a-f]{62})$/.exec(target);
-  const st = fs.statSync(abs, { throwIfNoEntry: false });
-  const lst = fs.lstatSync(abs);
-  if (m && st && target.startsWith(cacheDir)) {
-    return [{ path: '', size: st.size, mtimeMs: lst.mtimeMs, ino: lst.ino, exec: false, linkOid: m[1] + m[2], execUnknown: true }];
-  }
-  throw new DvdError('ESYMLINK', `${abs}: is a symbolic link; dvd does not track links`, {
-    hint: 'replace the link with the file it points to',
-  });
 }

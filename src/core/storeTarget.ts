@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { DvdError } from './errors.js';
 import { forEachParallel } from './forEachParallel.js';
 import { hasObject, storeBuffer, storeFileByCopy, storeFileByLink } from './objects.js';
 import { serializeManifest, type ManifestEntry } from './manifest.js';
@@ -6,7 +7,7 @@ import { checkRelPath } from './relPath.js';
 import { objectPath } from './objectPath.js';
 import { sharesCache } from './linkTypes.js';
 import { StatCache } from './statCache.js';
-import { walkTarget, type WalkEntry } from './walkTarget.js';
+import { walkAt } from './walkTarget.js';
 import type { Linker } from './Linker.js';
 import type { Pointer } from './pointer.js';
 import type { Repo } from './repo.js';
@@ -37,12 +38,10 @@ export interface StoredTarget {
  */
 export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarget> {
   const { repo, target, abs } = opts;
-  const st = fs.lstatSync(abs);
-  const isDir = st.isDirectory();
+  const { kind, entries: walked } = walkAt(abs, repo.cacheDir);
+  if (kind === 'missing') throw new DvdError('ENOENT', `${target}: no such file or directory`);
+  const isDir = kind === 'dir';
   const state = StatCache.load(repo, target);
-  const walked: WalkEntry[] = isDir
-    ? walkTarget(abs, repo.cacheDir)
-    : [{ path: '', size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, exec: (st.mode & 0o100) !== 0 }];
   if (isDir) for (const w of walked) checkRelPath(w.path, abs);
   const totalBytes = walked.reduce((n, w) => n + w.size, 0);
   const shared = sharesCache(opts.linker.current);
