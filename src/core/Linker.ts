@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isErrno } from './errors.js';
 import { objectPath } from './objectPath.js';
-import { SMALL_FILE_LIMIT } from './objects.js';
+import { SMALL_FILE_LIMIT } from './hashFile.js';
 import type { LinkType } from './linkTypes.js';
 import type { Repo } from './repo.js';
 
@@ -83,7 +83,7 @@ export class Linker {
         // FICLONE (not _FORCE) still clones where possible and copies in the kernel otherwise.
         // Small files and links use synchronous calls: each libuv round trip waits for the
         // main thread to be scheduled again, which dominated checkout of 20,000 files on a
-        // busy 2-core machine (see SMALL_FILE_LIMIT in objects.ts).
+        // busy 2-core machine (see SMALL_FILE_LIMIT in hashFile.ts).
         // Read + write beat copyFileSync 2-3x for 1 KiB files here (its FICLONE probe,
         // ftruncate and fchmod per file); reflinks matter for big files, not these.
         if (fs.statSync(src).size <= SMALL_FILE_LIMIT) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DvdError, isErrno } from './errors.js';
-import { hashBuffer, hashFile } from './hashFile.js';
+import { hashBuffer, hashFile, SMALL_FILE_LIMIT } from './hashFile.js';
 import { objectPath } from './objectPath.js';
 import type { Repo } from './repo.js';
 
@@ -67,13 +67,10 @@ export async function storeFileByCopy(repo: Repo, src: string): Promise<{ oid: s
   }
 }
 
-// Files up to this size are stored with synchronous calls from one buffer: read, hash,
-// write the same bytes to an exclusive temp file, rename. The async path costs ~7 libuv
-// round trips per file (copy, open, stat, read, close, chmod, rename), and on a busy
-// 2-core machine each round trip waits for the main thread to be scheduled again: the
-// bench measured 2,000 x 1 KiB at 6.6 ms per file that way. The stored bytes are still
-// exactly the hashed bytes (one buffer). Larger files keep the kernel copy (and reflinks).
-export const SMALL_FILE_LIMIT = 1024 * 1024;
+// Files up to SMALL_FILE_LIMIT are stored with synchronous calls from one buffer: read,
+// hash, write the same bytes to an exclusive temp file, rename (why: see hashFile.ts).
+// The stored bytes are still exactly the hashed bytes (one buffer). Larger files keep
+// the kernel copy (and reflinks).
 
 /** Store `src` from a single read if it is small; null when it is not (use the copy path). */
 function storeSmallFile(repo: Repo, src: string): { oid: string; size: number } | null {
