@@ -19,6 +19,7 @@ import { hashFile } from '../core/hashFile.js';
 import type { GetOptions, GetResult, PutOptions, Remote } from './Remote.js';
 import { streamToFile } from './streamToFile.js';
 import { isRetriableNetworkError, TransferError } from './TransferError.js';
+import { forEachParallel } from '../core/forEachParallel.js';
 import { Slots } from './Slots.js';
 import { withRetries } from './withRetries.js';
 
@@ -181,7 +182,7 @@ export class S3Remote implements Remote {
     const uploadId = created.UploadId!;
     const etags: string[] = new Array(count);
     try {
-      await runParallel(count, Math.min(this.o.jobs, 16), (i) => this.partSlots.run(async () => {
+      await forEachParallel(partNumbers(count), Math.min(this.o.jobs, 16), (i) => this.partSlots.run(async () => {
         const start = i * partSize;
         const len = Math.min(partSize, opts.size - start);
         const fh = await fs.promises.open(srcFile, 'r');
@@ -242,7 +243,7 @@ export class S3Remote implements Remote {
     const fh = await fs.promises.open(destFile, 'w');
     try {
       await fh.truncate(size);
-      await runParallel(count, Math.min(this.o.jobs, 16), async (i) => {
+      await forEachParallel(partNumbers(count), Math.min(this.o.jobs, 16), async (i) => {
         const start = i * partSize;
         const end = Math.min(size, start + partSize) - 1;
         await withRetries(async () => {
@@ -304,21 +305,9 @@ export class S3Remote implements Remote {
   }
 }
 
-async function runParallel(count: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: unknown = null;
-  const worker = async () => {
-    while (failed === null && next < count) {
-      const i = next++;
-      try {
-        await fn(i);
-      } catch (err) {
-        failed ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, count) }, worker));
-  if (failed !== null) throw failed;
+/** Part indices 0..count-1 (count is at most MAX_PARTS). */
+function partNumbers(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
 }
 
 interface SdkError {
