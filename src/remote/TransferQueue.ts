@@ -1,3 +1,4 @@
+import { forEachParallel } from '../core/forEachParallel.js';
 import { DvdError } from '../core/errors.js';
 import { TransferError } from './TransferError.js';
 
@@ -74,7 +75,6 @@ export class TransferQueue {
     const base = this.o.backoffMs ?? envNumber('DVD_BACKOFF_MS', 250);
     const cap = this.o.backoffCapMs ?? 20_000;
     const result: TransferResult = { done: [], failed: [], bytes: 0 };
-    let next = 0;
     let fatal: unknown = null;
     let bytes = 0;
     // Throttling slows the whole queue, not just the one request that was told to.
@@ -102,8 +102,9 @@ export class TransferQueue {
           bytes -= moved;
           const kind = err instanceof TransferError ? err.kind : 'unknown';
           if (kind === 'fatal') {
+            // Stops the other workers' retries (checked above) and, thrown, the queue.
             fatal ??= err;
-            return;
+            throw err;
           }
           const again = (kind === 'retriable' || kind === 'throttled' || kind === 'corrupt') && attempt + 1 < retries;
           if (!again) {
@@ -121,15 +122,11 @@ export class TransferQueue {
         }
       }
     };
-    const worker = async () => {
-      while (fatal === null && next < queue.length) await runOne(queue[next++]);
-    };
     try {
-      await Promise.all(Array.from({ length: Math.min(this.o.jobs, queue.length) }, worker));
+      await forEachParallel(queue, this.o.jobs, runOne);
     } finally {
       this.o.progress?.finish();
     }
-    if (fatal !== null) throw fatal;
     return result;
   }
 }
