@@ -2,7 +2,7 @@
 // Generates seeded workloads under a temp folder, times dvd operations and reference
 // tools (cp, Git, SHA-256, rclone) on the same data in the same run, and writes
 // bench/results.md and bench/results.json. Not part of `npm test`.
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -146,7 +146,9 @@ async function measure({ workload, op, tool, label, cmd, args, cwd, setup, heavy
   const reqs = [];
   for (let i = 0; i < warm + timed; i++) {
     if (setup) await setup(i);
+    // Every run starts with no dirty pages, so no run pays for the last one's writeback.
     if (flags.cold) dropCaches();
+    else spawnSync('sync');
     if (s3) await s3.call({ op: 'reset' });
     const r = await timeCommand(cmd, typeof args === 'function' ? args(i) : args, { cwd, env: runEnv ?? env });
     if (r.code !== 0) {
@@ -181,7 +183,24 @@ const dvd = (cwd, ...a) => sh(process.execPath, dvdArgs(...a), { cwd, env });
 const git = (cwd, ...a) => sh('git', a, { cwd, env });
 // Retries: a background `git gc --auto` (100,000 loose objects trigger it) may still be
 // writing into a reference repository we remove.
-const rm = (p) => fs.rmSync(p, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+const rmNow = (p) => fs.rmSync(p, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+// Between runs, old output is moved to a trash folder and deleted when the workload
+// ends. This machine's ext4 has no journal, and then ext4 skips inodes freed in the last
+// 1-6 minutes when it allocates new ones (ialloc.c recently_deleted), scanning past each:
+// deleting 20,000 files right before a run made `dvd add` spend half its samples in that
+// scan (perf). Users do not delete their cache before every add; the harness should not.
+let trashCount = 0;
+const trashDir = () => path.join(benchDir, 'trash');
+const rm = (p) => {
+  if (!fs.existsSync(p)) return;
+  if (path.relative(benchDir, p).startsWith('..')) return rmNow(p);
+  fs.mkdirSync(trashDir(), { recursive: true });
+  fs.renameSync(p, path.join(trashDir(), String(trashCount++)));
+};
+const emptyTrash = () => {
+  rmNow(trashDir());
+  spawnSync('sync');
+};
 const cpR = (from, to) => sh('cp', ['-r', from, to]);
 
 function want(op) {
@@ -473,8 +492,9 @@ async function runWorkload(name) {
     // The warm-up deletes v1's 1% of objects; timed runs measure the scan with nothing to delete.
     await measure({ workload: name, op: 'gc', tool: 'dvd', label: 'dvd gc -w -f', cmd: process.execPath, args: dvdArgs('gc', '-w', '-f'), cwd: repo });
   }
-  if (!flags.keep) rm(dir);
+  if (!flags.keep) rmNow(dir);
   else rm(refDir);
+  emptyTrash();
   void t;
 }
 
@@ -523,7 +543,8 @@ try {
     outDir, results, skipped, workloads, flags: { quick: flags.quick, runs, heavyRuns, warmup, cold: flags.cold, seed },
     startedAt, finished: completed, dvdCommands: [...dvdCommands],
   });
-  if (!flags.keep) rm(benchDir);
+  if (!flags.keep) rmNow(benchDir);
+  else rmNow(trashDir());
   removeRssFile();
 }
 log(`wrote ${path.relative(process.cwd(), path.join(outDir, 'results.md'))} and results.json`);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isErrno } from './errors.js';
 import { objectPath } from './objectPath.js';
-import { SMALL_FILE_LIMIT } from './hashFile.js';
+import { modeAfterUmask, readSmallSync, SMALL_FILE_LIMIT } from './smallFile.js';
 import type { LinkType } from './linkTypes.js';
 import type { Repo } from './repo.js';
 
@@ -30,13 +30,17 @@ export class Linker {
     return this.types[0];
   }
 
-  async link(oid: string, dest: string, exec: boolean): Promise<LinkType> {
+  /**
+   * Place object `oid` at `dest`. `known` saves syscalls on the hot path: the object's
+   * size (from the manifest) and whether the caller just saw that `dest` does not exist.
+   */
+  async link(oid: string, dest: string, exec: boolean, known?: { size: number; absent: boolean }): Promise<LinkType> {
     const src = objectPath(this.repo.cacheDir, oid);
     const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.dvd-tmp-${process.pid}-${counter++}`);
     for (;;) {
       const type = this.types[0];
       try {
-        await this.place(type, src, tmp, exec);
+        await this.place(type, src, tmp, exec, known?.size);
       } catch (err) {
         await fs.promises.rm(tmp, { force: true });
         // Another file in flight may already have given up on this type.
@@ -59,10 +63,12 @@ export class Linker {
         // rename replaces an existing file, which made a 200-file checkout switch spend
         // ~140 ms in rename(); onto a free name it is a plain metadata update. A reader
         // may briefly see no file, never half of one.
-        try {
-          fs.unlinkSync(dest);
-        } catch (err) {
-          if (!isErrno(err, 'ENOENT')) throw err;
+        if (!known?.absent) {
+          try {
+            fs.unlinkSync(dest);
+          } catch (err) {
+            if (!isErrno(err, 'ENOENT')) throw err;
+          }
         }
         fs.renameSync(tmp, dest);
       } catch (err) {
@@ -73,7 +79,7 @@ export class Linker {
     }
   }
 
-  private async place(type: LinkType, src: string, tmp: string, exec: boolean): Promise<void> {
+  private async place(type: LinkType, src: string, tmp: string, exec: boolean, size?: number): Promise<void> {
     switch (type) {
       case 'reflink':
         await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE_FORCE);
@@ -83,19 +89,28 @@ export class Linker {
         // FICLONE (not _FORCE) still clones where possible and copies in the kernel otherwise.
         // Small files and links use synchronous calls: each libuv round trip waits for the
         // main thread to be scheduled again, which dominated checkout of 20,000 files on a
-        // busy 2-core machine (see SMALL_FILE_LIMIT in hashFile.ts).
+        // busy 2-core machine (see SMALL_FILE_LIMIT in smallFile.ts).
         // Read + write beat copyFileSync 2-3x for 1 KiB files here (its FICLONE probe,
         // ftruncate and fchmod per file); reflinks matter for big files, not these.
-        if (fs.statSync(src).size <= SMALL_FILE_LIMIT) {
-          const buf = fs.readFileSync(src);
-          const fd = fs.openSync(tmp, 'wx', 0o644);
+        if ((size ?? fs.statSync(src).size) <= SMALL_FILE_LIMIT) {
+          const mode = exec ? 0o755 : 0o644;
+          const inFd = fs.openSync(src, 'r');
+          let buf: Buffer | null;
           try {
-            fs.writeFileSync(fd, buf);
-            fs.fchmodSync(fd, exec ? 0o755 : 0o644);
+            buf = readSmallSync(inFd);
           } finally {
-            fs.closeSync(fd);
+            fs.closeSync(inFd);
           }
-          return;
+          if (buf) {
+            const fd = fs.openSync(tmp, 'wx', mode);
+            try {
+              fs.writeFileSync(fd, buf);
+              if (modeAfterUmask(mode) !== mode) fs.fchmodSync(fd, mode);
+            } finally {
+              fs.closeSync(fd);
+            }
+            return;
+          }
         }
         await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE);
         await fs.promises.chmod(tmp, exec ? 0o755 : 0o644);

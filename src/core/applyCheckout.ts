@@ -65,7 +65,7 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
     // one was reported as blocking by the plan.
     const st = fs.lstatSync(dest, { throwIfNoEntry: false });
     if (st?.isDirectory()) fs.rmdirSync(dest);
-    await o.linker.link(e.oid, dest, e.exec);
+    await o.linker.link(e.oid, dest, e.exec, { size: e.size, absent: !st });
     const now = fs.lstatSync(dest);
     o.state.record(e.path, { ino: now.ino, size: e.size, mtimeMs: now.mtimeMs }, e.oid);
     files++;

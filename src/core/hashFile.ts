@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
+import { readSmallSync, SMALL_FILE_LIMIT } from './smallFile.js';
 
-// Files up to this size are read, hashed (and stored or copied, see objects.ts and
-// Linker.ts) with synchronous calls from one buffer. The async path costs a libuv round
-// trip per call (open, stat, read, close, ...), and on a busy 2-core machine each round
-// trip waits for the main thread to be scheduled again: the bench measured 2,000 x 1 KiB
-// at 6.6 ms per file that way. Bigger files are streamed through a fixed buffer so a
-// 10 GiB file hashes in constant memory without blocking the event loop.
-export const SMALL_FILE_LIMIT = 1024 * 1024;
+// Small files (SMALL_FILE_LIMIT, see smallFile.ts) are read and hashed synchronously from
+// one buffer. Bigger files are streamed through a fixed buffer so a 10 GiB file hashes
+// in constant memory without blocking the event loop.
 const CHUNK = 1024 * 1024;
 const read = promisify(fs.read);
 
@@ -22,14 +19,14 @@ export async function hashFile(file: string): Promise<{ oid: string; size: numbe
   const fd = fs.openSync(file, 'r');
   try {
     if (fs.fstatSync(fd).size <= SMALL_FILE_LIMIT) {
-      const buf = fs.readFileSync(fd);
-      return { oid: hashBuffer(buf), size: buf.length };
+      const buf = readSmallSync(fd); // null: the file grew meanwhile; stream it below
+      if (buf) return { oid: hashBuffer(buf), size: buf.length };
     }
     const h = createHash('sha256');
     const buf = Buffer.allocUnsafe(CHUNK);
     let size = 0;
     for (;;) {
-      const { bytesRead } = await read(fd, buf, 0, CHUNK, null);
+      const { bytesRead } = await read(fd, buf, 0, CHUNK, size);
       if (bytesRead === 0) break;
       h.update(buf.subarray(0, bytesRead));
       size += bytesRead;

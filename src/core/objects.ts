@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DvdError, isErrno } from './errors.js';
-import { hashBuffer, hashFile, SMALL_FILE_LIMIT } from './hashFile.js';
+import { hashBuffer, hashFile } from './hashFile.js';
+import { modeAfterUmask, readSmallSync } from './smallFile.js';
 import { objectPath } from './objectPath.js';
 import type { Repo } from './repo.js';
 
@@ -68,7 +69,7 @@ export async function storeFileByCopy(repo: Repo, src: string): Promise<{ oid: s
 }
 
 // Files up to SMALL_FILE_LIMIT are stored with synchronous calls from one buffer: read,
-// hash, write the same bytes to an exclusive temp file, rename (why: see hashFile.ts).
+// hash, write the same bytes to an exclusive temp file, rename (why: see smallFile.ts).
 // The stored bytes are still exactly the hashed bytes (one buffer). Larger files keep
 // the kernel copy (and reflinks).
 
@@ -80,16 +81,15 @@ function storeSmallFile(repo: Repo, src: string): { oid: string; size: number } 
   } catch (err) {
     throw wrapFsError(err, 'add', src);
   }
-  let buf: Buffer;
+  let buf: Buffer | null;
   try {
-    const size = fs.fstatSync(fd).size;
-    if (size > SMALL_FILE_LIMIT) return null;
-    buf = fs.readFileSync(fd);
+    buf = readSmallSync(fd);
   } catch (err) {
     throw wrapFsError(err, 'add', src);
   } finally {
     fs.closeSync(fd);
   }
+  if (!buf) return null;
   const oid = hashBuffer(buf);
   if (hasObject(repo, oid)) return { oid, size: buf.length };
   const tmp = tempPath(repo);
@@ -97,7 +97,7 @@ function storeSmallFile(repo: Repo, src: string): { oid: string; size: number } 
     const out = fs.openSync(tmp, 'wx', 0o444);
     try {
       fs.writeFileSync(out, buf);
-      fs.fchmodSync(out, 0o444); // the umask may have narrowed the create mode
+      if (modeAfterUmask(0o444) !== 0o444) fs.fchmodSync(out, 0o444);
     } finally {
       fs.closeSync(out);
     }

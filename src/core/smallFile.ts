@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+
+// Files up to this size are read, hashed (and stored or copied, see objects.ts and
+// Linker.ts) with synchronous calls from one buffer. The async path costs a libuv round
+// trip per call (open, stat, read, close, ...), and on a busy 2-core machine each round
+// trip waits for the main thread to be scheduled again: the bench measured 2,000 x 1 KiB
+// at 6.6 ms per file that way.
+export const SMALL_FILE_LIMIT = 1024 * 1024;
+
+// Small files (the 100,000-file case) are read into one reused buffer instead of a new
+// one per file: readFileSync's per-file allocation plus the garbage collector cost ~90 ms
+// of a 1.8 s checkout of 5,000 x 100 KiB files (cpu profile).
+const scratch = Buffer.allocUnsafe(SMALL_FILE_LIMIT + 1);
+
+/**
+ * Read the whole of `fd` if it holds at most SMALL_FILE_LIMIT bytes, else null. The
+ * returned bytes are a view of a buffer shared by every call: use them before the next
+ * call (synchronously) and never keep them.
+ */
+export function readSmallSync(fd: number): Buffer | null {
+  let n = 0;
+  for (;;) {
+    const got = fs.readSync(fd, scratch, n, scratch.length - n, null);
+    if (got === 0) return scratch.subarray(0, n);
+    n += got;
+    if (n > SMALL_FILE_LIMIT) return null;
+  }
+}
+
+/** The mode a file created with `mode` really gets under this process's umask. */
+export function modeAfterUmask(mode: number): number {
+  return mode & ~umask;
+}
+
+// process.umask() with no argument sets and restores the mask; once at start-up, on the
+// main thread or a worker, is safe. Files are opened with their final mode, so fchmod is
+// needed only when the umask narrows it (umask 077 and the like).
+const umask = process.umask();
