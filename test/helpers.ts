@@ -30,9 +30,10 @@ export function dvd(cwd: string, args: string[], opts: SpawnSyncOptions = {}): R
   const r = spawnSync(process.execPath, [DVD_BIN, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...cleanEnv(), ...(opts.env ?? {}) },
     maxBuffer: 256 * 1024 * 1024,
     ...opts,
+    // After opts: their env adds to the clean one instead of replacing it (PATH and all).
+    env: { ...cleanEnv(), ...(opts.env ?? {}) },
   });
   return { code: r.status ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }

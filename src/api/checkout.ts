@@ -106,6 +106,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
           chmod: p.plan.chmod,
           remove: p.plan.remove,
           linker,
+          cache: repo,
           state: p.scan.state,
           jobs,
           onProgress: (items, bytes) => progress.update({ items, bytes, totalItems: p.plan.write.length, totalBytes: total }),

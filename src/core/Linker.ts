@@ -1,18 +1,15 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { isErrno } from './errors.js';
 import { objectPath } from './objectPath.js';
-import { modeAfterUmask, readSmallSync, SMALL_FILE_LIMIT } from './smallFile.js';
+import { copySmallSync, replaceWith, tempBeside } from './placeFile.js';
 import type { LinkType } from './linkTypes.js';
 import type { Repo } from './repo.js';
-
-let counter = 0;
 
 // Puts cache objects into the workspace with the configured link type. The first file
 // probes the types in order and the winner is kept for the rest (pnpm's importer habit);
 // a type that stops working (EXDEV across file systems) falls back with one warning.
-// Each file is written beside its destination under a temp name and renamed over it,
-// so a reader never sees half a file and an existing symlink is replaced, never followed.
+// Each file is written beside its destination under a temp name and renamed over it
+// (placeFile.ts).
 export class Linker {
   private types: LinkType[];
   private warned = new Set<string>();
@@ -36,7 +33,7 @@ export class Linker {
    */
   async link(oid: string, dest: string, exec: boolean, known?: { size: number; absent: boolean }): Promise<LinkType> {
     const src = objectPath(this.repo.cacheDir, oid);
-    const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.dvd-tmp-${process.pid}-${counter++}`);
+    const tmp = tempBeside(dest);
     for (;;) {
       const type = this.types[0];
       try {
@@ -58,23 +55,7 @@ export class Linker {
         }
         throw err;
       }
-      try {
-        // Unlink first: ext4 (auto_da_alloc) forces the new file's blocks to disk when a
-        // rename replaces an existing file, which made a 200-file checkout switch spend
-        // ~140 ms in rename(); onto a free name it is a plain metadata update. A reader
-        // may briefly see no file, never half of one.
-        if (!known?.absent) {
-          try {
-            fs.unlinkSync(dest);
-          } catch (err) {
-            if (!isErrno(err, 'ENOENT')) throw err;
-          }
-        }
-        fs.renameSync(tmp, dest);
-      } catch (err) {
-        fs.rmSync(tmp, { force: true });
-        throw err;
-      }
+      replaceWith(tmp, dest, known?.absent ?? false);
       return type;
     }
   }
@@ -86,32 +67,11 @@ export class Linker {
         await fs.promises.chmod(tmp, exec ? 0o755 : 0o644);
         return;
       case 'copy':
-        // FICLONE (not _FORCE) still clones where possible and copies in the kernel otherwise.
-        // Small files and links use synchronous calls: each libuv round trip waits for the
-        // main thread to be scheduled again, which dominated checkout of 20,000 files on a
-        // busy 2-core machine (see SMALL_FILE_LIMIT in smallFile.ts).
-        // Read + write beat copyFileSync 2-3x for 1 KiB files here (its FICLONE probe,
-        // ftruncate and fchmod per file); reflinks matter for big files, not these.
-        if ((size ?? fs.statSync(src).size) <= SMALL_FILE_LIMIT) {
-          const mode = exec ? 0o755 : 0o644;
-          const inFd = fs.openSync(src, 'r');
-          let buf: Buffer | null;
-          try {
-            buf = readSmallSync(inFd);
-          } finally {
-            fs.closeSync(inFd);
-          }
-          if (buf) {
-            const fd = fs.openSync(tmp, 'wx', mode);
-            try {
-              fs.writeFileSync(fd, buf);
-              if (modeAfterUmask(mode) !== mode) fs.fchmodSync(fd, mode);
-            } finally {
-              fs.closeSync(fd);
-            }
-            return;
-          }
-        }
+        // Small files use synchronous calls: each libuv round trip waits for the main
+        // thread to be scheduled again, which dominated checkout of 20,000 files on a busy
+        // 2-core machine (see SMALL_FILE_LIMIT in smallFile.ts). FICLONE (not _FORCE)
+        // still clones big ones where possible and copies in the kernel otherwise.
+        if (copySmallSync(src, tmp, exec ? 0o755 : 0o644, size)) return;
         await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE);
         await fs.promises.chmod(tmp, exec ? 0o755 : 0o644);
         return;

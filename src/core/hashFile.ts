@@ -36,3 +36,24 @@ export async function hashFile(file: string): Promise<{ oid: string; size: numbe
     fs.closeSync(fd);
   }
 }
+
+/** hashFile for worker threads and small inline jobs: the same result, synchronously. */
+export function hashFileSync(file: string): { oid: string; size: number } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const small = readSmallSync(fd);
+    if (small) return { oid: hashBuffer(small), size: small.length };
+    const h = createHash('sha256');
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let size = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, CHUNK, size);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+      size += n;
+    }
+    return { oid: h.digest('hex'), size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DvdError, isErrno } from './errors.js';
-import { hashBuffer, hashFile } from './hashFile.js';
+import { hashBuffer, hashFile, hashFileSync } from './hashFile.js';
 import { modeAfterUmask, readSmallSync } from './smallFile.js';
 import { objectPath } from './objectPath.js';
 import type { Repo } from './repo.js';
@@ -11,6 +11,9 @@ import type { Repo } from './repo.js';
 // and is renamed into place only once complete and hashed (DESIGN rule 1), so a reader
 // or a crash never sees half an object. Objects are read-only (0444).
 
+/** The two folders object writes need; a Repo has them, and so does a worker thread. */
+export type CacheDirs = Pick<Repo, 'cacheDir' | 'tmpDir'>;
+
 let tmpCounter = 0;
 const madeDirs = new Set<string>();
 
@@ -18,15 +21,15 @@ const madeDirs = new Set<string>();
 // a fresh randomBytes per object cost ~9 us each on 100,000-file adds (bench profile).
 const RUN_TAG = randomBytes(4).toString('hex');
 
-export function tempPath(repo: Repo): string {
+export function tempPath(repo: CacheDirs): string {
   return path.join(repo.tmpDir, `${process.pid}-${RUN_TAG}-${tmpCounter++}`);
 }
 
-export function hasObject(repo: Repo, oid: string): boolean {
+export function hasObject(repo: CacheDirs, oid: string): boolean {
   return fs.existsSync(objectPath(repo.cacheDir, oid));
 }
 
-function ensureFanout(repo: Repo, oid: string): string {
+function ensureFanout(repo: CacheDirs, oid: string): string {
   const dest = objectPath(repo.cacheDir, oid);
   const dir = path.dirname(dest);
   // Hot path: called once per object; mkdir per call would cost a syscall each.
@@ -48,65 +51,95 @@ export async function installTempObject(repo: Repo, tmp: string, oid: string): P
 }
 
 /**
- * Copy a workspace file into the cache, hashing the copy (not the source) so the stored
- * bytes are exactly the bytes hashed even if the source changes meanwhile. copyFile
- * with FICLONE reflinks where the file system can and otherwise copies in the kernel.
+ * Copy a workspace file into the cache. The stored bytes are exactly the bytes hashed,
+ * even if the source changes meanwhile: small files are hashed and written from one
+ * buffer, large ones hashed chunk by chunk as they are written (or, where the file
+ * system can reflink, cloned and the clone hashed). Synchronous on purpose: big adds
+ * run it in worker threads (filePool.ts), small ones inline.
  */
-export async function storeFileByCopy(repo: Repo, src: string): Promise<{ oid: string; size: number }> {
-  const small = storeSmallFile(repo, src);
-  if (small) return small;
-  const tmp = tempPath(repo);
-  try {
-    await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE);
-    const { oid, size } = await hashFile(tmp);
-    if (hasObject(repo, oid)) await fs.promises.unlink(tmp);
-    else await installTempObject(repo, tmp, oid);
-    return { oid, size };
-  } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
-    throw wrapFsError(err, 'add', src);
-  }
-}
-
-// Files up to SMALL_FILE_LIMIT are stored with synchronous calls from one buffer: read,
-// hash, write the same bytes to an exclusive temp file, rename (why: see smallFile.ts).
-// The stored bytes are still exactly the hashed bytes (one buffer). Larger files keep
-// the kernel copy (and reflinks).
-
-/** Store `src` from a single read if it is small; null when it is not (use the copy path). */
-function storeSmallFile(repo: Repo, src: string): { oid: string; size: number } | null {
+export function storeFileSync(repo: CacheDirs, src: string): { oid: string; size: number } {
   let fd: number;
   try {
     fd = fs.openSync(src, 'r');
   } catch (err) {
     throw wrapFsError(err, 'add', src);
   }
-  let buf: Buffer | null;
+  const tmp = tempPath(repo);
   try {
-    buf = readSmallSync(fd);
+    const small = readSmallSync(fd);
+    let oid: string;
+    let size: number;
+    if (small) {
+      oid = hashBuffer(small);
+      size = small.length;
+      if (hasObject(repo, oid)) return { oid, size };
+      writeNewFileSync(tmp, small, 0o444);
+    } else {
+      ({ oid, size } = cloneAndHashSync(src, tmp) ?? copyHashingSync(fd, tmp));
+      if (hasObject(repo, oid)) {
+        fs.unlinkSync(tmp);
+        return { oid, size };
+      }
+    }
+    fs.renameSync(tmp, ensureFanout(repo, oid));
+    return { oid, size };
   } catch (err) {
+    fs.rmSync(tmp, { force: true });
     throw wrapFsError(err, 'add', src);
   } finally {
     fs.closeSync(fd);
   }
-  if (!buf) return null;
-  const oid = hashBuffer(buf);
-  if (hasObject(repo, oid)) return { oid, size: buf.length };
-  const tmp = tempPath(repo);
+}
+
+function writeNewFileSync(file: string, buf: Uint8Array, mode: number): void {
+  const out = fs.openSync(file, 'wx', mode);
   try {
-    const out = fs.openSync(tmp, 'wx', 0o444);
-    try {
-      fs.writeFileSync(out, buf);
-      if (modeAfterUmask(0o444) !== 0o444) fs.fchmodSync(out, 0o444);
-    } finally {
-      fs.closeSync(out);
-    }
-    fs.renameSync(tmp, ensureFanout(repo, oid));
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw wrapFsError(err, 'add', src);
+    fs.writeFileSync(out, buf);
+    if (modeAfterUmask(mode) !== mode) fs.fchmodSync(out, mode);
+  } finally {
+    fs.closeSync(out);
   }
-  return { oid, size: buf.length };
+}
+
+// Set after the first refused clone, so ext4 pays one failed ioctl per thread, not per file.
+let cannotClone = false;
+
+/** Reflink src to tmp and hash the clone; null where the file system cannot clone. */
+function cloneAndHashSync(src: string, tmp: string): { oid: string; size: number } | null {
+  if (cannotClone) return null;
+  try {
+    fs.copyFileSync(src, tmp, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE_FORCE);
+  } catch (err) {
+    if (!['ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EINVAL', 'ENOSYS', 'ENOTTY'].some((c) => isErrno(err, c))) throw err;
+    cannotClone = true;
+    fs.rmSync(tmp, { force: true });
+    return null;
+  }
+  fs.chmodSync(tmp, 0o444);
+  return hashFileSync(tmp);
+}
+
+const COPY_CHUNK = 4 * 1024 * 1024;
+
+/** Copy fd (from offset 0) to a new file tmp through one buffer, hashing what is written. */
+function copyHashingSync(fd: number, tmp: string): { oid: string; size: number } {
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(COPY_CHUNK);
+  const out = fs.openSync(tmp, 'wx', 0o444);
+  let size = 0;
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, COPY_CHUNK, size);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+      for (let off = 0; off < n; ) off += fs.writeSync(out, buf, off, n - off);
+      size += n;
+    }
+    if (modeAfterUmask(0o444) !== 0o444) fs.fchmodSync(out, 0o444);
+  } finally {
+    fs.closeSync(out);
+  }
+  return { oid: h.digest('hex'), size };
 }
 
 /**
@@ -122,7 +155,7 @@ export async function storeFileByLink(repo: Repo, src: string, knownOid?: string
     await fs.promises.link(src, tmp);
   } catch (err) {
     if (isErrno(err, 'EXDEV') || isErrno(err, 'EPERM') || isErrno(err, 'EMLINK')) {
-      const r = await storeFileByCopy(repo, src);
+      const r = storeFileSync(repo, src);
       return { ...r, linked: false };
     }
     throw wrapFsError(err, 'add', src);

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { DvdError } from './errors.js';
 import { forEachParallel } from './forEachParallel.js';
-import { hasObject, storeBuffer, storeFileByCopy, storeFileByLink } from './objects.js';
+import { hasObject, storeBuffer, storeFileByLink } from './objects.js';
+import { runFileJobs } from './filePool.js';
+import type { FileJob } from './fileJobs.js';
 import { serializeManifest, type ManifestEntry } from './manifest.js';
 import { checkRelPath } from './relPath.js';
 import { objectPath } from './objectPath.js';
@@ -48,35 +50,64 @@ export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarge
   const entries: ManifestEntry[] = new Array(walked.length);
   let doneFiles = 0;
   let doneBytes = 0;
-  let storedFiles = 0;
-  await forEachParallel(walked, opts.jobs, async (w, i) => {
-    const file = w.path === '' ? abs : `${abs}/${w.path}`;
-    let oid = w.linkOid ?? state.lookup(w.path, w);
-    if (!oid || !hasObject(repo, oid)) {
-      const r = shared ? await storeFileByLink(repo, file, oid) : await storeFileByCopy(repo, file);
-      oid = r.oid;
-      storedFiles++;
-      // Record only if the file did not change while we copied it.
-      const after = fs.lstatSync(file, { throwIfNoEntry: false });
-      if (after && after.size === w.size && after.mtimeMs === w.mtimeMs && after.ino === w.ino) {
-        state.record(w.path, w, oid);
-      }
-    }
-    if (shared && !w.linkOid) {
-      // The workspace file becomes a (read-only) link to the object it now is.
-      const already = fs.statSync(file).ino === fs.statSync(objectPath(repo.cacheDir, oid)).ino;
-      if (!already || opts.linker.current === 'symlink') {
-        await opts.linker.link(oid, file, false);
-      }
-      const now = fs.lstatSync(file);
-      state.record(w.path, { ino: now.ino, size: w.size, mtimeMs: now.mtimeMs }, oid);
-    }
-    const exec = w.execUnknown ? (opts.previous?.get(w.path)?.exec ?? false) : w.exec;
-    entries[i] = { path: w.path, oid, size: w.size, exec };
+  const done = (size: number) => {
     doneFiles++;
-    doneBytes += w.size;
+    doneBytes += size;
     opts.onProgress?.(doneFiles, doneBytes, walked.length, totalBytes);
+  };
+  const fileOf = (p: string) => (p === '' ? abs : `${abs}/${p}`);
+  const oids: string[] = new Array(walked.length);
+  // Files the stat cache vouches for (and whose object exists) need no reading at all.
+  const pending: number[] = [];
+  for (let i = 0; i < walked.length; i++) {
+    const w = walked[i];
+    const oid = w.linkOid ?? state.lookup(w.path, w);
+    if (oid && hasObject(repo, oid)) {
+      oids[i] = oid;
+      if (!shared) done(w.size);
+    } else {
+      pending.push(i);
+    }
+  }
+  // The rest are hashed (and, for the copy types, stored) in bulk, on worker threads when
+  // there are many (filePool.ts).
+  const jobs: FileJob[] = pending.map((i) => ({ op: shared ? 'hash' : 'store', src: fileOf(walked[i].path), size: walked[i].size }));
+  await runFileJobs(repo, jobs, (k, r) => {
+    const i = pending[k];
+    const w = walked[i];
+    const oid = r.oid!;
+    oids[i] = oid;
+    // Record only if the file did not change while we copied it.
+    const after = r.after;
+    if (after && after.size === w.size && after.mtimeMs === w.mtimeMs && after.ino === w.ino) state.record(w.path, w, oid);
+    if (!shared) done(w.size);
   });
+  let storedFiles = shared ? 0 : pending.length;
+  if (shared) {
+    // Hardlink and symlink types: the workspace file itself becomes the (read-only)
+    // object, or a link to it.
+    const hashed = new Set(pending);
+    await forEachParallel(walked, opts.jobs, async (w, i) => {
+      const file = fileOf(w.path);
+      let oid = oids[i];
+      if (hashed.has(i)) {
+        oid = (await storeFileByLink(repo, file, oid)).oid;
+        storedFiles++;
+      }
+      if (!w.linkOid) {
+        const already = fs.statSync(file).ino === fs.statSync(objectPath(repo.cacheDir, oid)).ino;
+        if (!already || opts.linker.current === 'symlink') await opts.linker.link(oid, file, false);
+        const now = fs.lstatSync(file);
+        state.record(w.path, { ino: now.ino, size: w.size, mtimeMs: now.mtimeMs }, oid);
+      }
+      done(w.size);
+    });
+  }
+  for (let i = 0; i < walked.length; i++) {
+    const w = walked[i];
+    const exec = w.execUnknown ? (opts.previous?.get(w.path)?.exec ?? false) : w.exec;
+    entries[i] = { path: w.path, oid: oids[i], size: w.size, exec };
+  }
   state.retain(new Set(walked.map((w) => w.path)));
   state.save(target);
   const name = target.slice(target.lastIndexOf('/') + 1);
