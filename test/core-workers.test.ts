@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dvd, dvdOk, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { DVD_BIN, dvd, dvdOk, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 
 // Big adds and checkouts run their per-file work on worker threads (src/core/filePool.ts).
 // DVD_WORKERS forces the thread count, so the same data goes through both paths here.
@@ -93,6 +93,39 @@ describe('worker threads', () => {
     expect(fs.statSync(path.join(repo, 'data/big')).ino).toBe(fs.statSync(object).ino);
     for (const [name, hash] of Object.entries(cacheObjects(repo))) expect(hash).toBe(name);
     expect(treeHashes(path.join(repo, 'data'))).toEqual(want);
+  });
+});
+
+describe('interrupted checkout', () => {
+  it('temp files left by a killed checkout are not data: status and add skip them, checkout removes them', async () => {
+    const repo = tempRepo();
+    const files: Record<string, Buffer> = {};
+    for (let i = 0; i < 2000; i++) files[`data/d${i % 10}/f${i}.bin`] = seededBytes(i, 20_000);
+    writeFiles(repo, files);
+    const want = treeHashes(path.join(repo, 'data'));
+    dvdOk(repo, ['add', 'data']);
+    const pointer = fs.readFileSync(path.join(repo, 'data.dvd'), 'utf8');
+    fs.rmSync(path.join(repo, 'data'), { recursive: true });
+    // Ctrl-C in the middle of a threaded checkout (wherever it lands).
+    const child = spawn(process.execPath, [DVD_BIN, 'checkout'], { cwd: repo, stdio: 'ignore', env: { ...process.env, ...WORKERS.env } });
+    await new Promise((r) => setTimeout(r, 400));
+    child.kill('SIGINT');
+    await new Promise((r) => child.on('close', r));
+    // And, for certain, one leftover of the kind a kill leaves beside its destination.
+    fs.mkdirSync(path.join(repo, 'data/d3'), { recursive: true });
+    const leftover = path.join(repo, 'data/d3/.f3.bin.dvd-tmp-4242-1-17');
+    fs.writeFileSync(leftover, 'half a file');
+
+    const st = dvd(repo, ['status']);
+    expect(st.stdout).not.toMatch(/added|dvd-tmp/);
+    dvdOk(repo, ['checkout'], WORKERS);
+    expect(fs.existsSync(leftover)).toBe(false);
+    expect(treeHashes(path.join(repo, 'data'))).toEqual(want); // no dvd-tmp file either
+    expect(dvdOk(repo, ['status']).stdout).toMatch(/up to date/);
+    // add of the same tree gives the same pointer (nothing extra stored).
+    fs.writeFileSync(leftover, 'half a file');
+    dvdOk(repo, ['add', 'data']);
+    expect(fs.readFileSync(path.join(repo, 'data.dvd'), 'utf8')).toBe(pointer);
   });
 });
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { applyCheckout } from '../core/applyCheckout.js';
 import { defaultJobs } from '../core/defaultJobs.js';
@@ -115,6 +116,8 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         progress.finish();
         p.scan.state.save(p.ref.target);
       }
+      // We hold the lock, so no live dvd is writing these.
+      for (const t of p.scan.temps) fs.rmSync(t, { force: true });
       result.targets.push({
         target: p.ref.target,
         pointerFile: p.ref.pointerFile,

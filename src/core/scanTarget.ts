@@ -16,6 +16,8 @@ export interface TargetScan {
   state: StatCache;
   hashedFiles: number;
   hashedBytes: number;
+  /** Leftover checkout temp files (walkTarget.ts); checkout deletes them. */
+  temps: string[];
 }
 
 export interface ScanOptions {
@@ -35,7 +37,7 @@ export interface ScanOptions {
 export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
   const { repo, target, abs } = opts;
   const state = StatCache.load(repo, target);
-  const { kind, entries } = walkAt(abs, repo.cacheDir);
+  const { kind, entries, temps } = walkAt(abs, repo.cacheDir);
   const files = entries as ScannedFile[];
   const toHash: ScannedFile[] = [];
   for (const f of files) {
@@ -53,5 +55,5 @@ export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
     done++;
     opts.onProgress?.(done, hashedBytes, toHash.length);
   });
-  return { kind, files, state, hashedFiles: toHash.length, hashedBytes };
+  return { kind, files, state, hashedFiles: toHash.length, hashedBytes, temps };
 }

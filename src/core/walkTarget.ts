@@ -22,7 +22,15 @@ export interface WalkEntry {
 export interface TargetWalk {
   kind: 'dir' | 'file' | 'missing';
   entries: WalkEntry[];
+  /** Absolute paths of checkout temp files a killed dvd left in the folder (not data). */
+  temps: string[];
 }
+
+// A file being checked out is written as `.<name>.dvd-tmp-<pid>-<thread>-<n>` beside its
+// destination (placeFile.ts). One left by a killed dvd (Ctrl-C) is not the user's data:
+// the walk skips it, so status does not call it added and add does not store it, and
+// checkout deletes it.
+const CHECKOUT_TEMP = /^\..+\.dvd-tmp-\d+(?:-\d+)+$/;
 
 /**
  * Walk a tracked target, whatever it is. A single-file target goes through the same
@@ -31,16 +39,19 @@ export interface TargetWalk {
  */
 export function walkAt(abs: string, cacheDir: string): TargetWalk {
   const st = fs.lstatSync(abs, { throwIfNoEntry: false });
-  if (!st) return { kind: 'missing', entries: [] };
-  if (st.isDirectory()) return { kind: 'dir', entries: walkTarget(abs, cacheDir) };
+  if (!st) return { kind: 'missing', entries: [], temps: [] };
+  if (st.isDirectory()) {
+    const temps: string[] = [];
+    return { kind: 'dir', entries: walkTarget(abs, cacheDir, temps), temps };
+  }
   const entry = st.isSymbolicLink() ? linkEntry('', abs, cachePrefixOf(cacheDir)) : fileEntry('', st);
-  return { kind: 'file', entries: [entry] };
+  return { kind: 'file', entries: [entry], temps: [] };
 }
 
 // The workspace walk: synchronous readdir + lstat. On this machine a sync lstat costs
 // ~1.5 us while an fs.promises.lstat round trip through libuv's pool costs ~15 us, so
 // for 20,000 - 1,000,000 entries the sync walk is several times faster.
-export function walkTarget(dir: string, cacheDir?: string): WalkEntry[] {
+export function walkTarget(dir: string, cacheDir?: string, temps?: string[]): WalkEntry[] {
   const cachePrefix = cacheDir ? cachePrefixOf(cacheDir) : null;
   const out: WalkEntry[] = [];
   const stack = [''];
@@ -58,6 +69,8 @@ export function walkTarget(dir: string, cacheDir?: string): WalkEntry[] {
       const r = rel === '' ? d.name : `${rel}/${d.name}`;
       if (d.isDirectory()) {
         stack.push(r);
+      } else if (d.name.includes('.dvd-tmp-') && CHECKOUT_TEMP.test(d.name)) {
+        temps?.push(`${dir}/${r}`);
       } else if (d.isFile()) {
         const st = fs.lstatSync(path.join(dir, r), { throwIfNoEntry: false });
         if (st) out.push(fileEntry(r, st));
