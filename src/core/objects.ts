@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DvdError, isErrno } from './errors.js';
 import { hashBuffer, hashFile, hashFileSync } from './hashFile.js';
-import { modeAfterUmask, readSmallSync } from './smallFile.js';
+import { readSmallSync, writeNewFileSync } from './smallFile.js';
 import { objectPath } from './objectPath.js';
 import type { Repo } from './repo.js';
 
@@ -87,16 +87,6 @@ export function storeFileSync(repo: CacheDirs, src: string): { oid: string; size
     throw wrapFsError(err, 'add', src);
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-function writeNewFileSync(file: string, buf: Uint8Array, mode: number): void {
-  const out = fs.openSync(file, 'wx', mode);
-  try {
-    fs.writeFileSync(out, buf);
-    if (modeAfterUmask(mode) !== mode) fs.fchmodSync(out, mode);
-  } finally {
-    fs.closeSync(out);
   }
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { isErrno } from './errors.js';
-import { modeAfterUmask, readSmallSync, SMALL_FILE_LIMIT } from './smallFile.js';
+import { readSmallSync, SMALL_FILE_LIMIT, writeNewFileSync } from './smallFile.js';
 
 // Writing one workspace file from the cache: a temp name beside the destination, then a
 // rename over it, so a reader never sees half a file and an existing symlink is
@@ -31,15 +31,7 @@ export function copySmallSync(src: string, tmp: string, mode: number, size?: num
   } finally {
     fs.closeSync(inFd);
   }
-  if (!buf) return null;
-  const fd = fs.openSync(tmp, 'wx', mode);
-  try {
-    fs.writeFileSync(fd, buf);
-    if (modeAfterUmask(mode) !== mode) fs.fchmodSync(fd, mode);
-    return fs.fstatSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return buf && writeNewFileSync(tmp, buf, mode);
 }
 
 /** Rename the finished tmp over dest (removing tmp if that fails). */

@@ -27,12 +27,24 @@ export function readSmallSync(fd: number): Buffer | null {
   }
 }
 
-/** The mode a file created with `mode` really gets under this process's umask. */
-export function modeAfterUmask(mode: number): number {
-  return mode & ~umask;
-}
-
 // process.umask() with no argument sets and restores the mask; once at start-up, on the
 // main thread or a worker, is safe. Files are opened with their final mode, so fchmod is
 // needed only when the umask narrows it (umask 077 and the like).
 const umask = process.umask();
+
+/** The mode a file created with `mode` really gets under this process's umask. */
+function modeAfterUmask(mode: number): number {
+  return mode & ~umask;
+}
+
+/** Create `file` (it must not exist) holding `buf` with exactly `mode`; its stat. */
+export function writeNewFileSync(file: string, buf: Uint8Array, mode: number): fs.Stats {
+  const fd = fs.openSync(file, 'wx', mode);
+  try {
+    fs.writeFileSync(fd, buf);
+    if (modeAfterUmask(mode) !== mode) fs.fchmodSync(fd, mode);
+    return fs.fstatSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
