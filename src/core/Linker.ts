@@ -37,6 +37,7 @@ export class Linker {
     for (;;) {
       const type = this.types[0];
       try {
+        if (known?.absent && (type === 'hardlink' || type === 'symlink') && linkInPlace(type, src, dest)) return type;
         await this.place(type, src, tmp, exec, known?.size);
       } catch (err) {
         await fs.promises.rm(tmp, { force: true });
@@ -82,6 +83,22 @@ export class Linker {
         fs.symlinkSync(src, tmp);
         return;
     }
+  }
+}
+
+/**
+ * A link is complete the moment it exists, so where nothing is at dest it is made there
+ * directly: one directory change instead of two (temp name, then rename). False if
+ * something appeared at dest meanwhile (then the temp + rename path replaces it).
+ */
+function linkInPlace(type: 'hardlink' | 'symlink', src: string, dest: string): boolean {
+  try {
+    if (type === 'hardlink') fs.linkSync(src, dest);
+    else fs.symlinkSync(src, dest);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'EEXIST')) return false;
+    throw err;
   }
 }
 
