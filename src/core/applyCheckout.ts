@@ -5,6 +5,7 @@ import { forEachParallel } from './forEachParallel.js';
 import { runFileJobs } from './filePool.js';
 import type { FileJob } from './fileJobs.js';
 import { objectPath } from './objectPath.js';
+import { clearDest } from './placeFile.js';
 import type { CacheDirs } from './objects.js';
 import type { Linker } from './Linker.js';
 import type { ManifestEntry } from './manifest.js';
@@ -73,30 +74,25 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
   };
   const viaLinker = async (e: ManifestEntry) => {
     const dest = fileOf(e.path);
-    // A folder left where a file must go (empty after removals) is removed; a non-empty
-    // one was reported as blocking by the plan.
-    const st = fs.lstatSync(dest, { throwIfNoEntry: false });
-    if (st?.isDirectory()) fs.rmdirSync(dest);
-    await o.linker.link(e.oid, dest, e.exec, { size: e.size, absent: !st || st.isDirectory() });
+    const absent = clearDest(dest);
+    await o.linker.link(e.oid, dest, e.exec, { size: e.size, absent });
     placed(e, fs.lstatSync(dest));
   };
   // The first file settles the link type. Copies then go to worker threads when there
   // are many (filePool.ts); links are one cheap syscall each and stay here.
-  if (o.write.length === 0) return finishChmod(o, fileOf);
-  await viaLinker(o.write[0]);
-  const rest = o.write.slice(1);
-  if (o.linker.current === 'copy') {
-    const jobs: FileJob[] = rest.map((e) => ({ op: 'place', src: objectPath(o.cache.cacheDir, e.oid), dest: fileOf(e.path), exec: e.exec, size: e.size }));
-    await runFileJobs(o.cache, jobs, (k, r) => placed(rest[k], r.placed!));
-  } else {
-    await forEachParallel(rest, o.jobs, viaLinker);
+  if (o.write.length) {
+    await viaLinker(o.write[0]);
+    const rest = o.write.slice(1);
+    if (o.linker.current === 'copy') {
+      const jobs: FileJob[] = rest.map((e) => ({ op: 'place', src: objectPath(o.cache.cacheDir, e.oid), dest: fileOf(e.path), exec: e.exec, size: e.size }));
+      await runFileJobs(o.cache, jobs, (k, r) => placed(rest[k], r.placed!));
+    } else {
+      await forEachParallel(rest, o.jobs, viaLinker);
+    }
   }
-  finishChmod(o, fileOf);
-}
-
-function finishChmod(o: ApplyCheckoutOptions, fileOf: (p: string) => string): void {
   for (const e of o.chmod) fs.chmodSync(fileOf(e.path), e.exec ? 0o755 : 0o644);
 }
+
 function pruneEmptyDirs(abs: string, removed: string[]): void {
   const dirs = new Set<string>();
   for (const p of removed) {

@@ -56,13 +56,23 @@ export function replaceWith(tmp: string, dest: string, absent: boolean): void {
 }
 
 /**
- * Checkout of one file by copy, all synchronous (for worker threads): an empty folder
- * where the file goes is removed (a non-empty one was reported by the plan), the copy
- * is renamed into place, and the new file's identity is returned for the stat cache.
+ * Before a checkout writes dest: a folder left where the file must go (empty after the
+ * plan's removals) is removed; a non-empty one was reported as blocking by the plan.
+ * True when nothing is at dest now.
  */
-export function placeCopySync(src: string, dest: string, exec: boolean, size: number): { ino: number; mtimeMs: number } {
+export function clearDest(dest: string): boolean {
   const st = fs.lstatSync(dest, { throwIfNoEntry: false });
   if (st?.isDirectory()) fs.rmdirSync(dest);
+  return !st || st.isDirectory();
+}
+
+/**
+ * Checkout of one file by copy, all synchronous (for worker threads): dest is cleared,
+ * the copy is renamed into place, and the new file's identity is returned for the stat
+ * cache.
+ */
+export function placeCopySync(src: string, dest: string, exec: boolean, size: number): { ino: number; mtimeMs: number } {
+  const absent = clearDest(dest);
   const tmp = tempBeside(dest);
   const mode = exec ? 0o755 : 0o644;
   let made: { ino: number; mtimeMs: number } | null;
@@ -77,6 +87,6 @@ export function placeCopySync(src: string, dest: string, exec: boolean, size: nu
     fs.rmSync(tmp, { force: true });
     throw err;
   }
-  replaceWith(tmp, dest, !st || st.isDirectory());
+  replaceWith(tmp, dest, absent);
   return { ino: made.ino, mtimeMs: made.mtimeMs };
 }

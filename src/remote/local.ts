@@ -4,7 +4,7 @@ import path from 'node:path';
 import { isErrno } from '../core/errors.js';
 import { resolveInside } from '../core/relPath.js';
 import type { GetOptions, GetResult, PutOptions, Remote } from './Remote.js';
-import { streamToFile } from './streamToFile.js';
+import { checkSize, streamToFile } from './streamToFile.js';
 import { hashBuffer } from '../core/hashFile.js';
 import { copySmallSync } from '../core/placeFile.js';
 import { readSmallSync, SMALL_FILE_LIMIT } from '../core/smallFile.js';
@@ -97,28 +97,20 @@ export class LocalRemote implements Remote {
   }
 
   async get(key: string, destFile: string, opts: GetOptions): Promise<GetResult> {
+    const what = `${key} from remote ${this.name}`;
     let stream: fs.ReadStream;
     try {
       const fh = await fs.promises.open(this.file(key), 'r');
-      if (opts.size !== undefined && opts.size <= SMALL_FILE_LIMIT) {
-        // Small objects: one synchronous read, hash and write (why: smallFile.ts).
-        try {
-          const buf = readSmallSync(fh.fd);
-          if (buf) {
-            const sha256 = hashBuffer(buf);
-            fs.writeFileSync(destFile, buf);
-            opts.onBytes?.(buf.length);
-            if (buf.length !== opts.size) {
-              throw new TransferError('retriable', 'ETRUNCATED', `${key} from remote ${this.name}: expected ${opts.size} bytes, got ${buf.length}`);
-            }
-            return { sha256, bytes: buf.length };
-          }
-        } finally {
-          await fh.close();
-        }
-        return this.get(key, destFile, { ...opts, size: undefined });
+      // Small objects: one synchronous read, hash and write (why: smallFile.ts). One
+      // bigger than announced is streamed from the start like any other.
+      const small = opts.size !== undefined && opts.size <= SMALL_FILE_LIMIT ? copySmallOrClose(fh, destFile) : null;
+      if (small) {
+        await fh.close();
+        opts.onBytes?.(small.bytes);
+        checkSize(what, opts.size, small.bytes);
+        return small;
       }
-      stream = fh.createReadStream({ highWaterMark: 1024 * 1024 });
+      stream = fh.createReadStream({ start: 0, highWaterMark: 1024 * 1024 });
     } catch (err) {
       if (isErrno(err, 'ENOENT')) {
         this.checkRoot();
@@ -126,7 +118,7 @@ export class LocalRemote implements Remote {
       }
       throw err;
     }
-    return streamToFile(stream, destFile, { ...opts, what: `${key} from remote ${this.name}` });
+    return streamToFile(stream, destFile, { ...opts, what });
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -134,4 +126,21 @@ export class LocalRemote implements Remote {
   }
 
   close(): void {}
+}
+
+/**
+ * Hash and write a small object to destFile synchronously (the read buffer is shared:
+ * it must be used up before anything awaits); null if it is bigger than SMALL_FILE_LIMIT.
+ * The handle is closed, not leaked, if this fails.
+ */
+function copySmallOrClose(fh: fs.promises.FileHandle, destFile: string): GetResult | null {
+  try {
+    const buf = readSmallSync(fh.fd);
+    if (!buf) return null;
+    fs.writeFileSync(destFile, buf);
+    return { sha256: hashBuffer(buf), bytes: buf.length };
+  } catch (err) {
+    void fh.close();
+    throw err;
+  }
 }

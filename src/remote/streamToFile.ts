@@ -7,6 +7,13 @@ import { TransferError } from './TransferError.js';
 // dataset files are small, and one write beats open + a write per 16-64 KiB chunk.
 const GATHER_LIMIT = 4 * 1024 * 1024;
 
+/** A body cut short (or padded) by a proxy or a dropped connection: retried. */
+export function checkSize(what: string, expected: number | undefined, got: number): void {
+  if (expected !== undefined && got !== expected) {
+    throw new TransferError('retriable', 'ETRUNCATED', `${what}: expected ${expected} bytes, got ${got}`);
+  }
+}
+
 // Downloads are hashed while they stream to disk (DESIGN rule 1): one pass over the
 // bytes, and the caller decides from the digest whether the file may enter the cache.
 export async function streamToFile(
@@ -16,12 +23,7 @@ export async function streamToFile(
 ): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  const check = () => {
-    if (opts.size !== undefined && bytes !== opts.size) {
-      // A body cut short (or padded) by a proxy or a dropped connection; try again.
-      throw new TransferError('retriable', 'ETRUNCATED', `${opts.what}: expected ${opts.size} bytes, got ${bytes}`);
-    }
-  };
+  const check = () => checkSize(opts.what, opts.size, bytes);
   if (opts.size !== undefined && opts.size <= GATHER_LIMIT) {
     const chunks: Buffer[] = [];
     for await (const chunk of body as AsyncIterable<Buffer>) {
