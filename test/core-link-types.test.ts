@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { dvd, dvdOk, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { dvd, dvdOk, git, seededBytes, tempRepo, tinyTmpfs, treeHashes, writeFiles } from './helpers.js';
 
 function setConfig(repo: string, text: string): void {
   fs.appendFileSync(path.join(repo, '.dvd/config'), text);
@@ -116,11 +115,7 @@ describe('cache link types', () => {
 });
 
 describe('full disk', () => {
-  const mnt = tempDir('dvd-tinyfs-');
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]).status === 0;
-  afterAll(() => {
-    if (mounted) spawnSync('umount', [mnt]);
-  });
+  const { mnt, mounted } = tinyTmpfs('256k');
 
   it.skipIf(!mounted)('add into a cache on a full disk fails cleanly and leaves the data intact', () => {
     const repo = tempRepo();

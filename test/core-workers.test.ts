@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { DVD_BIN, dvd, dvdOk, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { DVD_BIN, dvd, dvdOk, seededBytes, tempRepo, tinyTmpfs, treeHashes, writeFiles } from './helpers.js';
 
 // Big adds and checkouts run their per-file work on worker threads (src/core/filePool.ts).
 // DVD_WORKERS forces the thread count, so the same data goes through both paths here.
@@ -130,11 +130,7 @@ describe('interrupted checkout', () => {
 });
 
 describe('worker threads on a full disk', () => {
-  const mnt = tempDir('dvd-tinyfs-');
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', mnt]).status === 0;
-  afterAll(() => {
-    if (mounted) spawnSync('umount', [mnt]);
-  });
+  const { mnt, mounted } = tinyTmpfs('512k');
 
   it.skipIf(!mounted)('a thread that hits ENOSPC fails the add cleanly: clear error, no pointer, no temp files', () => {
     const repo = tempRepo();

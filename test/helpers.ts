@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DVD_BIN = path.join(PROJECT, 'bin', 'dvd.js');
@@ -102,4 +103,17 @@ export function treeHashes(dir: string): Record<string, string> {
   };
   walk('');
   return out;
+}
+
+/**
+ * A tmpfs of `size` (e.g. '256k') to fill up, for full-disk tests; unmounted after the
+ * calling describe block. `mounted` is false where mounting is not allowed (skip then).
+ */
+export function tinyTmpfs(size: string): { mnt: string; mounted: boolean } {
+  const mnt = tempDir('dvd-tinyfs-');
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mnt]).status === 0;
+  afterAll(() => {
+    if (mounted) spawnSync('umount', [mnt]);
+  });
+  return { mnt, mounted };
 }
