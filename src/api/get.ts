@@ -12,12 +12,12 @@ import { checkRelPath, resolveInside } from '../core/relPath.js';
 import { repoAt, type Repo } from '../core/repo.js';
 import { openSourceRepo } from '../git/openSourceRepo.js';
 import { readFileAtRev } from '../git/readFileAtRev.js';
-import { readPointersAtRev } from '../git/readPointersAtRev.js';
 import { resolveRev } from '../git/resolveRev.js';
 import { openRemote } from '../remote/openRemote.js';
 import { TransferQueue, transferFailuresError, type TransferItem } from '../remote/TransferQueue.js';
 import type { ApiContext } from './context.js';
 import { downloadInto } from './fetch.js';
+import { findTrackedAtRev } from './findTrackedAtRev.js';
 
 export interface GetOptions {
   /** Local work tree, bare repository, or URL. */
@@ -94,13 +94,10 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
   try {
     const commit = await resolveRev(src.handle, rev);
     const config = await sourceConfig(src.handle, commit, rev, o.repo, src.workTree);
-    const refs = await readPointersAtRev(src.handle, commit, rev);
-    const ref =
-      refs.find((r) => r.pointerFile === want || r.target === want) ??
-      refs.find((r) => r.pointer.type === 'dir' && want.startsWith(`${r.target}/`));
+    const { ref, tracked } = await findTrackedAtRev(src.handle, commit, rev, want);
     if (!ref) {
       throw new DvdError('ENOTTRACKED', `${want}: not tracked by dvd in ${o.repo} at ${rev}`, {
-        hint: `tracked there: ${refs.map((r) => r.target).slice(0, 10).join(', ') || 'nothing'}`,
+        hint: `tracked there: ${tracked.slice(0, 10).join(', ') || 'nothing'}`,
       });
     }
     const srcCache = src.workTree ? repoAt(src.workTree, config.get('cache.dir')).cacheDir : null;

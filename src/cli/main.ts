@@ -34,11 +34,33 @@ export async function main(argv: string[]): Promise<number> {
   // Subcommands inherit exitOverride so usage errors come back to us as exit 2.
   for (const c of program.commands) c.exitOverride();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(versionValuesJoined(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     return reportError(err, program.opts<GlobalOptions>().verbose ?? false);
   }
+}
+
+/**
+ * Commander matches the program's `--version` anywhere in argv, so in
+ * `dvd artifact register NAME --version v1.2.0` it would print dvd's version. After the
+ * subcommand's name, `--version X` is rewritten `--version=X`, which the program does not
+ * match (its flag takes no value) and the subcommand's `--version <v>` option parses.
+ */
+function versionValuesJoined(argv: string[]): string[] {
+  const out = argv.slice(0, 2);
+  let sub = false;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return [...out, ...argv.slice(i)];
+    if (!sub && a === '-C') out.push(a, argv[++i]);
+    else if (sub && a === '--version' && i + 1 < argv.length && !argv[i + 1].startsWith('-')) out.push(`--version=${argv[++i]}`);
+    else {
+      if (!a.startsWith('-')) sub = true;
+      out.push(a);
+    }
+  }
+  return out.filter((a) => a !== undefined);
 }
 
 export function reportError(err: unknown, verbose: boolean): number {

@@ -25,8 +25,8 @@ export function readParamsFile(abs: string, label: string): Record<string, Param
   return parseParamsText(text, label);
 }
 
-/** Parse params text named `label` (the extension decides the format). */
-export function parseParamsText(text: string, label: string): Record<string, ParamValue> {
+/** Parse params text named `label` (the extension decides the format); `what` names the kind of file in errors. */
+export function parseParamsText(text: string, label: string, what = 'a params file'): Record<string, ParamValue> {
   const ext = path.extname(label).toLowerCase();
   let data: unknown;
   if (ext === '.json') {
@@ -45,7 +45,7 @@ export function parseParamsText(text: string, label: string): Record<string, Par
   } else {
     data = parseYamlSource(text, label).value ?? {};
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw pipelineError({ file: label }, 'a params file must hold a map of keys');
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw pipelineError({ file: label }, `${what} must hold a map of keys`);
   return data as Record<string, ParamValue>;
 }
 

@@ -1,0 +1,46 @@
+import { loadConfig, type FlatConfig } from '../core/config.js';
+import { DvdError } from '../core/errors.js';
+import { requireRepoRoot } from '../core/repo.js';
+import { listTagRecords, type TagRecord } from '../git/listTagRecords.js';
+import { buildRegistry, type ArtifactState } from '../pipeline/registryState.js';
+import { parseStageList } from '../pipeline/registryTag.js';
+import type { ApiContext } from './context.js';
+
+export interface OpenRegistry {
+  root: string;
+  config: FlatConfig;
+  tags: TagRecord[];
+  /** Artifact name -> state, sorted by name. */
+  artifacts: Map<string, ArtifactState>;
+  /** `registry.stages`, or null when any stage is allowed. */
+  allowedStages: string[] | null;
+}
+
+/** The repository around ctx.cwd and its registry, from one `git for-each-ref`. */
+export async function openRegistry(ctx: ApiContext): Promise<OpenRegistry> {
+  const root = requireRepoRoot(ctx.cwd);
+  const config = loadConfig(root);
+  const allowedStages = parseStageList(config.get('registry.stages'));
+  const tags = await listTagRecords(root);
+  return { root, config, tags, artifacts: buildRegistry(tags), allowedStages };
+}
+
+/** The artifact's state; ENOARTIFACT (listing the known ones) when it has no tags. */
+export function requireArtifact(reg: OpenRegistry, name: string): ArtifactState {
+  const a = reg.artifacts.get(name);
+  if (a) return a;
+  const known = [...reg.artifacts.keys()];
+  throw new DvdError('ENOARTIFACT', `no artifact ${JSON.stringify(name)} in the registry (no tags ${name}@... or ${name}#...)`, {
+    hint: known.length ? `known: ${known.slice(0, 10).join(', ')}` : `register a version first: dvd artifact register ${name}`,
+    data: { name },
+  });
+}
+
+/** Refuse a stage not in `registry.stages` when that list is set (exit 2, with the list). */
+export function checkAllowedStage(reg: OpenRegistry, stage: string): void {
+  if (reg.allowedStages === null || reg.allowedStages.includes(stage)) return;
+  throw new DvdError('EBADSTAGE', `stage ${JSON.stringify(stage)} is not in registry.stages (${reg.allowedStages.join(', ') || 'empty'})`, {
+    exitCode: 2,
+    hint: `use one of them, or allow it: dvd config registry.stages "${[...reg.allowedStages, stage].join(', ')}"`,
+  });
+}
