@@ -80,22 +80,24 @@ function byTime(a: RegistryEvent, b: RegistryEvent): number {
   return a.time - b.time || tieRank(a) - tieRank(b) || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0);
 }
 
-/** Fold tags (as listTagRecords gives them) into every artifact's state, by artifact name. */
+/**
+ * Fold tags (as listTagRecords gives them) into every artifact's state, by artifact name.
+ * An artifact with no annotated registry tag (only lightweight ones) is not listed.
+ */
 export function buildRegistry(tags: TagRecord[]): Map<string, ArtifactState> {
   const events = new Map<string, RegistryEvent[]>();
   const counters = new Map<string, number>();
   for (const t of tags) {
     const p = parseRegistryTag(t.name);
     if (!p) continue;
-    if (p.counter !== undefined) counters.set(p.artifact, Math.max(counters.get(p.artifact) ?? 0, p.counter));
-    else if (!counters.has(p.artifact)) counters.set(p.artifact, 0);
+    counters.set(p.artifact, Math.max(counters.get(p.artifact) ?? 0, p.counter ?? 0));
     if (!t.annotated || t.commit === null) continue;
     let list = events.get(p.artifact);
     if (!list) events.set(p.artifact, (list = []));
     list.push({ tag: t.name, ...p, commit: t.commit, time: t.time, by: t.by, subject: t.subject });
   }
   const out = new Map<string, ArtifactState>();
-  for (const name of [...counters.keys()].sort()) out.set(name, foldArtifact(name, (events.get(name) ?? []).sort(byTime), counters.get(name)!));
+  for (const name of [...events.keys()].sort()) out.set(name, foldArtifact(name, events.get(name)!.sort(byTime), counters.get(name)!));
   return out;
 }
 

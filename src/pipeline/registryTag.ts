@@ -33,9 +33,15 @@ export interface RegistryTag {
   counter?: number;
 }
 
+/** True when `s` is a semantic version written canonically (no leading zeros, no spaces; build metadata allowed). */
+function isSemver(s: string): boolean {
+  const p = semver.parse(s);
+  return p !== null && `${p.version}${p.build.length ? `+${p.build.join('.')}` : ''}` === s;
+}
+
 /** True when `v` (with its leading `v`) is a strict semantic version: `v1.2.3`, `v1.0.0-rc.1`. */
 export function isTagVersion(v: string): boolean {
-  return v.startsWith('v') && semver.valid(v.slice(1)) === v.slice(1);
+  return v.startsWith('v') && isSemver(v.slice(1));
 }
 
 /** The tag's meaning, or null when it is not a registry tag (a release tag `v1.0`, a typo). */
@@ -100,7 +106,7 @@ export function checkRegistryName(s: string, what: 'artifact name' | 'stage'): v
  */
 export function parseVersionArg(v: string): string {
   const body = v.startsWith('v') ? v.slice(1) : v;
-  if (semver.valid(body) === body) return `v${body}`;
+  if (isSemver(body)) return `v${body}`;
   const coerced = semver.coerce(body)?.version;
   throw new DvdError('EBADVERSION', `version ${JSON.stringify(v)} is not a semantic version (vMAJOR.MINOR.PATCH, optionally -pre.release)`, {
     exitCode: 2,
