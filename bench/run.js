@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WORKLOADS, applyChange, generate, totalBytes } from './lib/generate.js';
 import { dropCaches, hasGnuTime, median, removeRssFile, sh, timeCommand } from './lib/measure.js';
+import { makeRegistry } from './lib/makeRegistry.js';
 import { writeReport } from './lib/report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -281,9 +282,47 @@ async function stopS3() {
   s3 = null;
 }
 
+// ---- the registry workload ---------------------------------------------------------
+// `dvd artifact show` / `history` over 2,000 tags (GTO #156: 6-12 s at 1,500), against
+// `git tag -l` in the same repository and run. Only `npm run bench -- --workloads registry`.
+const REGISTRY_OPS = [
+  ['artifact-show', 'dvd artifact show (every artifact)', ['artifact', 'show']],
+  ['artifact-show-one', 'dvd artifact show a042', ['artifact', 'show', 'a042']],
+  ['artifact-show-version', 'dvd artifact show a042@v1.9.0 (reads its lineage)', ['artifact', 'show', 'a042@v1.9.0']],
+  ['artifact-history', 'dvd artifact history (all 2,000 events)', ['artifact', 'history']],
+  ['artifact-history-one', 'dvd artifact history a042', ['artifact', 'history', 'a042']],
+  ['artifact-show-isogit', 'dvd artifact show, no git binary (isomorphic-git)', ['artifact', 'show'], { DVD_NO_GIT_BINARY: '1' }],
+];
+
+async function runRegistryWorkload(name, w) {
+  if (!dvdCommands.has('artifact')) {
+    skipped.push({ workload: name, op: 'artifact-*', reason: 'dvd artifact not present' });
+    return;
+  }
+  const dir = path.join(benchDir, name);
+  const repo = path.join(dir, 'repo');
+  rmNow(dir);
+  fs.mkdirSync(repo, { recursive: true });
+  log(`workload ${name}: ${w.desc}`);
+  git(repo, 'init', '-q', '-b', 'main');
+  dvd(repo, 'init', '-q');
+  const t = Date.now();
+  const n = makeRegistry(repo, { env });
+  log(`  made ${n} tags in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  if (!flags['no-refs'] && want('git-tag-list')) {
+    await measure({ workload: name, op: 'git-tag-list', tool: 'ref', label: 'git tag -l', cmd: 'git', args: ['tag', '-l'], cwd: repo });
+  }
+  for (const [op, label, args, extraEnv] of REGISTRY_OPS) {
+    if (!want(op)) continue;
+    await measure({ workload: name, op, tool: 'dvd', label, cmd: process.execPath, args: dvdArgs(...args), cwd: repo, env: extraEnv ? { ...env, ...extraEnv } : env });
+  }
+  if (!flags.keep) rmNow(dir);
+}
+
 // ---- one workload ------------------------------------------------------------------
 async function runWorkload(name) {
   const w = WORKLOADS[name];
+  if (w.registry) return runRegistryWorkload(name, w);
   const base = name.replace(/-quick$/, '');
   const kind = w.scaling ? 'scaling' : base;
   const ops = PLAN[kind].filter((op) => {

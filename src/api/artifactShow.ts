@@ -4,7 +4,6 @@ import { parseArtifactRef } from '../pipeline/registryTag.js';
 import type { ApiContext } from './context.js';
 import { openRegistry, requireArtifact, type OpenRegistry } from './openRegistry.js';
 import { resolveArtifactRef } from './resolveArtifactRef.js';
-import { versionLineage } from './versionLineage.js';
 
 export interface VersionSummary {
   version: string;
@@ -74,6 +73,9 @@ export async function artifactShow(ctx: ApiContext, o: { ref?: string }): Promis
     return { kind: 'artifact', stages: order, artifact: summary(a, order), versions: a.versions.map(versionSummary) };
   }
   const r = resolveArtifactRef(reg, ref);
+  // Loaded here only: lineage pulls in the YAML, TOML and dvd.yaml modules, which the
+  // registry views above never need (start-up is most of `show`'s time; see bench).
+  const { versionLineage } = await import('./versionLineage.js');
   const l = await versionLineage(reg, ref.name, r.version);
   return {
     kind: 'version', artifact: ref.name, deprecated: r.artifact.deprecated, ...(r.stage ? { stage: r.stage } : {}), version: versionSummary(r.version),

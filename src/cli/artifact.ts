@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import type { ShowResult } from '../api/artifactShow.js';
 import { usageError } from '../core/errors.js';
-import { serializeLineage } from '../pipeline/lineage.js';
 import { makeContext, parseJobs, printJson } from './context.js';
 import { formatBytes } from './formatBytes.js';
 import { plural } from './transferReport.js';
@@ -18,7 +17,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-function printShow(r: ShowResult): void {
+async function printShow(r: ShowResult): Promise<void> {
   const out = (s: string) => process.stdout.write(s);
   if (r.kind === 'registry') {
     if (r.artifacts.length === 0) return void out('no artifacts registered (dvd artifact register NAME)\n');
@@ -39,6 +38,7 @@ function printShow(r: ShowResult): void {
     if (r.message) out(`message:  ${r.message.split('\n').join('\n          ')}\n`);
     if (r.lineage) {
       out(`\nlineage (${r.lineageFrom === 'tag' ? 'recorded in the tag' : 'worked out from the commit: the tag records none'}):\n`);
+      const { serializeLineage } = await import('../pipeline/lineage.js');
       out(serializeLineage(r.lineage).replace(/^/gm, '  '));
     }
   }
@@ -125,7 +125,7 @@ export function registerArtifact(program: Command): void {
       const r = await (await api.show()).artifactShow(ctx, { ref });
       if (r.kind === 'version') for (const w of r.warnings) ctx.log.warn(w);
       if (opts.json) printJson(r);
-      else printShow(r);
+      else await printShow(r);
     });
 
   artifact
