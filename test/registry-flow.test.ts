@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeLock, type LockFile } from '../src/pipeline/lockFile.js';
+import { dvdAsync } from './dvdAsync.js';
 import { dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
@@ -243,6 +244,19 @@ metrics:
       expect(dvdOk(repo, args, { env }).stdout, args.join(' ')).toBe(dvdOk(repo, args).stdout);
     }
     expect(JSON.parse(dvdOk(repo, ['artifact', 'show', 'classifier@v3.0.0', '--json'], { env }).stdout)).toMatchObject({ lineageFrom: 'tag', lineage: { stage: 'train', metrics: { 'metrics.json': { acc: 0.5 } } } });
+  });
+
+  it('assignments made at the same time all land, each with its own counter', async () => {
+    const repo = tempRepo();
+    writeFiles(repo, { 'm.bin': 'm' });
+    dvdOk(repo, ['add', 'm.bin']);
+    commitAll(repo, 'm');
+    dvdOk(repo, ['artifact', 'register', 'm', '--path', 'm.bin']);
+    const runs = await Promise.all(['s1', 's2', 's3', 's4'].map((s) => dvdAsync(repo, ['artifact', 'assign', 'm', '--stage', s])));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const stageTags = git(repo, 'tag', '-l', 'm#*').split('\n').filter(Boolean);
+    expect(stageTags.map((t) => Number(t.split('#')[2])).sort()).toEqual([1, 2, 3, 4]);
+    expect(JSON.parse(dvdOk(repo, ['artifact', 'show', '--json']).stdout).artifacts[0].stages).toEqual({ s1: 'v0.0.1', s2: 'v0.0.1', s3: 'v0.0.1', s4: 'v0.0.1' });
   });
 
   it('`--version` after `artifact register` is the version; `dvd --version` is still dvd\'s', () => {

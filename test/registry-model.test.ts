@@ -3,7 +3,7 @@ import { DvdError } from '../src/core/errors.js';
 import type { TagRecord } from '../src/git/listTagRecords.js';
 import { lineageMessage, parseLineage, serializeLineage, splitTagMessage, type Lineage } from '../src/pipeline/lineage.js';
 import { parseMetrics } from '../src/pipeline/readMetrics.js';
-import { buildRegistry } from '../src/pipeline/registryState.js';
+import { buildRegistry, maxCounterOf } from '../src/pipeline/registryState.js';
 import { bumpVersion, checkRegistryName, formatRegistryTag, parseArtifactRef, parseRegistryTag, parseStageList, parseVersionArg } from '../src/pipeline/registryTag.js';
 
 const C1 = 'c0ffee'.padEnd(40, '1');
@@ -94,7 +94,7 @@ describe('registry tag names (GTO format)', () => {
 
 describe('registry state (GTO semantics)', () => {
   it('latest is the greatest semver, a stage holds its most recent assignment, unassign falls back, deregistered versions drop out', () => {
-    const reg = buildRegistry([
+    const tags = [
       tag('clf@v1.0.0', C1, 100),
       tag('clf@v1.10.0', C2, 200),
       tag('clf@v1.2.0-rc.1', C3, 300),
@@ -104,8 +104,9 @@ describe('registry state (GTO semantics)', () => {
       tag('clf#staging#4', C3, 310),
       tag('clf@v1.2.0-rc.1!', C3, 320),
       tag('v1.0', C1, 1), // a release tag, not the registry's
-      tag('clf@v9.0.0', C1, 1, false), // lightweight: skipped as GTO skips it, but its name is taken
-    ]);
+      tag('clf@v9.0.0#7', C1, 1, false), // lightweight: skipped as GTO skips it, but its counter counts
+    ];
+    const reg = buildRegistry(tags);
     const a = reg.get('clf')!;
     expect(a.latest!.version).toBe('v1.10.0');
     expect(a.versions.map((v) => v.version)).toEqual(['v1.10.0', 'v1.2.0-rc.1', 'v1.0.0']);
@@ -113,7 +114,8 @@ describe('registry state (GTO semantics)', () => {
     expect(a.stages.map((s) => [s.stage, s.version.version, s.tag])).toEqual([['prod', 'v1.0.0', 'clf#prod#1']]);
     // staging held the rc, which was then deregistered.
     expect(a.versions.find((v) => v.version === 'v1.2.0-rc.1')!.deregistered).toBe(true);
-    expect(a.maxCounter).toBe(4);
+    expect(maxCounterOf(tags.map((t) => t.name), 'clf')).toBe(7);
+    expect(maxCounterOf(['other#x#9'], 'clf')).toBe(0);
     expect(a.events.map((e) => e.tag)).toEqual(['clf@v1.0.0', 'clf#prod#1', 'clf@v1.10.0', 'clf#prod#2', 'clf#prod!#3', 'clf@v1.2.0-rc.1', 'clf#staging#4', 'clf@v1.2.0-rc.1!']);
     expect(a.events.find((e) => e.tag === 'clf#prod!#3')!.version).toBe('v1.10.0');
     expect(reg.has('v1.0')).toBe(false);

@@ -37,13 +37,13 @@ export async function artifactAssign(ctx: ApiContext, o: AssignOptions): Promise
   const version = o.version === undefined ? undefined : parseVersionArg(o.version);
   const reg = await openRegistry(ctx);
   checkAllowedStage(reg, o.stage);
-  const { artifact, version: v } = resolveArtifactRef(reg, { name: o.name, version });
+  const { version: v } = resolveArtifactRef(reg, { name: o.name, version });
   if (v.deregistered) throw new DvdError('EDEREGISTERED', `${o.name} ${v.version} was deregistered`, { exitCode: 2, hint: 'assign another version' });
   if (!o.force && v.stages.includes(o.stage)) {
     throw new DvdError('EALREADY', `${o.name} ${v.version} is already in stage ${o.stage}`, { exitCode: 2, hint: 'pass --force to assign it again (a new tag, e.g. to re-run a deployment)' });
   }
-  const written = await writeRegistryTag(reg.root, {
-    artifact: o.name, firstCounter: artifact.maxCounter + 1, nameFor: (counter) => formatRegistryTag({ artifact: o.name, action: 'assign', stage: o.stage, counter }),
+  const written = await writeRegistryTag(reg.repo, {
+    artifact: o.name, nameFor: (max) => formatRegistryTag({ artifact: o.name, action: 'assign', stage: o.stage, counter: max + 1 }),
     commit: v.commit, message: o.message ?? `Assigning stage ${o.stage} to artifact ${o.name} version ${v.version}`, push: o.push,
   });
   return { artifact: o.name, stage: o.stage, version: v.version, tag: written.tag, commit: v.commit, pushedTo: written.pushedTo };

@@ -30,11 +30,12 @@ export async function artifactDeprecate(ctx: ApiContext, o: DeprecateOptions): P
   if (artifact.deprecated) throw new DvdError('EALREADY', `${o.name} is already deprecated`, { exitCode: 2, hint: 'register a new version to make it active again' });
   const last = artifact.events[artifact.events.length - 1];
   if (!last) throw new DvdError('ENOARTIFACT', `${o.name} has no annotated registry tags to deprecate`);
-  const simple = formatRegistryTag({ artifact: o.name, action: 'deprecate' });
-  const taken = reg.tags.some((t) => t.name === simple);
-  const written = await writeRegistryTag(reg.root, {
-    artifact: o.name, firstCounter: taken ? artifact.maxCounter + 1 : 0,
-    nameFor: (counter) => formatRegistryTag({ artifact: o.name, action: 'deprecate', counter: counter === 0 ? undefined : counter }),
+  const written = await writeRegistryTag(reg.repo, {
+    artifact: o.name,
+    nameFor: (max, names) => {
+      const simple = formatRegistryTag({ artifact: o.name, action: 'deprecate' });
+      return names.has(simple) ? formatRegistryTag({ artifact: o.name, action: 'deprecate', counter: max + 1 }) : simple;
+    },
     commit: last.commit, message: o.message ?? `Deprecating artifact ${o.name}`, push: o.push,
   });
   return { artifact: o.name, tag: written.tag, commit: last.commit, pushedTo: written.pushedTo };

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { DvdError, usageError } from '../core/errors.js';
-import { repoAt } from '../core/repo.js';
 import { resolveRev } from '../git/resolveRev.js';
 import { lineageMessage, type Lineage } from '../pipeline/lineage.js';
 import { loadPipelineAtRev } from '../pipeline/loadPipelineAtRev.js';
@@ -70,7 +69,7 @@ export async function artifactRegister(ctx: ApiContext, o: RegisterOptions): Pro
     });
   }
   const { lineage, warnings } = await artifactLineage({
-    git: reg.root, cacheDir: repoAt(reg.root, reg.config.get('cache.dir')).cacheDir, commit, rev, artifact: o.name, path: artifactPath, pipeline,
+    git: reg.root, cacheDir: reg.repo.cacheDir, commit, rev, artifact: o.name, path: artifactPath, pipeline,
   });
 
   const art = reg.artifacts.get(o.name);
@@ -103,9 +102,8 @@ export async function artifactRegister(ctx: ApiContext, o: RegisterOptions): Pro
   }
 
   const text = o.message ?? `Registering artifact ${o.name} version ${version}`;
-  const written = await writeRegistryTag(reg.root, {
-    artifact: o.name, firstCounter: 0, nameFor: () => formatRegistryTag({ artifact: o.name, action: 'register', version }),
-    commit, message: lineageMessage(text, lineage), push: o.push,
+  const written = await writeRegistryTag(reg.repo, {
+    artifact: o.name, nameFor: () => formatRegistryTag({ artifact: o.name, action: 'register', version }), commit, message: lineageMessage(text, lineage), push: o.push,
   });
   return { artifact: o.name, version, tag: written.tag, commit, lineage, pushedTo: written.pushedTo, warnings };
 }

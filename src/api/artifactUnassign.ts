@@ -31,8 +31,8 @@ export async function artifactUnassign(ctx: ApiContext, o: UnassignOptions): Pro
     const now = artifact.stages.find((s) => s.stage === o.stage);
     throw new DvdError('ENOSTAGE', `${o.name} ${v.version} is not in stage ${o.stage}`, { exitCode: 2, hint: now ? `${o.stage} holds ${now.version.version}` : undefined });
   }
-  const written = await writeRegistryTag(reg.root, {
-    artifact: o.name, firstCounter: artifact.maxCounter + 1, nameFor: (counter) => formatRegistryTag({ artifact: o.name, action: 'unassign', stage: o.stage, counter }),
+  const written = await writeRegistryTag(reg.repo, {
+    artifact: o.name, nameFor: (max) => formatRegistryTag({ artifact: o.name, action: 'unassign', stage: o.stage, counter: max + 1 }),
     commit: v.commit, message: o.message ?? `Unassigning stage ${o.stage} from artifact ${o.name} version ${v.version}`, push: o.push,
   });
   return { artifact: o.name, stage: o.stage, version: v.version, tag: written.tag, commit: v.commit, pushedTo: written.pushedTo };

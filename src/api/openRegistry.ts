@@ -1,6 +1,6 @@
 import { loadConfig, type FlatConfig } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
-import { requireRepoRoot } from '../core/repo.js';
+import { repoAt, requireRepoRoot, type Repo } from '../core/repo.js';
 import { listTagRecords, type TagRecord } from '../git/listTagRecords.js';
 import { buildRegistry, type ArtifactState } from '../pipeline/registryState.js';
 import { parseStageList } from '../pipeline/registryTag.js';
@@ -8,6 +8,7 @@ import type { ApiContext } from './context.js';
 
 export interface OpenRegistry {
   root: string;
+  repo: Repo;
   config: FlatConfig;
   tags: TagRecord[];
   /** Artifact name -> state, sorted by name. */
@@ -22,7 +23,7 @@ export async function openRegistry(ctx: ApiContext): Promise<OpenRegistry> {
   const config = loadConfig(root);
   const allowedStages = parseStageList(config.get('registry.stages'));
   const tags = await listTagRecords(root);
-  return { root, config, tags, artifacts: buildRegistry(tags), allowedStages };
+  return { root, repo: repoAt(root, config.get('cache.dir')), config, tags, artifacts: buildRegistry(tags), allowedStages };
 }
 
 /** The artifact's state; ENOARTIFACT (listing the known ones) when it has no tags. */

@@ -1,5 +1,4 @@
 import { DvdError } from '../core/errors.js';
-import { repoAt } from '../core/repo.js';
 import { readTagMessage } from '../git/readTagMessage.js';
 import { parseLineage, splitTagMessage, type Lineage } from '../pipeline/lineage.js';
 import { loadPipelineAtRev } from '../pipeline/loadPipelineAtRev.js';
@@ -40,6 +39,6 @@ export async function versionLineage(reg: OpenRegistry, name: string, v: Version
     warnings.push(`no lineage: ${v.tag ? `tag ${v.tag} records none` : 'no registering tag'}, and dvd.yaml at ${v.commit.slice(0, 12)} does not declare artifact ${name}`);
     return { message: text, lineage: null, from: null, warnings };
   }
-  const r = await artifactLineage({ git: reg.root, cacheDir: repoAt(reg.root, reg.config.get('cache.dir')).cacheDir, commit: v.commit, rev: label, artifact: name, path: declared.path, pipeline });
+  const r = await artifactLineage({ git: reg.root, cacheDir: reg.repo.cacheDir, commit: v.commit, rev: label, artifact: name, path: declared.path, pipeline });
   return { message: text, lineage: r.lineage, from: 'commit', warnings: [...warnings, ...r.warnings] };
 }

@@ -1,8 +1,9 @@
-import { DvdError } from '../core/errors.js';
+import { withLock } from '../core/lock.js';
+import type { Repo } from '../core/repo.js';
 import { createAnnotatedTag } from '../git/createAnnotatedTag.js';
 import { listTagRecords } from '../git/listTagRecords.js';
 import { pushTags } from '../git/pushTags.js';
-import { buildRegistry } from '../pipeline/registryState.js';
+import { maxCounterOf } from '../pipeline/registryState.js';
 
 export interface WrittenTag {
   tag: string;
@@ -11,23 +12,19 @@ export interface WrittenTag {
 }
 
 /**
- * Create the registry tag `nameFor(counter)` on `commit`. `counter` starts at
- * `firstCounter`; when another process took that `#N` meanwhile (the tag exists), the
- * counter is re-read from the tags and the next one tried, up to 5 times, as two
- * concurrent `assign`s must both land. With `push`, pushes the tag (see pushTags).
+ * Create a registry tag on `commit`. `nameFor` gets the artifact's highest `#N` and every
+ * tag name as they are under the repository lock, so two `assign`s started together
+ * (different stages: different names) still get different counters; the tags are read
+ * again inside the lock for that. With `push`, the tag is pushed after the lock is
+ * released (see pushTags). Throws ETAGEXISTS when the name is taken, ELOCKED when another
+ * dvd process holds the lock for long.
  */
-export async function writeRegistryTag(root: string, o: { artifact: string; firstCounter: number; nameFor: (counter: number) => string; commit: string; message: string; push?: boolean }): Promise<WrittenTag> {
-  let counter = o.firstCounter;
-  for (let attempt = 0; ; attempt++) {
-    const tag = o.nameFor(counter);
-    try {
-      await createAnnotatedTag(root, { name: tag, commit: o.commit, message: o.message });
-    } catch (err) {
-      const raced = err instanceof DvdError && err.code === 'ETAGEXISTS' && o.nameFor(counter + 1) !== tag;
-      if (!raced || attempt >= 4) throw err;
-      counter = Math.max(counter, buildRegistry(await listTagRecords(root)).get(o.artifact)?.maxCounter ?? 0) + 1;
-      continue;
-    }
-    return { tag, pushedTo: o.push ? pushTags(root, [tag]) : undefined };
-  }
+export async function writeRegistryTag(repo: Repo, o: { artifact: string; nameFor: (maxCounter: number, tagNames: Set<string>) => string; commit: string; message: string; push?: boolean }): Promise<WrittenTag> {
+  const tag = await withLock(repo, 'artifact', async () => {
+    const names = (await listTagRecords(repo.root)).map((t) => t.name);
+    const name = o.nameFor(maxCounterOf(names, o.artifact), new Set(names));
+    await createAnnotatedTag(repo.root, { name, commit: o.commit, message: o.message });
+    return name;
+  });
+  return { tag, pushedTo: o.push ? pushTags(repo.root, [tag]) : undefined };
 }

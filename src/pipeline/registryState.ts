@@ -65,8 +65,16 @@ export interface ArtifactState {
   stages: StageState[];
   /** Every event, oldest first. */
   events: RegistryEvent[];
-  /** Highest `#N` over every tag of the artifact (lightweight and broken ones too, as GTO counts). */
-  maxCounter: number;
+}
+
+/** The highest `#N` over every tag of `artifact` (0 when none): GTO counts every tag name, lightweight ones too. */
+export function maxCounterOf(tagNames: Iterable<string>, artifact: string): number {
+  let max = 0;
+  for (const name of tagNames) {
+    const p = parseRegistryTag(name);
+    if (p?.artifact === artifact && p.counter !== undefined && p.counter > max) max = p.counter;
+  }
+  return max;
 }
 
 /** Tie order within one second: registrations, then by counter, deprecation last. */
@@ -86,22 +94,19 @@ function byTime(a: RegistryEvent, b: RegistryEvent): number {
  */
 export function buildRegistry(tags: TagRecord[]): Map<string, ArtifactState> {
   const events = new Map<string, RegistryEvent[]>();
-  const counters = new Map<string, number>();
   for (const t of tags) {
     const p = parseRegistryTag(t.name);
-    if (!p) continue;
-    counters.set(p.artifact, Math.max(counters.get(p.artifact) ?? 0, p.counter ?? 0));
-    if (!t.annotated || t.commit === null) continue;
+    if (!p || !t.annotated || t.commit === null) continue;
     let list = events.get(p.artifact);
     if (!list) events.set(p.artifact, (list = []));
     list.push({ tag: t.name, ...p, commit: t.commit, time: t.time, by: t.by, subject: t.subject });
   }
   const out = new Map<string, ArtifactState>();
-  for (const name of [...events.keys()].sort()) out.set(name, foldArtifact(name, events.get(name)!.sort(byTime), counters.get(name)!));
+  for (const name of [...events.keys()].sort()) out.set(name, foldArtifact(name, events.get(name)!.sort(byTime)));
   return out;
 }
 
-function foldArtifact(name: string, events: RegistryEvent[], maxCounter: number): ArtifactState {
+function foldArtifact(name: string, events: RegistryEvent[]): ArtifactState {
   const versions = new Map<string, VersionState>();
   const registeredAt = new Map<string, VersionState[]>();
   for (const e of events) {
@@ -157,6 +162,5 @@ function foldArtifact(name: string, events: RegistryEvent[], maxCounter: number)
     latest: registered.find((v) => !v.deregistered) ?? null,
     stages,
     events,
-    maxCounter,
   };
 }
