@@ -90,6 +90,23 @@ describe('dvd artifact: bad input is refused with the fix, and nothing is writte
     refused(repo, ['artifact', 'deprecate', 'clf'], 2, 'clf is already deprecated', 'register a new version to make it active again');
   });
 
+  it('get refuses a version whose tag was moved to another commit, or whose lineage names other bytes', () => {
+    const repo = registryRepo();
+    dvdOk(repo, ['artifact', 'register', 'clf', '--version', 'v1.0.0']);
+    const message = git(repo, 'cat-file', 'tag', 'clf@v1.0.0').split('\n\n').slice(1).join('\n\n');
+    writeFiles(repo, { 'model.bin': 'model 2', 'msg.txt': message });
+    dvdOk(repo, ['commit']);
+    commitAll(repo, 'two');
+    git(repo, 'tag', '-f', '-a', 'clf@v1.0.0', '-F', 'msg.txt', '--cleanup=verbatim', 'HEAD');
+    refused(repo, ['artifact', 'get', 'clf@v1.0.0', '-o', 'out.bin'], 1, /^error: clf@v1\.0\.0: records commit [0-9a-f]{12} but names [0-9a-f]{12}$/, 'the tag was moved or its message edited; check with git show clf@v1.0.0');
+    // Same commit, but the message edited to claim other bytes.
+    const head = git(repo, 'rev-parse', 'HEAD').trim();
+    writeFiles(repo, { 'msg.txt': message.replace(/^commit: .*$/m, `commit: ${head}`) });
+    git(repo, 'tag', '-f', '-a', 'clf@v1.0.0', '-F', 'msg.txt', '--cleanup=verbatim', 'HEAD');
+    refused(repo, ['artifact', 'get', 'clf@v1.0.0', '-o', 'out.bin'], 1, /^error: clf@v1\.0\.0: records model\.bin as sha256:[0-9a-f]{64}, but its commit tracks sha256:[0-9a-f]{64}$/, /^hint: the tag was moved/);
+    expect(fs.existsSync(path.join(repo, 'out.bin'))).toBe(false);
+  });
+
   it('an artifact name that cannot be a tag component', () => {
     const repo = registryRepo();
     refused(repo, ['artifact', 'register', 'my.model'], 2,

@@ -45,11 +45,11 @@ export async function artifactGet(ctx: ApiContext, o: ArtifactGetOptions): Promi
   }
   const { lineage } = l;
   if (l.from === 'tag') {
-    const now = await findTrackedAtRev(reg.root, r.version.commit, r.version.tag ?? r.version.commit, lineage.path);
+    const moved = (what: string) => new DvdError('EBADLINEAGE', `${r.version.tag}: ${what}`, { hint: `the tag was moved or its message edited; check with git show ${r.version.tag}` });
+    if (lineage.commit !== r.version.commit) throw moved(`records commit ${lineage.commit.slice(0, 12)} but names ${r.version.commit.slice(0, 12)}`);
+    const now = await findTrackedAtRev(reg.root, r.version.commit, r.version.tag!, lineage.path);
     if (now.ref && now.ref.target === lineage.path && now.ref.pointer.oid !== lineage.oid) {
-      throw new DvdError('EBADLINEAGE', `${r.version.tag}: records ${lineage.path} as sha256:${lineage.oid}, but its commit tracks sha256:${now.ref.pointer.oid}`, {
-        hint: 'the tag was moved or its message edited; check with git show',
-      });
+      throw moved(`records ${lineage.path} as sha256:${lineage.oid}, but its commit tracks sha256:${now.ref.pointer.oid}`);
     }
   }
   const got = await get(ctx, { repo: reg.root, path: lineage.path, rev: r.version.commit, out: o.out, remote: o.remote, jobs: o.jobs });
