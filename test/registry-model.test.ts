@@ -11,14 +11,15 @@ const C2 = 'c0ffee'.padEnd(40, '2');
 const C3 = 'c0ffee'.padEnd(40, '3');
 const OID = 'a'.repeat(64);
 
+/** The DvdError `fn` throws, for asserting its code, exit code and hint. */
 function errorOf(fn: () => unknown): DvdError {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(DvdError);
-    return err as DvdError;
+    if (err instanceof DvdError) return err;
+    throw err;
   }
-  throw new Error('expected an error');
+  throw new Error('expected a DvdError');
 }
 
 /** An annotated tag record at `time` on `commit`. */

@@ -1,19 +1,13 @@
 import { DvdError } from '../core/errors.js';
 import { checkRegistryName, formatRegistryTag, parseVersionArg } from '../pipeline/registryTag.js';
-import type { AssignResult } from './artifactAssign.js';
+import type { AssignOptions, AssignResult } from './artifactAssign.js';
 import type { ApiContext } from './context.js';
 import { openRegistry, requireArtifact } from './openRegistry.js';
 import { resolveArtifactRef } from './resolveArtifactRef.js';
 import { writeRegistryTag } from './writeRegistryTag.js';
 
-export interface UnassignOptions {
-  name: string;
-  stage: string;
-  /** Default: the stage's current version. */
-  version?: string;
-  message?: string;
-  push?: boolean;
-}
+/** As for assign, without `force`; `version` defaults to the stage's current one. */
+export type UnassignOptions = Omit<AssignOptions, 'force'>;
 
 /**
  * `dvd artifact unassign`: take a version out of a stage with the tag `NAME#STAGE!#N` on
