@@ -87,13 +87,20 @@ if (flags.report) {
         if (later) r.workload = `${r.workload} (earlier: ${runsJ[i].commit})`;
       }
     }
-    runsJ.forEach((r, index) => r.results.forEach((x) => (x.part = index)));
+    // An input that is itself a joined table keeps its own parts, numbered on from the
+    // parts before it (collapsing them would compute ratios across invocations).
+    const parts = [];
+    for (const r of runsJ) {
+      const own = r.parts ?? [{ index: 0, workloads: r.workloads, flags: r.flags, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit, complete: r.complete }];
+      for (const x of r.results) x.part = (r.parts ? x.part ?? 0 : 0) + parts.length;
+      parts.push(...own.map((p) => ({ ...p, index: p.index + parts.length })));
+    }
     j.results = runsJ.flatMap((r) => r.results);
     j.workloads = [...new Set(runsJ.flatMap((r) => r.workloads))];
     j.skipped = runsJ.flatMap((r) => r.skipped);
     j.complete = runsJ.every((r) => r.complete);
     j.finishedAt = runsJ[runsJ.length - 1].finishedAt;
-    j.parts = runsJ.map((r, index) => ({ index, workloads: r.workloads, flags: r.flags, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit, complete: r.complete }));
+    j.parts = parts;
   }
   writeReport({ ...j, outDir: dir, startedAt: new Date(j.startedAt), finished: j.complete });
   process.exit(0);
