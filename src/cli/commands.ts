@@ -17,6 +17,8 @@ import { registerInstall } from './install.js';
 import { registerMergeDriver } from './mergeDriver.js';
 import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
+import { registerStage } from './stage.js';
+import { registerDag } from './dag.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -38,4 +40,6 @@ export function registerCommands(program: Command): void {
   registerMergeDriver(program);
   registerGc(program);
   registerGet(program);
+  registerStage(program);
+  registerDag(program);
 }
