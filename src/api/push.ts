@@ -26,6 +26,11 @@ export interface TransferOptions extends RevisionOptions {
    * history commands pass pointers read at revisions here.
    */
   pointers?: PointerSource[];
+  /**
+   * Move the run cache too (`runs/` entries, and on push the outputs they record).
+   * Default: when no targets or pointers are given (a whole-repository transfer).
+   */
+  runCache?: boolean;
 }
 
 export interface PushResult {

@@ -19,6 +19,7 @@ import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
 import { registerStage } from './stage.js';
 import { registerDag } from './dag.js';
+import { registerRepro } from './repro.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -42,4 +43,5 @@ export function registerCommands(program: Command): void {
   registerGet(program);
   registerStage(program);
   registerDag(program);
+  registerRepro(program);
 }
