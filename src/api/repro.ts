@@ -23,7 +23,8 @@ import type { Stage } from '../pipeline/stage.js';
 import { whyRun } from '../pipeline/whyRun.js';
 import { openRepo, type ApiContext } from './context.js';
 import { requirePipeline, type OpenPipeline } from './openPipeline.js';
-import { outInCache, restoreOutputs } from './restoreOutputs.js';
+import { outInCache, pointerOfOut, restoreOutputs } from './restoreOutputs.js';
+import { fetch } from './fetch.js';
 import { pullForRepro } from './pullForRepro.js';
 
 export interface ReproOptions {
@@ -125,7 +126,7 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
       }
       if (!mustRun) return report({ stage: stage.name, action: 'unchanged', reasons });
       changed.add(stage.name);
-      const restorable = !o.force && !missing.length && findRun(stage, deps) !== null;
+      const restorable = !o.force && !missing.length && (await findRun(stage, deps, false)) !== null;
       return report({ stage: stage.name, action: restorable ? 'restore' : 'run', reasons });
     }
     if (missing.length) {
@@ -135,7 +136,7 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
     changed.add(stage.name);
     const depsLocked = lockedDeps(stage, deps);
     if (!o.force && !o.noRunCache && runCacheable(stage)) {
-      const run = findRun(stage, deps);
+      const run = await findRun(stage, deps, true);
       if (run) {
         await commitLock(() => withReproLock(repo, async () => {
           await restoreOutputs({ repo, outs: run.outs, linker, copyLinker, jobs: fileJobs });
@@ -178,14 +179,28 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
     return report({ stage: stage.name, action: 'run', reasons });
   };
 
-  const findRun = (stage: Stage, deps: Map<string, PathState | null>): LockEntry | null => {
+  const remoteKnown = o.remote !== undefined || config.get('core.remote') !== undefined;
+  /**
+   * An earlier run with this stage's key whose outputs are in the cache. With `fetch`, a
+   * run recorded elsewhere (its entry came with `dvd pull`) has its outputs fetched from
+   * the remote first; if that fails the stage simply runs.
+   */
+  const findRun = async (stage: Stage, deps: Map<string, PathState | null>, fetchOutputs: boolean): Promise<LockEntry | null> => {
     if (o.noRunCache || !runCacheable(stage)) return null;
     const want = stage.outs.map((x) => x.path).sort().join('\n');
-    for (const e of lookupRuns(repo, runCacheKey(stage, deps))) {
-      if (e.outs.map((x) => x.path).sort().join('\n') !== want) continue;
-      if (e.outs.every((x) => outInCache(repo, x, observer.manifest))) return e;
+    const candidates = lookupRuns(repo, runCacheKey(stage, deps)).filter((e) => e.outs.map((x) => x.path).sort().join('\n') === want);
+    const inCache = (e: LockEntry) => e.outs.every((x) => outInCache(repo, x, observer.manifest));
+    const local = candidates.find(inCache);
+    if (local || !fetchOutputs || !remoteKnown || candidates.length === 0) return local ?? null;
+    const e = candidates[0];
+    try {
+      const pointers = e.outs.map((x) => ({ pointerFile: `run of ${stage.name}: ${x.path}`, pointer: pointerOfOut(x) }));
+      await commitLock(() => fetch(ctx, { pointers, remote: o.remote, runCache: false }));
+    } catch (err) {
+      ctx.log.warn(`${stage.name}: could not fetch the outputs of its earlier run (${(err as Error).message.split('\n')[0]}); running it`);
+      return null;
     }
-    return null;
+    return inCache(e) ? e : null;
   };
 
   await schedule({

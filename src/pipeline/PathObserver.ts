@@ -17,7 +17,7 @@ import type { PathState } from './pathState.js';
  */
 export class PathObserver {
   private readonly memo = new Map<string, Promise<PathState | null>>();
-  private readonly manifests = new Map<string, ManifestEntry[] | null>();
+  private readonly manifests = new Map<string, ManifestEntry[]>();
 
   constructor(
     private readonly repo: Repo,
@@ -50,9 +50,10 @@ export class PathObserver {
     return { oid: hashBuffer(text), size: entries.reduce((n, e) => n + e.size, 0), files: entries.length, entries };
   }
 
-  /** The manifest of folder oid `oid` from the cache, or null when the cache lacks it (or it is damaged). */
+  /** The manifest of folder oid `oid` from the cache, or null when the cache lacks it (or it is damaged; not remembered, a fetch may bring it). */
   manifest = (oid: string): ManifestEntry[] | null => {
-    if (this.manifests.has(oid)) return this.manifests.get(oid)!;
+    const known = this.manifests.get(oid);
+    if (known) return known;
     let m: ManifestEntry[] | null = null;
     try {
       const buf = fs.readFileSync(objectPath(this.repo.cacheDir, oid));
@@ -60,7 +61,7 @@ export class PathObserver {
     } catch (err) {
       if (!isErrno(err, 'ENOENT')) throw err;
     }
-    this.manifests.set(oid, m);
+    if (m) this.manifests.set(oid, m);
     return m;
   };
 }
