@@ -9,7 +9,7 @@ import { pipelineFromText } from '../pipeline/loadPipeline.js';
 import { DVD_YAML, NAME_RE } from '../pipeline/parseDvdYaml.js';
 import { pipelineError } from '../pipeline/pipelineError.js';
 import { readParamsFile } from '../pipeline/readParamsFile.js';
-import { parseDocument } from 'yaml';
+import { yamlModule } from '../pipeline/lazyModules.js';
 import { openRepo, type ApiContext } from './context.js';
 
 export interface StageAddOptions {
@@ -73,7 +73,7 @@ export function stageAdd(ctx: ApiContext, o: StageAddOptions): StageAddResult {
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err;
   }
-  const doc = parseDocument(text === '' ? 'stages: {}\n' : text);
+  const doc = yamlModule().parseDocument(text === '' ? 'stages: {}\n' : text);
   if (doc.errors.length) throw pipelineError({ file: DVD_YAML }, `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   if (!doc.has('stages') || doc.get('stages') === null) doc.set('stages', doc.createNode({}));
   const replaced = doc.hasIn(['stages', o.name]);

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { findRepoRoot } from '../core/repo.js';
 import { makeContext, printJson } from './context.js';
 import { printRemoteStatus } from './remoteStatus.js';
 import { reasonsLine } from './reasonWords.js';
@@ -18,7 +21,11 @@ export function registerStatus(program: Command): void {
     .option('-r, --remote [name]', 'compare the cache with a remote (default: core.remote) instead of the workspace')
     .action(async (targets: string[], opts: { json?: boolean; remote?: string | true }, cmd: Command) => {
       if (opts.remote !== undefined) return printRemoteStatus(cmd, targets, opts.remote === true ? undefined : opts.remote, opts.json);
-      const st = await (await import('../api/stageStatus.js')).stageStatus(makeContext(cmd), { targets });
+      // The pipeline half loads only where there is a dvd.yaml (it brings the YAML parser).
+      const root = findRepoRoot(process.cwd());
+      const st = root && fs.existsSync(path.join(root, 'dvd.yaml'))
+        ? await (await import('../api/stageStatus.js')).stageStatus(makeContext(cmd), { targets })
+        : { pipeline: false, stages: [], otherTargets: targets };
       const dataTargets = st.otherTargets;
       const r = targets.length > 0 && dataTargets.length === 0 ? { targets: [] } : await (await import('../api/status.js')).status(makeContext(cmd), { targets: dataTargets });
       if (opts.json) {

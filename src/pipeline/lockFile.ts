@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Document, isMap, isSeq, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlModule } from './lazyModules.js';
 import { isErrno } from '../core/errors.js';
 import { OID_RE } from '../core/oid.js';
 import { checkRelPath } from '../core/relPath.js';
@@ -64,6 +65,7 @@ function pathNode(doc: Document, p: LockedOut): Node {
 
 /** The entry's YAML map node (also the body of a run-cache record). */
 export function entryNode(doc: Document, entry: LockEntry): Node {
+  const { isMap, isSeq } = yamlModule();
   const e = canonicalEntry(entry);
   const m = doc.createNode({}) as Node & { set(k: string, v: unknown): void };
   m.set('cmd', e.cmd.length === 1 ? e.cmd[0] : doc.createNode(e.cmd));
@@ -82,7 +84,7 @@ const STRINGIFY = { lineWidth: 0, indentSeq: false, singleQuote: true, flowColle
 
 /** dvd.lock text for these entries, byte-stable. */
 export function serializeLock(lock: LockFile): string {
-  const doc = new Document({ schema: LOCK_SCHEMA }, { version: '1.2' });
+  const doc = new (yamlModule().Document)({ schema: LOCK_SCHEMA }, { version: '1.2' });
   const stages = doc.createNode({}) as Node & { set(k: string, v: unknown): void };
   for (const name of [...lock.keys()].sort()) stages.set(name, entryNode(doc, lock.get(name)!));
   (doc.contents as unknown as { set(k: string, v: unknown): void }).set('stages', stages);
@@ -91,7 +93,7 @@ export function serializeLock(lock: LockFile): string {
 
 /** One entry as standalone YAML (a run-cache record), byte-stable. */
 export function serializeEntry(entry: LockEntry): string {
-  const doc = new Document(null, { version: '1.2' });
+  const doc = new (yamlModule().Document)(null, { version: '1.2' });
   doc.contents = entryNode(doc, entry) as never;
   return doc.toString(STRINGIFY);
 }

@@ -1,4 +1,4 @@
-import { closest, distance } from 'fastest-levenshtein';
+import { levenshteinModule } from './lazyModules.js';
 import { pipelineError } from './pipelineError.js';
 import type { Artifact } from './stage.js';
 import { parseYamlSource, type YamlSource } from './yamlSource.js';
@@ -62,6 +62,7 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** " (did you mean deps?)" when `key` is a near miss of one of `known`, else "". */
 export function didYouMean(key: string, known: string[]): string {
   if (known.length === 0) return '';
+  const { closest, distance } = levenshteinModule();
   const best = closest(key, known);
   const d = distance(key, best);
   return d <= Math.max(2, Math.floor(best.length / 3)) || best.startsWith(key) ? ` (did you mean ${best}?)` : '';

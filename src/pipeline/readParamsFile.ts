@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { isErrno } from '../core/errors.js';
 import { pipelineError } from './pipelineError.js';
 import type { ParamValue } from './stage.js';
 import { parseYamlSource } from './yamlSource.js';
+import { tomlModule } from './lazyModules.js';
 
 export const DEFAULT_PARAMS = 'params.yaml';
 
@@ -37,7 +37,7 @@ export function parseParamsText(text: string, label: string): Record<string, Par
     }
   } else if (ext === '.toml') {
     try {
-      data = normalizeToml(parseToml(text));
+      data = normalizeToml(tomlModule().parse(text));
     } catch (err) {
       const e = err as { message: string; line?: number };
       throw pipelineError({ file: label, line: e.line }, `not valid TOML: ${e.message.split('\n')[0]}`);

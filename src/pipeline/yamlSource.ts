@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlModule } from './lazyModules.js';
 import { pipelineError } from './pipelineError.js';
 
 /**
@@ -15,6 +16,7 @@ export interface YamlSource {
 
 /** Parse YAML text; syntax errors and duplicate keys become EPIPELINE errors naming file and line. */
 export function parseYamlSource(text: string, file: string): YamlSource {
+  const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yamlModule();
   const lc = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, schema: 'core' });
   if (doc.errors.length) {
