@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { WORKLOADS, applyChange, generate, totalBytes } from './lib/generate.js';
 import { dropCaches, hasGnuTime, median, removeRssFile, sh, timeCommand } from './lib/measure.js';
 import { writeReport } from './lib/report.js';
+import { runPipelineWorkload } from './lib/pipelineWorkload.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -19,6 +20,7 @@ const DVD_BIN = path.join(ROOT, 'bin', 'dvd.js');
 const ALL_OPS = [
   'add', 'add-hardlink', 'status', 'status-1pct', 'commit-1pct', 'checkout-switch', 'checkout-empty',
   'checkout-empty-hardlink', 'push-folder', 'pull-folder', 'push-s3', 'pull-s3', 'push-noop', 'diff', 'gc',
+  'repro-noop', 'repro-dry-200',
 ];
 // What each workload runs (the issue's targets decide; the rest would cost time for no
 // target: git-adding 4 GiB, or 100,000 single-object rclone uploads).
@@ -27,6 +29,7 @@ const PLAN = {
   large: ['add', 'status', 'checkout-empty', 'push-folder', 'pull-folder', 'push-s3', 'pull-s3'],
   count: ['add', 'status', 'status-1pct', 'commit-1pct', 'checkout-switch', 'push-s3', 'push-noop'], // push-s3: seeded, not timed
   scaling: ['add', 'status'],
+  pipeline: ['repro-noop', 'status', 'repro-dry-200'], // bench/lib/pipelineWorkload.js
 };
 
 const { values: flags } = parseArgs({
@@ -53,7 +56,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(`usage: npm run bench -- [flags]
   --quick              small workloads (many-quick, large-quick, count-quick), < 2 minutes
-  --workloads a,b      any of: ${Object.keys(WORKLOADS).join(', ')} (default many,large,count)
+  --workloads a,b      any of: ${Object.keys(WORKLOADS).join(', ')} (default many,large,count; pipeline runs alone)
   --scaling            add the scaling series scale-10k, scale-100k, scale-1m
   --ops a,b            only these dvd operations (setup steps still run): ${ALL_OPS.join(', ')}
   --runs N             timed runs per measurement after the warm-up (default 3)
@@ -122,6 +125,7 @@ const tools = { git: haveTool('git'), rclone: haveTool('rclone'), cp: haveTool('
 const opNeeds = {
   'push-folder': ['push', 'remote'], 'pull-folder': ['pull', 'remote'], 'push-s3': ['push', 'remote'],
   'pull-s3': ['pull', 'remote'], 'push-noop': ['push', 'remote'], diff: ['diff'], gc: ['gc'],
+  'repro-noop': ['repro'], 'repro-dry-200': ['repro'],
 };
 const skipped = [];
 function opAvailable(op) {
@@ -285,7 +289,7 @@ async function stopS3() {
 async function runWorkload(name) {
   const w = WORKLOADS[name];
   const base = name.replace(/-quick$/, '');
-  const kind = w.scaling ? 'scaling' : base;
+  const kind = w.scaling ? 'scaling' : w.pipeline ? 'pipeline' : base;
   const ops = PLAN[kind].filter((op) => {
     if (!opAvailable(op)) {
       skipped.push({ workload: name, op, reason: `dvd ${(opNeeds[op] ?? []).filter((c) => !dvdCommands.has(c)).join(', ')} not present` });
@@ -307,6 +311,13 @@ async function runWorkload(name) {
   let t = Date.now();
   if (generate(name, seed, src)) log(`  generated in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   else log('  reusing generated data');
+
+  if (kind === 'pipeline') {
+    await runPipelineWorkload(name, { dir, src, files: w.files, h: { measure, dvd, dvdArgs, git, cpR, rm, log, timedOp } });
+    if (!flags.keep) rmNow(dir);
+    emptyTrash();
+    return;
+  }
 
   // References on the raw tree.
   const refDir = path.join(dir, 'ref');

@@ -19,6 +19,7 @@ const RATIO_TARGETS = [
   ['pull from s3rver vs rclone', ['many'], 'pull-s3', 'rclone-down', 0.6],
   ['push to s3rver vs rclone', ['large'], 'push-s3', 'rclone-up', 1.0],
   ['pull from s3rver vs rclone', ['large'], 'pull-s3', 'rclone-down', 1.0],
+  ['repro, nothing changed vs dvd status (issue 12)', ['pipeline'], 'repro-noop', 'status', 1.5],
 ];
 // Informational rows (no target in the issue).
 const INFO = [
@@ -52,6 +53,12 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
       if (d) {
         const met = d.median !== undefined ? d.median < 2 && d.requests !== null && d.requests < 300 : null;
         rows.push({ label: 'no-op push to s3rver', workload: wl, dvd: d, ref: null, ratio: null, target: '< 2 s and < 300 requests', met, note: d.requests !== null ? `${d.requests} requests` : '' });
+      }
+    }
+    if (base(wl) === 'pipeline') {
+      for (const op of ['repro-dry-200', 'repro-dry-200-changed']) {
+        const d = find(wl, op);
+        if (d) rows.push({ label: `repro --dry over 200 stages${op.endsWith('changed') ? ', 10 would run' : ''} (issue 12)`, workload: wl, dvd: d, ref: null, ratio: null, target: '< 1 s', met: d.median !== undefined ? d.median < 1 : null });
       }
     }
     const memMax = MEMORY_TARGETS[base(wl)];

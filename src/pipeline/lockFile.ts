@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../core/writeFileAtomic.js';
 import { pipelineError } from './pipelineError.js';
 import { sortedRecord } from './readParamsFile.js';
 import type { ParamValue } from './stage.js';
-import { parseYamlSource } from './yamlSource.js';
+import { parseCacheFor, parseYamlSource, type ParseCache } from './yamlSource.js';
 
 // dvd.lock: what each stage's last successful run used and made. Written by dvd only,
 // byte-stable: stages sorted by name, deps and outs by path, params files and keys
@@ -101,8 +101,8 @@ export function serializeEntry(entry: LockEntry): string {
 const isMapV = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parse dvd.lock text strictly; every path is checked (DESIGN rule 4). `file` labels messages. */
-export function parseLock(text: string, file = DVD_LOCK): LockFile {
-  const src = parseYamlSource(text, file);
+export function parseLock(text: string, file = DVD_LOCK, cache?: ParseCache): LockFile {
+  const src = parseYamlSource(text, file, cache);
   const top = src.value;
   if (!isMapV(top)) throw pipelineError({ file, line: 1 }, 'must be a map with schema: and stages:');
   for (const k of Object.keys(top)) if (k !== 'schema' && k !== 'stages') throw pipelineError({ file, line: src.lineOf([k], true) }, `unknown key "${k}"`);
@@ -169,7 +169,7 @@ export function readLock(root: string): LockFile {
     if (isErrno(err, 'ENOENT')) return new Map();
     throw err;
   }
-  return parseLock(text);
+  return parseLock(text, DVD_LOCK, parseCacheFor(root));
 }
 
 /**
@@ -185,7 +185,7 @@ export function updateLock(root: string, update: (lock: LockFile) => void): bool
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err;
   }
-  const lock = before === null ? new Map() : parseLock(before);
+  const lock = before === null ? new Map() : parseLock(before, DVD_LOCK, parseCacheFor(root));
   update(lock);
   const after = serializeLock(lock);
   if (after === before) return false;
