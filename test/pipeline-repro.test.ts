@@ -249,3 +249,33 @@ describe('dvd repro: selection and flags', () => {
     expect(j.targets).toEqual([]);
   });
 });
+
+describe('deps inside a folder another stage reads whole', () => {
+  it('are answered from that folder\'s scan, with the same oids as a scan of their own (and empty folders count)', () => {
+    const yaml = `stages:
+  whole:
+    cmd: echo whole >> log.txt && ls -R data > whole.txt
+    deps: [data]
+    outs: [whole.txt]
+  part:
+    cmd: echo part >> log.txt && ls data/a > part.txt
+    deps: [data/a, data/empty, data/a/x.txt]
+    outs: [part.txt]
+`;
+    const repo = pipelineRepo(yaml, { 'data/a/x.txt': 'x\n', 'data/a/y.txt': 'y\n', 'data/b.txt': 'b\n' });
+    fs.mkdirSync(path.join(repo, 'data/empty'));
+    expect(reproRan(repo)).toEqual(['whole', 'part']);
+    const withWhole = read(repo, 'dvd.lock');
+    // -s part alone scans data/a by itself: the lock entry it would write is the same.
+    expect(reproRan(repo, ['-s', 'part'])).toEqual([]);
+    fs.writeFileSync(path.join(repo, 'dvd.yaml'), yaml.replace('deps: [data]', 'deps: [other]'));
+    writeFiles(repo, { 'other/o.txt': 'o' });
+    expect(reproRan(repo, ['-s', 'part', '-f', '--no-run-cache'])).toEqual(['part']);
+    const part = (t: string) => t.slice(t.indexOf('  part:'), t.indexOf('  whole:'));
+    expect(part(read(repo, 'dvd.lock'))).toBe(part(withWhole));
+    expect(part(withWhole)).toMatch(/\{path: data\/empty, oid: sha256:[0-9a-f]{64}, size: 0, files: 0\}/);
+    fs.writeFileSync(path.join(repo, 'data/a/y.txt'), 'changed\n');
+    fs.writeFileSync(path.join(repo, 'dvd.yaml'), yaml);
+    expect(dvdOk(repo, ['status']).stdout).toContain('part: dep data/a modified (1 file)');
+  });
+});

@@ -93,6 +93,7 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
   const fileJobs = defaultJobs();
   if (o.pull && !o.dry) await pullForRepro(ctx, { pipe, stages, remote: o.remote, runCache: !o.noRunCache });
   const observer = new PathObserver(repo, fileJobs);
+  observer.plan(stages.flatMap((s) => [...s.deps, ...s.outs.map((x) => x.path)]));
   const linker = new Linker(repo, linkTypesFromConfig(config), ctx.log.warn);
   const copyLinker = new Linker(repo, ['copy'], ctx.log.warn);
   const runner = new Runner();
