@@ -76,7 +76,14 @@ if (flags.help) {
 if (flags.report) {
   const dir = path.resolve(flags.out ?? HERE);
   const files = flags.merge ? flags.merge.split(',') : [path.join(dir, 'results.json')];
-  const runsJ = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  // An input that is itself a merge contributes its parts as they were.
+  const runsJ = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8'))).flatMap((r) => (r.parts
+    ? r.parts.map((p, k) => ({
+      ...r, ...p, skipped: k === 0 ? r.skipped : [], parts: undefined,
+      // Labels from that merge are recomputed below.
+      results: r.results.filter((x) => x.part === p.index).map((x) => ({ ...x, workload: x.workload.replace(/( \(earlier: [^)]*\))+$/, '') })),
+    }))
+    : [r]));
   const j = { ...runsJ[0] };
   if (runsJ.length > 1) {
     // Several invocations (e.g. many, then count and large with fewer runs): one table,
