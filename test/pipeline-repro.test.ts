@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dvd, dvdOk, writeFiles } from './helpers.js';
+import { dvd, dvdOk, tempDir, writeFiles } from './helpers.js';
 import { pipelineRepo, read, reproRan } from './pipelineHelpers.js';
 
 // Each stage appends its name to log.txt when its command runs, so a test sees exactly
@@ -277,5 +277,18 @@ describe('deps inside a folder another stage reads whole', () => {
     fs.writeFileSync(path.join(repo, 'data/a/y.txt'), 'changed\n');
     fs.writeFileSync(path.join(repo, 'dvd.yaml'), yaml);
     expect(dvdOk(repo, ['status']).stdout).toContain('part: dep data/a modified (1 file)');
+  });
+});
+
+describe('outputs under a symbolic link', () => {
+  it('are not deleted through it: the stage fails and the target outside is untouched', () => {
+    const outside = tempDir('dvd-outside-');
+    fs.writeFileSync(path.join(outside, 'precious.txt'), 'keep me\n');
+    const repo = pipelineRepo('stages:\n  s:\n    cmd: echo x > out/precious.txt\n    outs: [out/precious.txt]\n');
+    fs.symlinkSync(outside, path.join(repo, 'out'));
+    const r = dvd(repo, ['repro']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('stage s: output out/precious.txt is under out, a symbolic link; dvd will not delete through it');
+    expect(fs.readFileSync(path.join(outside, 'precious.txt'), 'utf8')).toBe('keep me\n');
   });
 });

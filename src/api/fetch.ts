@@ -93,7 +93,7 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
       const fileOk = needs.files.map((n) => [n.neededBy, !failedOids.has(n.oid) && hasObject(repo, n.oid)] as const);
       const dirOk = needs.dirs.map((d) => [d.manifest.neededBy, d.files !== null && d.files.every((n) => !failedOids.has(n.oid))] as const);
       for (const [pointerFile, ok] of [...fileOk, ...dirOk]) (ok ? result.complete : result.incomplete).push(pointerFile);
-      if (wantRunCache(o)) {
+      if (wantRunCache(repo.root, o)) {
         const r3 = await fetchRuns(repo, remote, jobs);
         result.runs = r3.downloaded;
         result.failed.push(...r3.failed);

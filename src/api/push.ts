@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { DVD_YAML } from '../pipeline/parseDvdYaml.js';
 import { objectKey, objectPath } from '../core/objectPath.js';
 import { hasObject } from '../core/objects.js';
 import { openRemote } from '../remote/openRemote.js';
@@ -11,9 +13,12 @@ import { objectsOfPointers, type NeededObject, type PointerSource } from './obje
 import { PathObserver } from '../pipeline/PathObserver.js';
 import { localRuns, pushableRuns, pushRuns } from './transferRuns.js';
 
-/** Whether a transfer moves the run cache: as asked, else for whole-repository transfers. */
-export function wantRunCache(o: TransferOptions): boolean {
-  return o.runCache ?? (!o.pointers && !(o.targets && o.targets.length));
+/**
+ * Whether a transfer moves the run cache: as asked, else for whole-repository transfers
+ * of a repository with a pipeline (dvd.yaml); others never list `runs/` on the remote.
+ */
+export function wantRunCache(root: string, o: TransferOptions): boolean {
+  return o.runCache ?? (!o.pointers && !(o.targets && o.targets.length) && fs.existsSync(path.join(root, DVD_YAML)));
 }
 
 export interface RevisionOptions {
@@ -64,7 +69,7 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
   let pointers = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
   // The run cache goes up with whole-repository pushes: its entries, and the outputs they
   // record (so a teammate's repro can restore them), entries last.
-  const runs = wantRunCache(o) ? pushableRuns(repo, localRuns(repo), new PathObserver(repo, 1).manifest) : { runs: [], pointers: [] };
+  const runs = wantRunCache(repo.root, o) ? pushableRuns(repo, localRuns(repo), new PathObserver(repo, 1).manifest) : { runs: [], pointers: [] };
   pointers = [...pointers, ...runs.pointers];
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {

@@ -5,25 +5,22 @@ import { defaultJobs } from '../core/defaultJobs.js';
 import { DvdError } from '../core/errors.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
-import { acquireLock } from '../core/lock.js';
-import { storeTarget } from '../core/storeTarget.js';
-import { hasObject, storeBuffer } from '../core/objects.js';
-import { serializeManifest } from '../core/manifest.js';
-import type { Repo } from '../core/repo.js';
-import { addToGitignore } from '../git/addToGitignore.js';
 import { producerOf, selectStages } from '../pipeline/buildDag.js';
-import { updateLock, type LockEntry, type LockedOut, type LockedPath } from '../pipeline/lockFile.js';
+import type { LockEntry } from '../pipeline/lockFile.js';
 import { PathObserver } from '../pipeline/PathObserver.js';
 import type { PathState } from '../pipeline/pathState.js';
 import type { Reason, StageAction } from '../pipeline/reasons.js';
-import { lookupRuns, recordRun, runCacheable, runCacheKey } from '../pipeline/runCache.js';
+import { lookupRuns, runCacheable, runCacheKey } from '../pipeline/runCache.js';
 import { Runner } from '../pipeline/Runner.js';
+import { removeOutput } from '../pipeline/removeOutput.js';
 import { schedule, type Outcome } from '../pipeline/schedule.js';
 import type { Stage } from '../pipeline/stage.js';
 import { whyRun } from '../pipeline/whyRun.js';
 import { openRepo, type ApiContext } from './context.js';
 import { requirePipeline, type OpenPipeline } from './openPipeline.js';
-import { outInCache, pointerOfOut, restoreOutputs } from './restoreOutputs.js';
+import { outInCache, pointerOfOut } from './restoreOutputs.js';
+import { commitStage, restoreStage, type StageCommitContext } from './commitStage.js';
+import { serialize, withReproLock } from './reproLock.js';
 import { fetch } from './fetch.js';
 import { pullForRepro } from './pullForRepro.js';
 
@@ -71,9 +68,6 @@ export interface ReproResult {
   failed: string[];
 }
 
-/** Repro's lock wait: commits of other stages hold the lock briefly; wait them out. */
-const LOCK_WAIT_MS = Number(process.env.DVD_LOCK_WAIT_MS ?? 120_000);
-
 /**
  * `dvd repro`: bring the selected stages up to date, in DAG order, `jobs` at a time. Per
  * stage: decide (whyRun); restore from the run cache when an earlier identical run left
@@ -101,6 +95,7 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
   // Stages that ran (or, dry, would run): their downstream stages are decided again.
   const changed = new Set<string>();
   const commitLock = serialize();
+  const commit: StageCommitContext = { repo, pipe, linker, copyLinker, jobs: fileJobs };
   const output = o.output ?? { stdout: process.stdout, stderr: process.stderr, inherit: jobs === 1 };
 
   const report = (r: StageReport): Outcome => {
@@ -135,22 +130,21 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
     }
     if (!mustRun) return report({ stage: stage.name, action: 'unchanged', reasons });
     changed.add(stage.name);
-    const depsLocked = lockedDeps(stage, deps);
     if (!o.force && !o.noRunCache && runCacheable(stage)) {
       const run = await findRun(stage, deps, true);
       if (run) {
-        await commitLock(() => withReproLock(repo, async () => {
-          await restoreOutputs({ repo, outs: run.outs, linker, copyLinker, jobs: fileJobs });
-          await storeDepManifests(repo, deps);
-          writeEntry(repo, pipe, stage, { cmd: stage.cmd, deps: depsLocked, params: paramsOf(stage), outs: run.outs });
-        }));
-        for (const x of stage.outs) observer.invalidate(x.path);
-        return report({ stage: stage.name, action: 'restore', reasons });
+        const failed = await committed(stage, reasons, () => restoreStage(commit, stage, deps, run));
+        return failed ?? report({ stage: stage.name, action: 'restore', reasons });
       }
     }
-    for (const x of stage.outs) {
-      if (!x.persist) fs.rmSync(path.join(repo.root, x.path), { recursive: true, force: true });
-      observer.invalidate(x.path);
+    try {
+      for (const x of stage.outs) {
+        if (!x.persist) removeOutput(repo.root, x.path, stage.name);
+        observer.invalidate(x.path);
+      }
+    } catch (err) {
+      if (!(err instanceof DvdError)) throw err;
+      return report({ stage: stage.name, action: 'failed', reasons, error: err.message });
     }
     o.onEvent?.({ type: 'start', stage: stage.name, reasons, cmd: stage.cmd });
     const r = await runner.run(stage.cmd, path.join(repo.root, stage.wdir), { ...output, prefix: output.inherit ? undefined : `[${stage.name}] ` }, { DVD_STAGE: stage.name });
@@ -162,22 +156,25 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
     if (absent.length) {
       return report({ stage: stage.name, action: 'failed', reasons, exitCode: 0, error: `the command did not create ${absent.map((x) => x.path).join(', ')}` });
     }
-    await commitLock(() => withReproLock(repo, async () => {
-      const stored: LockedOut[] = [];
-      for (const x of stage.outs) {
-        const s = await storeTarget({ repo, target: x.path, abs: path.join(repo.root, x.path), linker: x.cache ? linker : copyLinker, jobs: fileJobs });
-        const rec: LockedOut = { path: x.path, oid: s.pointer.oid, size: s.pointer.size };
-        if (s.pointer.type === 'dir') rec.files = s.pointer.files;
-        if (!x.cache) rec.cache = false;
-        stored.push(rec);
-      }
-      const entry: LockEntry = { cmd: stage.cmd, deps: depsLocked, params: paramsOf(stage), outs: stored };
-      await storeDepManifests(repo, deps);
-      writeEntry(repo, pipe, stage, entry);
-      if (!o.noRunCache && runCacheable(stage)) recordRun(repo, runCacheKey(stage, deps), entry);
-    }));
-    for (const x of stage.outs) observer.invalidate(x.path);
-    return report({ stage: stage.name, action: 'run', reasons });
+    const failed = await committed(stage, reasons, () => commitStage(commit, stage, deps, !o.noRunCache && runCacheable(stage)));
+    return failed ?? report({ stage: stage.name, action: 'run', reasons });
+  };
+
+  /**
+   * Commit under the repository lock (one stage at a time in this process). A refusal
+   * (an output holding a symlink, a full disk) fails the stage, not the whole run; the
+   * outputs' observations are dropped either way.
+   */
+  const committed = async (stage: Stage, reasons: Reason[], fn: () => Promise<void>): Promise<Outcome | null> => {
+    try {
+      await commitLock(() => withReproLock(repo, fn));
+      return null;
+    } catch (err) {
+      if (!(err instanceof DvdError)) throw err;
+      return report({ stage: stage.name, action: 'failed', reasons, error: `outputs not stored: ${err.message}` });
+    } finally {
+      for (const x of stage.outs) observer.invalidate(x.path);
+    }
   };
 
   const remoteKnown = o.remote !== undefined || config.get('core.remote') !== undefined;
@@ -241,59 +238,4 @@ function missingDepMessage(stage: Stage, missing: Reason[]): string {
       return `stage ${stage.name} needs ${r.path}, which does not exist (${how})`;
     })
     .join('; ');
-}
-
-function lockedDeps(stage: Stage, deps: Map<string, PathState | null>): LockedPath[] {
-  return stage.deps.map((d) => {
-    const s = deps.get(d)!;
-    const rec: LockedPath = { path: d, oid: s.oid, size: s.size };
-    if (s.files !== undefined) rec.files = s.files;
-    return rec;
-  });
-}
-
-/**
- * Keep the manifest of each folder dep in the cache (a few KB): the next `status` can then
- * say how many files of it changed, not only that it did.
- */
-async function storeDepManifests(repo: Repo, deps: Map<string, PathState | null>): Promise<void> {
-  for (const s of deps.values()) if (s?.entries && !hasObject(repo, s.oid)) await storeBuffer(repo, serializeManifest(s.entries));
-}
-
-function paramsOf(stage: Stage): LockEntry['params'] {
-  return Object.fromEntries(stage.params.map((p) => [p.file, p.values]));
-}
-
-function writeEntry(repo: Repo, pipe: OpenPipeline, stage: Stage, entry: LockEntry): void {
-  const known = new Set(pipe.pipeline.stages.map((s) => s.name));
-  updateLock(repo.root, (lock) => {
-    lock.set(stage.name, entry);
-    // Entries of stages no longer in dvd.yaml describe nothing; drop them.
-    for (const name of [...lock.keys()]) if (!known.has(name)) lock.delete(name);
-  });
-  pipe.lock.set(stage.name, entry);
-  for (const x of stage.outs) {
-    if (!x.cache) continue;
-    const dir = path.posix.dirname(x.path);
-    addToGitignore(repo.root, dir === '.' ? '' : dir, path.posix.basename(x.path));
-  }
-}
-
-async function withReproLock<T>(repo: Repo, fn: () => Promise<T>): Promise<T> {
-  const lock = await acquireLock(repo, 'repro', LOCK_WAIT_MS);
-  try {
-    return await fn();
-  } finally {
-    lock.release();
-  }
-}
-
-/** An in-process mutex: stages of one repro commit one at a time (the repository lock is not re-entrant). */
-function serialize(): <T>(fn: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(fn: () => Promise<T>) => {
-    const next = tail.then(fn, fn);
-    tail = next.catch(() => undefined);
-    return next;
-  };
 }

@@ -8,6 +8,7 @@ import type { ManifestEntry } from '../core/manifest.js';
 import type { Remote } from '../remote/Remote.js';
 import { TransferError } from '../remote/TransferError.js';
 import { TransferQueue, type TransferFailure } from '../remote/TransferQueue.js';
+import { withRetries } from '../remote/withRetries.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { outInCache, pointerOfOut } from './restoreOutputs.js';
 
@@ -41,7 +42,7 @@ export function pushableRuns(repo: Repo, runs: LocalRun[], manifest: (oid: strin
 /** Names of the run entries on a remote (`runs/` beside `sha256/`). */
 export async function remoteRuns(remote: Remote): Promise<Set<string>> {
   const names = new Set<string>();
-  for (const k of await remote.list(`${RUNS_DIR}/`)) {
+  for (const k of await withRetries(() => remote.list(`${RUNS_DIR}/`))) {
     const name = k.slice(RUNS_DIR.length + 1);
     if (isRunName(name)) names.add(name);
   }
