@@ -247,6 +247,9 @@ describe('dvd repro: selection and flags', () => {
     const j = JSON.parse(dvdOk(repo, ['status', '--json']).stdout);
     expect(j.stages.map((s: { stage: string }) => s.stage)).toEqual(['train', 'report']);
     expect(j.targets).toEqual([]);
+    // A stage's name or one of its outputs selects it (and what it depends on).
+    expect(dvdOk(repo, ['status', 'train']).stdout).toMatch(/^train: cmd changed/);
+    expect(dvdOk(repo, ['status', 'model.txt']).stdout).toMatch(/^train: cmd changed[^\n]*\n$/);
   });
 });
 
