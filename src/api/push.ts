@@ -40,7 +40,8 @@ export interface TransferOptions extends RevisionOptions {
   pointers?: PointerSource[];
   /**
    * Move the run cache too (`runs/` entries, and on push the outputs they record).
-   * Default: when no targets or pointers are given (a whole-repository transfer).
+   * Default: for whole-repository transfers (no targets, no pointers) of a repository with
+   * a dvd.yaml (wantRunCache).
    */
   runCache?: boolean;
 }

@@ -5,7 +5,7 @@ import { defaultJobs } from '../core/defaultJobs.js';
 import { DvdError } from '../core/errors.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
-import { producerOf, selectStages } from '../pipeline/buildDag.js';
+import { isSameOrInside, producerOf, selectStages } from '../pipeline/buildDag.js';
 import type { LockEntry } from '../pipeline/lockFile.js';
 import { PathObserver } from '../pipeline/PathObserver.js';
 import type { PathState } from '../pipeline/pathState.js';
@@ -226,7 +226,7 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
 function explainMissing(pipe: OpenPipeline, dep: string): Reason {
   const producer = producerOf(pipe.pipeline.stages, dep);
   if (producer) return { kind: 'dep-missing', path: dep, producer: producer.stage.name };
-  const tracked = pipe.pointers.some((p) => dep === p.target || dep.startsWith(`${p.target}/`) || p.target.startsWith(`${dep}/`));
+  const tracked = pipe.pointers.some((p) => isSameOrInside(dep, p.target) || isSameOrInside(p.target, dep));
   return tracked ? { kind: 'dep-missing', path: dep, tracked: true } : { kind: 'dep-missing', path: dep };
 }
 

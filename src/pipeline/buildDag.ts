@@ -76,10 +76,10 @@ export function buildDag(stages: Stage[], trackedTargets: string[] = []): Dag {
       }
     }
   }
-  return { order: topoOrder(stages, upstream, downstream), byName, upstream, downstream };
+  return { order: topoOrder(stages, upstream), byName, upstream, downstream };
 }
 
-function topoOrder(stages: Stage[], upstream: Map<string, Set<string>>, downstream: Map<string, Set<string>>): Stage[] {
+function topoOrder(stages: Stage[], upstream: Map<string, Set<string>>): Stage[] {
   // Depth-first with colours so a cycle can be reported as the path that closes it.
   const state = new Map<string, 'visiting' | 'done'>();
   const order: Stage[] = [];
@@ -103,7 +103,6 @@ function topoOrder(stages: Stage[], upstream: Map<string, Set<string>>, downstre
     order.push(byName.get(name)!);
   };
   for (const s of stages) visit(s.name);
-  void downstream;
   return order;
 }
 
