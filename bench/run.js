@@ -12,6 +12,7 @@ import { WORKLOADS, applyChange, generate, totalBytes } from './lib/generate.js'
 import { dropCaches, hasGnuTime, median, removeRssFile, sh, timeCommand } from './lib/measure.js';
 import { makeRegistry } from './lib/makeRegistry.js';
 import { writeReport } from './lib/report.js';
+import { runPipelineWorkload } from './lib/pipelineWorkload.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -20,6 +21,7 @@ const DVD_BIN = path.join(ROOT, 'bin', 'dvd.js');
 const ALL_OPS = [
   'add', 'add-hardlink', 'status', 'status-1pct', 'commit-1pct', 'checkout-switch', 'checkout-empty',
   'checkout-empty-hardlink', 'push-folder', 'pull-folder', 'push-s3', 'pull-s3', 'push-noop', 'diff', 'gc',
+  'repro-noop', 'repro-dry-200',
 ];
 // What each workload runs (the issue's targets decide; the rest would cost time for no
 // target: git-adding 4 GiB, or 100,000 single-object rclone uploads).
@@ -28,6 +30,7 @@ const PLAN = {
   large: ['add', 'status', 'checkout-empty', 'push-folder', 'pull-folder', 'push-s3', 'pull-s3'],
   count: ['add', 'status', 'status-1pct', 'commit-1pct', 'checkout-switch', 'push-s3', 'push-noop'], // push-s3: seeded, not timed
   scaling: ['add', 'status'],
+  pipeline: ['repro-noop', 'status', 'repro-dry-200'], // bench/lib/pipelineWorkload.js
 };
 
 const { values: flags } = parseArgs({
@@ -54,7 +57,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(`usage: npm run bench -- [flags]
   --quick              small workloads (many-quick, large-quick, count-quick), < 2 minutes
-  --workloads a,b      any of: ${Object.keys(WORKLOADS).join(', ')} (default many,large,count)
+  --workloads a,b      any of: ${Object.keys(WORKLOADS).join(', ')} (default many,large,count; pipeline runs alone)
   --scaling            add the scaling series scale-10k, scale-100k, scale-1m
   --ops a,b            only these dvd operations (setup steps still run): ${ALL_OPS.join(', ')}
   --runs N             timed runs per measurement after the warm-up (default 3)
@@ -74,7 +77,14 @@ if (flags.help) {
 if (flags.report) {
   const dir = path.resolve(flags.out ?? HERE);
   const files = flags.merge ? flags.merge.split(',') : [path.join(dir, 'results.json')];
-  const runsJ = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  // An input that is itself a merge contributes its parts as they were.
+  const runsJ = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8'))).flatMap((r) => (r.parts
+    ? r.parts.map((p, k) => ({
+      ...r, ...p, skipped: k === 0 ? r.skipped : [], parts: undefined,
+      // Labels from that merge are recomputed below.
+      results: r.results.filter((x) => x.part === p.index).map((x) => ({ ...x, workload: x.workload.replace(/( \(earlier: [^)]*\))+$/, '') })),
+    }))
+    : [r]));
   const j = { ...runsJ[0] };
   if (runsJ.length > 1) {
     // Several invocations (e.g. many, then count and large with fewer runs): one table,
@@ -87,20 +97,13 @@ if (flags.report) {
         if (later) r.workload = `${r.workload} (earlier: ${runsJ[i].commit})`;
       }
     }
-    // An input that is itself a joined table keeps its own parts, numbered on from the
-    // parts before it (collapsing them would compute ratios across invocations).
-    const parts = [];
-    for (const r of runsJ) {
-      const own = r.parts ?? [{ index: 0, workloads: r.workloads, flags: r.flags, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit, complete: r.complete }];
-      for (const x of r.results) x.part = (r.parts ? x.part ?? 0 : 0) + parts.length;
-      parts.push(...own.map((p) => ({ ...p, index: p.index + parts.length })));
-    }
+    runsJ.forEach((r, index) => r.results.forEach((x) => (x.part = index)));
     j.results = runsJ.flatMap((r) => r.results);
     j.workloads = [...new Set(runsJ.flatMap((r) => r.workloads))];
     j.skipped = runsJ.flatMap((r) => r.skipped);
     j.complete = runsJ.every((r) => r.complete);
     j.finishedAt = runsJ[runsJ.length - 1].finishedAt;
-    j.parts = parts;
+    j.parts = runsJ.map((r, index) => ({ index, workloads: r.workloads, flags: r.flags, startedAt: r.startedAt, finishedAt: r.finishedAt, commit: r.commit, complete: r.complete }));
   }
   writeReport({ ...j, outDir: dir, startedAt: new Date(j.startedAt), finished: j.complete });
   process.exit(0);
@@ -130,6 +133,7 @@ const tools = { git: haveTool('git'), rclone: haveTool('rclone'), cp: haveTool('
 const opNeeds = {
   'push-folder': ['push', 'remote'], 'pull-folder': ['pull', 'remote'], 'push-s3': ['push', 'remote'],
   'pull-s3': ['pull', 'remote'], 'push-noop': ['push', 'remote'], diff: ['diff'], gc: ['gc'],
+  'repro-noop': ['repro'], 'repro-dry-200': ['repro'],
 };
 const skipped = [];
 function opAvailable(op) {
@@ -331,7 +335,7 @@ async function runWorkload(name) {
   const w = WORKLOADS[name];
   if (w.registry) return runRegistryWorkload(name, w);
   const base = name.replace(/-quick$/, '');
-  const kind = w.scaling ? 'scaling' : base;
+  const kind = w.scaling ? 'scaling' : w.pipeline ? 'pipeline' : base;
   const ops = PLAN[kind].filter((op) => {
     if (!opAvailable(op)) {
       skipped.push({ workload: name, op, reason: `dvd ${(opNeeds[op] ?? []).filter((c) => !dvdCommands.has(c)).join(', ')} not present` });
@@ -353,6 +357,13 @@ async function runWorkload(name) {
   let t = Date.now();
   if (generate(name, seed, src)) log(`  generated in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   else log('  reusing generated data');
+
+  if (kind === 'pipeline') {
+    await runPipelineWorkload(name, { dir, src, files: w.files, h: { measure, dvd, dvdArgs, git, cpR, rm, log, timedOp } });
+    if (!flags.keep) rmNow(dir);
+    emptyTrash();
+    return;
+  }
 
   // References on the raw tree.
   const refDir = path.join(dir, 'ref');

@@ -8,7 +8,8 @@ import { pipelineFromText } from '../src/pipeline/loadPipeline.js';
 import { parseLock, serializeEntry, serializeLock, type LockFile } from '../src/pipeline/lockFile.js';
 import { parseParamsText } from '../src/pipeline/readParamsFile.js';
 import type { ParamValue } from '../src/pipeline/stage.js';
-import { PROJECT } from './helpers.js';
+import { PROJECT, tempDir } from './helpers.js';
+import { parseYamlSource } from '../src/pipeline/yamlSource.js';
 
 const OID = 'a'.repeat(64);
 const PARAMS: Record<string, string> = {
@@ -221,5 +222,29 @@ stages:
     expect(errorOf(() => parseLock(text.replace(`sha256:${OID}, size: 123`, 'sha256:abc, size: 123'))).message).toMatch(/^dvd\.lock:\d+: stage train: deps\.0\.oid: bad oid "sha256:abc"/);
     expect(errorOf(() => parseLock(text.replace('path: model.pkl', 'path: ../x'))).message).toMatch(/stage train: outs\.1\.path: .*unsafe path/);
     expect(errorOf(() => parseLock(text.replace("schema: '1'", "schema: '9'"))).message).toMatch(/unsupported version "9"/);
+  });
+});
+
+describe('the parse cache (.dvd/state/parsed-*.json)', () => {
+  it('reads an unchanged file back from JSON, re-parses a changed one, and still names lines in errors', () => {
+    const dir = tempDir();
+    const cache = { dir };
+    const text = 'stages:\n  t:\n    cmd: x\n    params: [lr]\n';
+    expect(parseYamlSource(text, 'dvd.yaml', cache).value).toEqual({ stages: { t: { cmd: 'x', params: ['lr'] } } });
+    const [entry] = fs.readdirSync(dir);
+    expect(entry).toMatch(/^parsed-[0-9a-f]{16}\.json$/);
+    // Served from the entry while the text is the same (proved by planting a different value)...
+    const j = JSON.parse(fs.readFileSync(path.join(dir, entry), 'utf8'));
+    fs.writeFileSync(path.join(dir, entry), JSON.stringify({ ...j, value: { planted: true } }));
+    expect(parseYamlSource(text, 'dvd.yaml', cache).value).toEqual({ planted: true });
+    // ...and parsed again when it changes.
+    expect(parseYamlSource(text.replace('cmd: x', 'cmd: y'), 'dvd.yaml', cache).value).toEqual({ stages: { t: { cmd: 'y', params: ['lr'] } } });
+    // An error found after a cache hit still has its line.
+    const load2 = () => pipelineFromText(text, (rel) => (rel === 'params.yaml' ? { rate: 1 } : null), cache);
+    expect(errorOf(load2).message).toMatch(/^dvd\.yaml:2: stage t: params: key "lr" is not in params\.yaml/);
+    expect(errorOf(load2).message).toMatch(/^dvd\.yaml:2: /);
+    // Values JSON cannot keep exactly are not cached.
+    parseYamlSource('a: .inf\n', 'inf.yaml', cache);
+    expect(parseYamlSource('a: .inf\n', 'inf.yaml', cache).value).toEqual({ a: Infinity });
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { applyCheckout } from '../core/applyCheckout.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { DvdError } from '../core/errors.js';
-import { findPointers, type PointerRef } from '../core/findPointers.js';
+import type { PointerRef } from '../core/findPointers.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig, sharesCache } from '../core/linkTypes.js';
 import { loadManifest } from '../core/loadManifest.js';
@@ -13,6 +13,7 @@ import { scanTarget, type TargetScan } from '../core/scanTarget.js';
 import type { ManifestEntry } from '../core/manifest.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
+import { workspaceRefs } from './workspaceRefs.js';
 
 export interface CheckoutOptions {
   targets?: string[];
@@ -51,7 +52,8 @@ interface Planned {
  */
 export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { repo, config } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  // `.dvd` pointers and the cached outputs dvd.lock records.
+  const refs = workspaceRefs(repo.root, ctx.cwd, opts.targets ?? []);
   const types = linkTypesFromConfig(config);
   const linker = new Linker(repo, types, ctx.log.warn);
   const jobs = opts.jobs ?? defaultJobs();

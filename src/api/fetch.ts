@@ -9,7 +9,8 @@ import { TransferQueue, type TransferFailure, type TransferItem } from '../remot
 import { TransferError } from '../remote/TransferError.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
-import type { TransferOptions } from './push.js';
+import { wantRunCache, type TransferOptions } from './push.js';
+import { fetchRuns } from './transferRuns.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
 
 export interface FetchResult {
@@ -24,6 +25,8 @@ export interface FetchResult {
   complete: string[];
   /** Pointer files still missing something (see failed). */
   incomplete: string[];
+  /** Run-cache entries downloaded (`runs/`; their outputs come when repro restores them). */
+  runs: number;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     return await withLock(repo, 'fetch', async () => {
-      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [] };
+      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [], runs: 0 };
       const download = downloadInto(repo, remote);
 
       const first = await objectsOfPointers(repo, pointers);
@@ -90,6 +93,11 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
       const fileOk = needs.files.map((n) => [n.neededBy, !failedOids.has(n.oid) && hasObject(repo, n.oid)] as const);
       const dirOk = needs.dirs.map((d) => [d.manifest.neededBy, d.files !== null && d.files.every((n) => !failedOids.has(n.oid))] as const);
       for (const [pointerFile, ok] of [...fileOk, ...dirOk]) (ok ? result.complete : result.incomplete).push(pointerFile);
+      if (wantRunCache(repo.root, o)) {
+        const r3 = await fetchRuns(repo, remote, jobs);
+        result.runs = r3.downloaded;
+        result.failed.push(...r3.failed);
+      }
       return result;
     });
   } finally {

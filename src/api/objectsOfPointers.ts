@@ -10,6 +10,8 @@ export interface PointerSource {
   /** Repo-relative pointer file (maybe prefixed with a revision, e.g. `v1:data/x.dvd`), for messages. */
   pointerFile: string;
   pointer: Pointer;
+  /** Repo-relative target path, when known (outputs recorded in dvd.lock have no pointer file of their own). */
+  target?: string;
 }
 
 export interface NeededObject {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { findPointers } from '../core/findPointers.js';
+import { workspaceRefs } from './workspaceRefs.js';
 import { isErrno } from '../core/errors.js';
 import { toRepoPath } from '../core/relPath.js';
 import type { PointerSource } from './objectsOfPointers.js';
@@ -12,18 +12,18 @@ const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWit
  * --all-branches/--all-tags/--all-commits/--rev every pointer committed at those
  * revisions, read from Git objects (labelled `REV:path`) and de-duplicated by object.
  * Targets narrow the revisions' pointers too; a target that only exists at a revision
- * is fine.
+ * is fine. Cached outputs recorded in dvd.lock count as pointers (workspaceRefs).
  */
 export async function pointersForTransfer(root: string, cwd: string, o: Scope & { targets?: string[] }): Promise<PointerSource[]> {
   const targets = o.targets ?? [];
-  if (!hasRevisionScope(o)) return findPointers(root, cwd, targets);
+  if (!hasRevisionScope(o)) return workspaceRefs(root, cwd, targets);
   const { pointers } = await pointersOfScope(root, { ...o, workspace: false });
   const out: PointerSource[] = [];
-  if (targets.length === 0) out.push(...findPointers(root, cwd, []));
+  if (targets.length === 0) out.push(...workspaceRefs(root, cwd, []));
   else {
     for (const t of targets) {
       try {
-        out.push(...findPointers(root, cwd, [t]));
+        out.push(...workspaceRefs(root, cwd, [t]));
       } catch (err) {
         if ((err as { code?: string }).code !== 'ENOTTRACKED' && !isErrno(err, 'ENOENT')) throw err;
       }
@@ -36,7 +36,7 @@ export async function pointersForTransfer(root: string, cwd: string, o: Scope & 
       continue;
     }
     const file = p.pointerFile.slice(p.pointerFile.indexOf(':') + 1);
-    const target = file.slice(0, -'.dvd'.length).replace(/[^/]*$/, p.pointer.path);
+    const target = p.target ?? file.slice(0, -'.dvd'.length).replace(/[^/]*$/, p.pointer.path);
     if (wanted.some((w) => under(target, w) || under(w, target) || w === file)) out.push(p);
   }
   return out;

@@ -1,4 +1,5 @@
-import { findPointers } from '../core/findPointers.js';
+import { workspaceRefs } from './workspaceRefs.js';
+import { lockOutputsAtRevisions } from './lockOutputsAtRevisions.js';
 import { usageError } from '../core/errors.js';
 import { listAllCommits } from '../git/listAllCommits.js';
 import { listBranches, listTags } from '../git/listRefs.js';
@@ -62,8 +63,12 @@ export async function pointersOfScope(root: string, s: Scope): Promise<ScopePoin
     seen.add(key);
     pointers.push(p);
   };
-  if (s.workspace) for (const r of findPointers(root, root, [])) put(r);
+  // Cached outputs recorded in dvd.lock count like pointers, in the workspace and at revisions.
+  if (s.workspace) for (const r of workspaceRefs(root, root, [])) put(r);
   const byRev = revisions.length ? await pointersAtRevisions(root, revisions) : new Map();
-  for (const rev of revisions) for (const r of byRev.get(rev.oid)!) put({ pointerFile: `${rev.label}:${r.pointerFile}`, pointer: r.pointer });
+  const outsByRev = revisions.length ? await lockOutputsAtRevisions(root, revisions) : new Map();
+  for (const rev of revisions) {
+    for (const r of [...byRev.get(rev.oid)!, ...outsByRev.get(rev.oid)!]) put({ pointerFile: `${rev.label}:${r.pointerFile}`, pointer: r.pointer, target: r.target });
+  }
   return { pointers, revisions };
 }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { DVD_YAML } from '../pipeline/parseDvdYaml.js';
 import { objectKey, objectPath } from '../core/objectPath.js';
 import { hasObject } from '../core/objects.js';
 import { openRemote } from '../remote/openRemote.js';
@@ -8,6 +10,16 @@ import { TransferError } from '../remote/TransferError.js';
 import { openRepo, type ApiContext } from './context.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
+import { PathObserver } from '../pipeline/PathObserver.js';
+import { localRuns, pushableRuns, pushRuns } from './transferRuns.js';
+
+/**
+ * Whether a transfer moves the run cache: as asked, else for whole-repository transfers
+ * of a repository with a pipeline (dvd.yaml); others never list `runs/` on the remote.
+ */
+export function wantRunCache(root: string, o: TransferOptions): boolean {
+  return o.runCache ?? (!o.pointers && !(o.targets && o.targets.length) && fs.existsSync(path.join(root, DVD_YAML)));
+}
 
 export interface RevisionOptions {
   allBranches?: boolean;
@@ -26,6 +38,12 @@ export interface TransferOptions extends RevisionOptions {
    * history commands pass pointers read at revisions here.
    */
   pointers?: PointerSource[];
+  /**
+   * Move the run cache too (`runs/` entries, and on push the outputs they record).
+   * Default: for whole-repository transfers (no targets, no pointers) of a repository with
+   * a dvd.yaml (wantRunCache).
+   */
+  runCache?: boolean;
 }
 
 export interface PushResult {
@@ -36,6 +54,8 @@ export interface PushResult {
   /** Objects the remote already had (a directory whose manifest is there counts all its files). */
   alreadyPresent: number;
   failed: TransferFailure[];
+  /** Run-cache entries uploaded (`runs/`). */
+  runs: number;
 }
 
 const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, neededBy: n.neededBy });
@@ -47,10 +67,14 @@ const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, n
  */
 export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<PushResult> {
   const { repo, config } = openRepo(ctx);
-  const pointers = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
+  let pointers = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
+  // The run cache goes up with whole-repository pushes: its entries, and the outputs they
+  // record (so a teammate's repro can restore them), entries last.
+  const runs = wantRunCache(repo.root, o) ? pushableRuns(repo, localRuns(repo), new PathObserver(repo, 1).manifest) : { runs: [], pointers: [] };
+  pointers = [...pointers, ...runs.pointers];
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
-    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [] };
+    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], runs: 0 };
     const needs = await objectsOfPointers(repo, pointers);
     const notLocal = (n: NeededObject): TransferFailure => ({
       item: toItem(n),
@@ -101,6 +125,11 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
     const r2 = await manifestQueue.run();
     result.uploaded += r2.done.length;
     result.failed.push(...r2.failed);
+    if (runs.runs.length && result.failed.length === 0) {
+      const r3 = await pushRuns(repo, remote, runs.runs, jobs);
+      result.runs = r3.uploaded;
+      result.failed.push(...r3.failed);
+    }
     return result;
   } finally {
     remote.close();

@@ -17,6 +17,9 @@ import { registerInstall } from './install.js';
 import { registerMergeDriver } from './mergeDriver.js';
 import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
+import { registerStage } from './stage.js';
+import { registerDag } from './dag.js';
+import { registerRepro } from './repro.js';
 import { registerArtifact } from './artifact.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
@@ -39,5 +42,8 @@ export function registerCommands(program: Command): void {
   registerMergeDriver(program);
   registerGc(program);
   registerGet(program);
+  registerStage(program);
+  registerDag(program);
+  registerRepro(program);
   registerArtifact(program);
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { printCheckout } from './checkout.js';
 import { isQuiet, makeContext, printJson } from './context.js';
-import { transferOptions, type TransferCliOptions } from './push.js';
+import { runCacheOption, runEntries, transferOptions, type TransferCliOptions } from './push.js';
 import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
 
 export function registerPull(program: Command): void {
@@ -10,12 +10,12 @@ export function registerPull(program: Command): void {
     .action(async (targets: string[], opts: TransferCliOptions & { force?: boolean }, cmd: Command) => {
       const ctx = makeContext(cmd);
       const { pull } = await import('../api/pull.js');
-      const r = await pull(ctx, { targets, remote: opts.remote, jobs: opts.jobs, force: opts.force, allBranches: opts.allBranches, allTags: opts.allTags, allCommits: opts.allCommits, rev: opts.rev });
+      const r = await pull(ctx, { targets, remote: opts.remote, jobs: opts.jobs, force: opts.force, allBranches: opts.allBranches, allTags: opts.allTags, allCommits: opts.allCommits, rev: opts.rev, runCache: runCacheOption(opts) });
       const f = r.fetch;
       if (opts.json) {
         printJson({ fetch: { ...f, failed: failuresJson(f.failed) }, checkout: r.checkout });
       } else {
-        if (f.downloaded) ctx.log.info(`fetched ${plural(f.downloaded, 'object')} (${formatBytes(f.bytes)}) from ${f.remote}`);
+        if (f.downloaded || f.runs) ctx.log.info(`fetched ${plural(f.downloaded, 'object')} (${formatBytes(f.bytes)}) from ${f.remote}${f.runs ? `; ${runEntries(f.runs)}` : ''}`);
         if (r.checkout) printCheckout(r.checkout, isQuiet(cmd));
       }
       if (r.checkout?.missing.length) process.exitCode = 1;

@@ -54,6 +54,9 @@ export async function acquireLock(repo: Repo, command: string, waitMs = Number(p
   const release = () => {
     if (released) return;
     released = true;
+    // One listener per acquisition would pile up in a process that takes the lock many
+    // times (dvd repro commits each stage under it): Node warns past 10.
+    process.off('exit', release);
     try {
       const cur = JSON.parse(fs.readFileSync(repo.lockFile, 'utf8'));
       if (cur.pid === process.pid) fs.rmSync(repo.lockFile, { force: true });

@@ -3,7 +3,7 @@ import { checkRelPath } from '../core/relPath.js';
 import { interpolate, interpolateValue, NotScalar, UnknownVariable, type Context } from './interpolate.js';
 import type { DvdYaml, RawOut, RawStage, StageTemplate } from './parseDvdYaml.js';
 import { didYouMean } from './parseDvdYaml.js';
-import { pipelineError } from './pipelineError.js';
+import { pipelineError, type Line } from './pipelineError.js';
 import { DEFAULT_PARAMS, flattenParams, paramAt, sortedRecord } from './readParamsFile.js';
 import type { ParamValue, PlotProps, Stage, StageOut, StageParams } from './stage.js';
 
@@ -12,7 +12,7 @@ export interface ExpandOptions {
   readParams: (repoPath: string) => Record<string, ParamValue> | null;
 }
 
-type Where = { file: string; line?: number; stage: string; field?: string };
+type Where = { file: string; line?: Line; stage: string; field?: string };
 
 /**
  * Expand foreach/do and matrix templates into stages named `name@key`, substitute

@@ -5,6 +5,7 @@ import { expandStages, repoPathOf } from './expandStages.js';
 import { DVD_YAML, parseDvdYaml } from './parseDvdYaml.js';
 import { readParamsFile } from './readParamsFile.js';
 import type { ParamValue, Pipeline } from './stage.js';
+import { parseCacheFor, type ParseCache } from './yamlSource.js';
 
 /** True when the repository at `root` has a dvd.yaml. */
 export function hasPipeline(root: string): boolean {
@@ -25,12 +26,13 @@ export function loadPipeline(root: string): Pipeline | null {
     if (isErrno(err, 'ENOENT')) return null;
     throw err;
   }
-  return pipelineFromText(text, (rel) => readParamsFile(path.join(root, rel), rel));
+  const cache = parseCacheFor(root);
+  return pipelineFromText(text, (rel) => readParamsFile(path.join(root, rel), rel, cache), cache);
 }
 
 /** The same from text (a revision's dvd.yaml, a test), with params files read through `readParams`. */
-export function pipelineFromText(text: string, readParams: (repoPath: string) => Record<string, ParamValue> | null): Pipeline {
-  const doc = parseDvdYaml(text);
+export function pipelineFromText(text: string, readParams: (repoPath: string) => Record<string, ParamValue> | null, cache?: ParseCache): Pipeline {
+  const doc = parseDvdYaml(text, DVD_YAML, cache);
   const memo = new Map<string, Record<string, ParamValue> | null>();
   const cached = (rel: string) => {
     if (!memo.has(rel)) memo.set(rel, readParams(rel));
@@ -39,7 +41,7 @@ export function pipelineFromText(text: string, readParams: (repoPath: string) =>
   const stages = expandStages(doc, { readParams: cached });
   const artifacts = doc.artifacts.map((a) => ({
     ...a,
-    path: repoPathOf('', a.path, { file: doc.source.file, line: doc.source.lineOf(['artifacts', a.name, 'path']), stage: `artifact ${a.name}`, field: 'path' }),
+    path: repoPathOf('', a.path, { file: doc.source.file, line: () => doc.source.lineOf(['artifacts', a.name, 'path']), stage: `artifact ${a.name}`, field: 'path' }),
   }));
   return { stages, artifacts };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Document, isMap, isSeq, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlModule } from './lazyModules.js';
 import { isErrno } from '../core/errors.js';
 import { OID_RE } from '../core/oid.js';
 import { checkRelPath } from '../core/relPath.js';
@@ -8,7 +9,7 @@ import { writeFileAtomic } from '../core/writeFileAtomic.js';
 import { pipelineError } from './pipelineError.js';
 import { sortedRecord } from './readParamsFile.js';
 import type { ParamValue } from './stage.js';
-import { parseYamlSource } from './yamlSource.js';
+import { parseCacheFor, parseYamlSource, type ParseCache } from './yamlSource.js';
 
 // dvd.lock: what each stage's last successful run used and made. Written by dvd only,
 // byte-stable: stages sorted by name, deps and outs by path, params files and keys
@@ -64,6 +65,7 @@ function pathNode(doc: Document, p: LockedOut): Node {
 
 /** The entry's YAML map node (also the body of a run-cache record). */
 export function entryNode(doc: Document, entry: LockEntry): Node {
+  const { isMap, isSeq } = yamlModule();
   const e = canonicalEntry(entry);
   const m = doc.createNode({}) as Node & { set(k: string, v: unknown): void };
   m.set('cmd', e.cmd.length === 1 ? e.cmd[0] : doc.createNode(e.cmd));
@@ -82,7 +84,7 @@ const STRINGIFY = { lineWidth: 0, indentSeq: false, singleQuote: true, flowColle
 
 /** dvd.lock text for these entries, byte-stable. */
 export function serializeLock(lock: LockFile): string {
-  const doc = new Document({ schema: LOCK_SCHEMA }, { version: '1.2' });
+  const doc = new (yamlModule().Document)({ schema: LOCK_SCHEMA }, { version: '1.2' });
   const stages = doc.createNode({}) as Node & { set(k: string, v: unknown): void };
   for (const name of [...lock.keys()].sort()) stages.set(name, entryNode(doc, lock.get(name)!));
   (doc.contents as unknown as { set(k: string, v: unknown): void }).set('stages', stages);
@@ -91,7 +93,7 @@ export function serializeLock(lock: LockFile): string {
 
 /** One entry as standalone YAML (a run-cache record), byte-stable. */
 export function serializeEntry(entry: LockEntry): string {
-  const doc = new Document(null, { version: '1.2' });
+  const doc = new (yamlModule().Document)(null, { version: '1.2' });
   doc.contents = entryNode(doc, entry) as never;
   return doc.toString(STRINGIFY);
 }
@@ -99,8 +101,8 @@ export function serializeEntry(entry: LockEntry): string {
 const isMapV = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parse dvd.lock text strictly; every path is checked (DESIGN rule 4). `file` labels messages. */
-export function parseLock(text: string, file = DVD_LOCK): LockFile {
-  const src = parseYamlSource(text, file);
+export function parseLock(text: string, file = DVD_LOCK, cache?: ParseCache): LockFile {
+  const src = parseYamlSource(text, file, cache);
   const top = src.value;
   if (!isMapV(top)) throw pipelineError({ file, line: 1 }, 'must be a map with schema: and stages:');
   for (const k of Object.keys(top)) if (k !== 'schema' && k !== 'stages') throw pipelineError({ file, line: src.lineOf([k], true) }, `unknown key "${k}"`);
@@ -167,7 +169,7 @@ export function readLock(root: string): LockFile {
     if (isErrno(err, 'ENOENT')) return new Map();
     throw err;
   }
-  return parseLock(text);
+  return parseLock(text, DVD_LOCK, parseCacheFor(root));
 }
 
 /**
@@ -183,7 +185,7 @@ export function updateLock(root: string, update: (lock: LockFile) => void): bool
   } catch (err) {
     if (!isErrno(err, 'ENOENT')) throw err;
   }
-  const lock = before === null ? new Map() : parseLock(before);
+  const lock = before === null ? new Map() : parseLock(before, DVD_LOCK, parseCacheFor(root));
   update(lock);
   const after = serializeLock(lock);
   if (after === before) return false;

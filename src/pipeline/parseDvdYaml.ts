@@ -1,7 +1,7 @@
-import { closest, distance } from 'fastest-levenshtein';
-import { pipelineError } from './pipelineError.js';
+import { levenshteinModule } from './lazyModules.js';
+import { pipelineError, type Line } from './pipelineError.js';
 import type { Artifact } from './stage.js';
-import { parseYamlSource, type YamlSource } from './yamlSource.js';
+import { parseYamlSource, type ParseCache, type YamlSource } from './yamlSource.js';
 
 // Structural validation of dvd.yaml, before any `${...}` is substituted. The same rules
 // are published as a JSON Schema (schema/dvd.schema.json, checked against this parser by
@@ -36,7 +36,7 @@ export interface RawStage {
 /** A stage of dvd.yaml before expansion; foreach/matrix stages expand to `name@key`. */
 export interface StageTemplate {
   name: string;
-  line?: number;
+  line?: Line;
   foreach?: unknown;
   matrix?: Record<string, unknown>;
   body: RawStage;
@@ -62,14 +62,15 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** " (did you mean deps?)" when `key` is a near miss of one of `known`, else "". */
 export function didYouMean(key: string, known: string[]): string {
   if (known.length === 0) return '';
+  const { closest, distance } = levenshteinModule();
   const best = closest(key, known);
   const d = distance(key, best);
   return d <= Math.max(2, Math.floor(best.length / 3)) || best.startsWith(key) ? ` (did you mean ${best}?)` : '';
 }
 
 /** Parse and validate dvd.yaml text. Throws EPIPELINE naming file, line, stage and field. */
-export function parseDvdYaml(text: string, file = DVD_YAML): DvdYaml {
-  const src = parseYamlSource(text, file);
+export function parseDvdYaml(text: string, file = DVD_YAML, cache?: ParseCache): DvdYaml {
+  const src = parseYamlSource(text, file, cache);
   const top = src.value ?? {};
   if (!isMap(top)) throw pipelineError({ file, line: 1 }, 'must be a map with a "stages:" key');
   for (const k of Object.keys(top)) {
@@ -88,7 +89,7 @@ export function parseDvdYaml(text: string, file = DVD_YAML): DvdYaml {
 
 function parseTemplate(src: YamlSource, name: string, def: unknown): StageTemplate {
   const { file } = src;
-  const line = src.lineOf(['stages', name], true);
+  const line = () => src.lineOf(['stages', name], true);
   if (!NAME_RE.test(name)) {
     throw pipelineError({ file, line }, `bad stage name ${JSON.stringify(name)}: use letters, digits, '_', '.' and '-' ('@' is for foreach items)`);
   }
@@ -199,7 +200,7 @@ function parseBody(src: YamlSource, stage: string, def: unknown, at: (string | n
 
 function parseArtifact(src: YamlSource, name: string, def: unknown): Artifact {
   const { file } = src;
-  const line = src.lineOf(['artifacts', name], true);
+  const line = () => src.lineOf(['artifacts', name], true);
   const where = { file, line, stage: undefined, field: `artifacts.${name}` };
   if (!NAME_RE.test(name)) throw pipelineError(where, 'bad artifact name: use letters, digits, \'_\', \'.\' and \'-\'');
   if (!isMap(def)) throw pipelineError(where, 'must be a map with path:');

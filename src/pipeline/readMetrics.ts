@@ -10,6 +10,6 @@ import type { ParamValue } from './stage.js';
  * wherever it lives (the workspace, a commit, the cache).
  */
 export function parseMetrics(text: string, label: string): Record<string, ParamValue> {
-  const data = parseParamsText(text, label, 'a metrics file');
+  const data = parseParamsText(text, label, { what: 'a metrics file' });
   return Object.keys(data).length === 0 ? {} : sortedRecord(flattenParams(data, ''));
 }

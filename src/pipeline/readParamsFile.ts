@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { isErrno } from '../core/errors.js';
 import { pipelineError } from './pipelineError.js';
 import type { ParamValue } from './stage.js';
-import { parseYamlSource } from './yamlSource.js';
+import { parseYamlSource, type ParseCache } from './yamlSource.js';
+import { tomlModule } from './lazyModules.js';
 
 export const DEFAULT_PARAMS = 'params.yaml';
 
@@ -14,7 +14,7 @@ export const DEFAULT_PARAMS = 'params.yaml';
  * does not exist; a file that does not parse throws EPIPELINE naming it.
  * `label` is the path for messages (repo-relative).
  */
-export function readParamsFile(abs: string, label: string): Record<string, ParamValue> | null {
+export function readParamsFile(abs: string, label: string, cache?: ParseCache): Record<string, ParamValue> | null {
   let text: string;
   try {
     text = fs.readFileSync(abs, 'utf8');
@@ -22,11 +22,14 @@ export function readParamsFile(abs: string, label: string): Record<string, Param
     if (isErrno(err, 'ENOENT')) return null;
     throw err;
   }
-  return parseParamsText(text, label);
+  return parseParamsText(text, label, { cache });
 }
 
-/** Parse params text named `label` (the extension decides the format); `what` names the kind of file in errors. */
-export function parseParamsText(text: string, label: string, what = 'a params file'): Record<string, ParamValue> {
+/**
+ * Parse params text named `label` (the extension decides the format). `what` names the
+ * kind of file in errors (default 'a params file'); `cache` (.dvd/state) skips parsing YAML whose bytes did not change.
+ */
+export function parseParamsText(text: string, label: string, { what = 'a params file', cache }: { what?: string; cache?: ParseCache } = {}): Record<string, ParamValue> {
   const ext = path.extname(label).toLowerCase();
   let data: unknown;
   if (ext === '.json') {
@@ -37,13 +40,13 @@ export function parseParamsText(text: string, label: string, what = 'a params fi
     }
   } else if (ext === '.toml') {
     try {
-      data = normalizeToml(parseToml(text));
+      data = normalizeToml(tomlModule().parse(text));
     } catch (err) {
       const e = err as { message: string; line?: number };
       throw pipelineError({ file: label, line: e.line }, `not valid TOML: ${e.message.split('\n')[0]}`);
     }
   } else {
-    data = parseYamlSource(text, label).value ?? {};
+    data = parseYamlSource(text, label, cache).value ?? {};
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw pipelineError({ file: label }, `${what} must hold a map of keys`);
   return data as Record<string, ParamValue>;

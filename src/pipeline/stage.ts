@@ -1,5 +1,6 @@
 // The shapes of a pipeline after `dvd.yaml` is parsed, expanded (foreach/matrix) and
 // resolved (`${...}`, params values). Every other pipeline module works on these.
+import type { Line } from './pipelineError.js';
 
 /** A params value as read from a YAML/JSON/TOML file: a scalar, or a list/map kept whole. */
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [k: string]: ParamValue };
@@ -49,8 +50,8 @@ export interface Stage {
   frozen: boolean;
   alwaysChanged: boolean;
   desc?: string;
-  /** Line of the stage's name in dvd.yaml, for messages. */
-  line?: number;
+  /** Line of the stage's name in dvd.yaml, for messages (found when asked: pipelineError.ts). */
+  line?: Line;
 }
 
 /** An `artifacts:` entry of dvd.yaml (for the registry). */

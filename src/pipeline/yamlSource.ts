@@ -1,4 +1,11 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Document, Node } from 'yaml';
+import { isErrno } from '../core/errors.js';
+import { hashBuffer } from '../core/hashFile.js';
+import { writeFileAtomic } from '../core/writeFileAtomic.js';
+import { DVD_DIR } from '../core/repo.js';
+import { yamlModule } from './lazyModules.js';
 import { pipelineError } from './pipelineError.js';
 
 /**
@@ -13,8 +20,72 @@ export interface YamlSource {
   lineOf(path: (string | number)[], key?: boolean): number | undefined;
 }
 
+/**
+ * Where parsed values of workspace files are kept between commands (`.dvd/state`). The
+ * `yaml` package parses a 200-stage dvd.lock in ~250 ms here, and loading it costs
+ * ~100 ms more; `repro --dry` over 200 stages must answer in under a second, so a file
+ * whose bytes did not change is read back as JSON (~1 ms) and `yaml` is not even loaded.
+ * Lines are only needed for error messages, and then the text is parsed for real.
+ */
+export interface ParseCache {
+  dir: string;
+}
+
+/** The parse cache of the repository at `root`. */
+export function parseCacheFor(root: string): ParseCache {
+  return { dir: path.join(root, DVD_DIR, 'state') };
+}
+
 /** Parse YAML text; syntax errors and duplicate keys become EPIPELINE errors naming file and line. */
-export function parseYamlSource(text: string, file: string): YamlSource {
+export function parseYamlSource(text: string, file: string, cache?: ParseCache): YamlSource {
+  const sha = cache ? hashBuffer(text) : '';
+  const entry = cache ? path.join(cache.dir, `parsed-${hashBuffer(file).slice(0, 16)}.json`) : '';
+  if (cache) {
+    const hit = readCached(entry, sha);
+    if (hit !== undefined) {
+      let parsed: YamlSource | null = null;
+      return { file, value: hit, lineOf: (p, key) => (parsed ??= parseNow(text, file)).lineOf(p, key) };
+    }
+  }
+  const src = parseNow(text, file);
+  if (cache && jsonSafe(src.value)) {
+    try {
+      fs.mkdirSync(cache.dir, { recursive: true });
+      writeFileAtomic(entry, JSON.stringify({ sha, value: src.value }));
+    } catch (err) {
+      // A read-only .dvd only loses the speed-up.
+      if (!isErrno(err, 'EACCES') && !isErrno(err, 'EROFS') && !isErrno(err, 'ENOENT')) throw err;
+    }
+  }
+  return src;
+}
+
+function readCached(entry: string, sha: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(entry, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+  try {
+    const j = JSON.parse(text) as { sha?: string; value?: unknown };
+    return j.sha === sha ? j.value : undefined;
+  } catch {
+    return undefined; // damaged: parse again (and rewrite it)
+  }
+}
+
+/** True when JSON keeps the value exactly (no .inf/.nan, no -0). */
+function jsonSafe(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (Array.isArray(v)) return v.every(jsonSafe);
+  if (typeof v === 'object' && v !== null) return Object.values(v).every(jsonSafe);
+  return true;
+}
+
+function parseNow(text: string, file: string): YamlSource {
+  const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yamlModule();
   const lc = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, schema: 'core' });
   if (doc.errors.length) {

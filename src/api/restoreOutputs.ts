@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { applyCheckout } from '../core/applyCheckout.js';
+import { loadManifest } from '../core/loadManifest.js';
+import { hasObject, missingObject } from '../core/objects.js';
+import { scanTarget } from '../core/scanTarget.js';
+import { sharesCache } from '../core/linkTypes.js';
+import type { Linker } from '../core/Linker.js';
+import type { Pointer } from '../core/pointer.js';
+import type { Repo } from '../core/repo.js';
+import type { LockedOut } from '../pipeline/lockFile.js';
+import type { ManifestEntry } from '../core/manifest.js';
+import { planCheckout } from './planCheckout.js';
+
+/** The pointer a recorded output stands for (a folder when it has `files`). */
+export function pointerOfOut(out: LockedOut): Pointer {
+  const name = out.path.slice(out.path.lastIndexOf('/') + 1);
+  return out.files === undefined ? { path: name, type: 'file', oid: out.oid, size: out.size } : { path: name, type: 'dir', oid: out.oid, size: out.size, files: out.files };
+}
+
+/** True when the cache holds everything `out` needs (a folder's manifest and each file). */
+export function outInCache(repo: Repo, out: LockedOut, manifest: (oid: string) => ManifestEntry[] | null): boolean {
+  if (!hasObject(repo, out.oid)) return false;
+  if (out.files === undefined) return true;
+  const entries = manifest(out.oid);
+  return entries !== null && entries.every((e) => hasObject(repo, e.oid));
+}
+
+/**
+ * Make the workspace hold recorded outputs exactly (the run cache's restore): only files
+ * that differ are written, extra files are removed. Outputs belong to their stage, so
+ * local edits to them are overwritten (repro would overwrite them too). `cache: false`
+ * outputs go through `copyLinker` so a Git-tracked file is never a link into the cache.
+ * Call with the repository lock held. Throws ENOOBJECT if the cache lacks something.
+ */
+export async function restoreOutputs(o: { repo: Repo; outs: LockedOut[]; linker: Linker; copyLinker: Linker; jobs: number }): Promise<void> {
+  const { repo } = o;
+  for (const out of o.outs) {
+    const desired = await loadManifest(repo, pointerOfOut(out), `run of ${out.path}`);
+    const scan = await scanTarget({ repo, target: out.path, abs: path.join(repo.root, out.path), jobs: o.jobs });
+    const linker = out.cache === false ? o.copyLinker : o.linker;
+    const plan = planCheckout({ desired, current: scan.files, inCache: (oid) => hasObject(repo, oid), relink: false, sharedModes: sharesCache(linker.current) });
+    if (plan.missing.length) throw missingObject(plan.missing[0].oid, out.path);
+    try {
+      await applyCheckout({ root: repo.root, target: out.path, write: plan.write, chmod: plan.chmod, remove: plan.remove, linker, cache: repo, state: scan.state, jobs: o.jobs });
+    } finally {
+      scan.state.save(out.path);
+    }
+  }
+}
