@@ -99,24 +99,28 @@ metrics:
 
   it('versions bump by semver, stages move with assign/unassign (N counts up), get gives each version its own bytes from the cache', () => {
     const { repo, train } = pipelineRepo();
+    // Each registry event a minute after the last: tags made within one second tie, and a
+    // tie puts registrations first (GTO's rule), which is not the order this story ran.
+    let clock = 1_700_000_000;
+    const tick = () => ({ env: { GIT_COMMITTER_DATE: `${(clock += 60)} +0000` } });
     train({ lr: 0.01, model: 'model one', acc: 0.8 });
     commitAll(repo, 'v1');
-    dvdOk(repo, ['artifact', 'register', 'classifier']);
-    expect(dvdOk(repo, ['artifact', 'assign', 'classifier', '--stage', 'prod']).stdout).toBe('assigned classifier v0.0.1 to prod: tag classifier#prod#1\n');
+    dvdOk(repo, ['artifact', 'register', 'classifier'], tick());
+    expect(dvdOk(repo, ['artifact', 'assign', 'classifier', '--stage', 'prod'], tick()).stdout).toBe('assigned classifier v0.0.1 to prod: tag classifier#prod#1\n');
     train({ lr: 0.02, model: 'model two, longer', acc: 0.85 });
     commitAll(repo, 'v2');
-    dvdOk(repo, ['artifact', 'register', 'classifier', '--bump-minor']);
-    dvdOk(repo, ['artifact', 'assign', 'classifier', '--stage', 'staging']);
-    dvdOk(repo, ['artifact', 'assign', 'classifier', '--stage', 'prod']);
+    dvdOk(repo, ['artifact', 'register', 'classifier', '--bump-minor'], tick());
+    dvdOk(repo, ['artifact', 'assign', 'classifier', '--stage', 'staging'], tick());
+    dvdOk(repo, ['artifact', 'assign', 'classifier', '--stage', 'prod'], tick());
     train({ lr: 0.03, model: 'model three', acc: 0.7 });
     commitAll(repo, 'v3');
-    dvdOk(repo, ['artifact', 'register', 'classifier', '--version', 'v1.0.0-rc.1']);
+    dvdOk(repo, ['artifact', 'register', 'classifier', '--version', 'v1.0.0-rc.1'], tick());
     let all = JSON.parse(dvdOk(repo, ['artifact', 'show', '--json']).stdout);
     expect(all).toEqual({ kind: 'registry', stages: ['prod', 'staging'], artifacts: [{ name: 'classifier', deprecated: false, latest: 'v1.0.0-rc.1', stages: { prod: 'v0.1.0', staging: 'v0.1.0' } }] });
     expect(dvdOk(repo, ['artifact', 'show']).stdout).toBe('artifact    latest       prod    staging\nclassifier  v1.0.0-rc.1  v0.1.0  v0.1.0\n');
 
     // prod goes back to v0.0.1 when v0.1.0 leaves it.
-    expect(dvdOk(repo, ['artifact', 'unassign', 'classifier', '--stage', 'prod']).stdout).toBe('unassigned classifier v0.1.0 from prod: tag classifier#prod!#4\n');
+    expect(dvdOk(repo, ['artifact', 'unassign', 'classifier', '--stage', 'prod'], tick()).stdout).toBe('unassigned classifier v0.1.0 from prod: tag classifier#prod!#4\n');
     all = JSON.parse(dvdOk(repo, ['artifact', 'show', '--json']).stdout);
     expect(all.artifacts[0].stages).toEqual({ prod: 'v0.0.1', staging: 'v0.1.0' });
 
@@ -136,7 +140,7 @@ metrics:
     ]);
     expect(hist[0]).toMatchObject({ event: 'unassign', version: 'v0.1.0', stage: 'prod', by: 'Test <test@example.com>' });
 
-    expect(dvdOk(repo, ['artifact', 'deprecate', 'classifier']).stdout).toBe('deprecated classifier: tag classifier@deprecated\n');
+    expect(dvdOk(repo, ['artifact', 'deprecate', 'classifier'], tick()).stdout).toBe('deprecated classifier: tag classifier@deprecated\n');
     expect(dvdOk(repo, ['artifact', 'show']).stdout).toContain('classifier (deprecated)');
     const r = dvd(repo, ['artifact', 'get', 'classifier#prod', '-o', path.join(here, 'again.bin')]);
     expect(r.code).toBe(0);
