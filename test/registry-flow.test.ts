@@ -27,9 +27,10 @@ artifacts:
 `;
 
 /**
- * A repository whose `train` stage is "run" by hand (this branch has no `dvd repro`):
- * writes params, the model and metrics, puts the model into the cache with `dvd add`,
- * then records the run in dvd.lock as repro would (the model is an output, not a pointer).
+ * A repository whose `train` stage is "run" by hand, so every byte and oid of the lineage
+ * is known: writes params, the model and metrics, puts the model into the cache with
+ * `dvd add`, then records the run in dvd.lock as repro would (the model is an output, not
+ * a pointer). The last describe block runs a real `dvd repro` instead.
  */
 function pipelineRepo() {
   const repo = tempRepo();
@@ -271,5 +272,75 @@ metrics:
     commitAll(repo, 'm');
     expect(dvdOk(repo, ['artifact', 'register', 'm', '--path', 'm.bin', '--version', 'v4.5.6']).stdout).toContain('registered m v4.5.6');
     expect(tags(repo)).toContain('refs/tags/m@v4.5.6 ');
+  });
+});
+
+// A stage whose outputs are a file and a folder; both depend on params.yaml's lr.
+const REPRO_YAML = `stages:
+  train:
+    cmd: cat data/a.txt > model.bin && echo lr=\${lr} >> model.bin && mkdir -p emb && echo \${lr} > emb/w.txt && cat data/b.txt > emb/b.txt
+    deps: [data]
+    params: [lr]
+    outs: [model.bin, emb]
+artifacts:
+  classifier: {path: model.bin, type: model}
+  embeddings: {path: emb}
+`;
+
+describe('dvd artifact of a stage output made by dvd repro, through dvd push', () => {
+  it('a fresh clone gets each registered version of a file and a folder output from the dvd remote (dvd.lock outputs pushed), bytes equal', () => {
+    const repo = tempRepo();
+    const bare = path.join(tempDir('dvd-bare-'), 'origin.git');
+    git(path.dirname(bare), 'init', '-q', '--bare', '-b', 'main', bare);
+    git(repo, 'remote', 'add', 'origin', bare);
+    const store = tempDir('dvd-store-');
+    dvdOk(repo, ['remote', 'add', '-d', 'store', store]);
+    writeFiles(repo, { 'dvd.yaml': REPRO_YAML, 'params.yaml': 'lr: 0.1\n', 'data/a.txt': 'a\n', 'data/b.txt': 'b\n' });
+    dvdOk(repo, ['add', 'data']);
+
+    // v1.0.0: repro, commit, register, then `dvd push` of the workspace: its dvd.lock outputs.
+    // --no-run-cache: run entries would carry the outputs too, and this is about dvd.lock.
+    dvdOk(repo, ['repro']);
+    expect(fs.existsSync(path.join(repo, 'model.bin.dvd'))).toBe(false); // an output, not a pointer
+    const v1 = { model: fs.readFileSync(path.join(repo, 'model.bin')), emb: treeHashes(path.join(repo, 'emb')) };
+    expect(v1.model.toString()).toBe('a\nlr=0.1\n');
+    commitAll(repo, 'v1');
+    git(repo, 'push', '-q', '-u', 'origin', 'main');
+    const reg = JSON.parse(dvdOk(repo, ['artifact', 'register', 'classifier', '--version', 'v1.0.0', '--push', '--json']).stdout);
+    expect(reg.lineage).toMatchObject({ path: 'model.bin', oid: sha(v1.model), stage: 'train', lock: { params: { 'params.yaml': { lr: 0.1 } } } });
+    dvdOk(repo, ['artifact', 'register', 'embeddings', '--version', 'v1.0.0', '--push']);
+    dvdOk(repo, ['push', '--no-run-cache']);
+
+    // v1.1.0: a new lr re-runs the stage. The workspace moves on to an unregistered lr
+    // before the push, so v1.1.0's outputs reach the store only through --all-tags: the
+    // outputs in dvd.lock at each tag's commit.
+    writeFiles(repo, { 'params.yaml': 'lr: 0.2\n' });
+    dvdOk(repo, ['repro']);
+    const v2 = { model: fs.readFileSync(path.join(repo, 'model.bin')), emb: treeHashes(path.join(repo, 'emb')) };
+    expect(v2.model.toString()).toBe('a\nlr=0.2\n');
+    commitAll(repo, 'v2');
+    git(repo, 'push', '-q');
+    dvdOk(repo, ['artifact', 'register', 'classifier', '--bump-minor', '--push']);
+    dvdOk(repo, ['artifact', 'register', 'embeddings', '--bump-minor', '--push']);
+    writeFiles(repo, { 'params.yaml': 'lr: 0.3\n' });
+    dvdOk(repo, ['repro']);
+    commitAll(repo, 'v3, not registered');
+    git(repo, 'push', '-q');
+    dvdOk(repo, ['push', '--all-tags', '--no-run-cache']);
+    expect(fs.readdirSync(store)).not.toContain('runs');
+
+    // A fresh clone: empty cache, no outputs in the workspace; every byte comes from the store.
+    const clone = path.join(tempDir('dvd-clone-'), 'c');
+    git(path.dirname(clone), 'clone', '-q', bare, clone);
+    expect(fs.existsSync(path.join(clone, 'model.bin'))).toBe(false);
+    const out = tempDir('dvd-out-');
+    for (const [version, want] of [['v1.0.0', v1], ['v1.1.0', v2]] as const) {
+      const m = JSON.parse(dvdOk(clone, ['artifact', 'get', `classifier@${version}`, '-o', path.join(out, `model-${version}.bin`), '--json']).stdout);
+      expect(m).toMatchObject({ artifact: 'classifier', version, path: 'model.bin', type: 'file', downloaded: 1, fromSourceCache: 0 });
+      expect(fs.readFileSync(path.join(out, `model-${version}.bin`))).toEqual(want.model);
+      const e = JSON.parse(dvdOk(clone, ['artifact', 'get', `embeddings@${version}`, '-o', path.join(out, `emb-${version}`), '--json']).stdout);
+      expect(e).toMatchObject({ artifact: 'embeddings', version, path: 'emb', type: 'dir', fromSourceCache: 0 });
+      expect(treeHashes(path.join(out, `emb-${version}`))).toEqual(want.emb);
+    }
   });
 });
