@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dvdAsyncOk } from './dvdAsync.js';
-import { dvd, dvdOk, git, tempDir } from './helpers.js';
+import { cloneRepo, commitAll, dvd, dvdOk, git, tempDir } from './helpers.js';
 import { pipelineRepo, ranLog, read, reproRan } from './pipelineHelpers.js';
 import { bucketKeys, startS3rver, type S3rverHandle } from './s3rver.js';
 
@@ -27,18 +27,6 @@ function project(remoteUrl?: string): string {
   if (remoteUrl) dvdOk(repo, ['remote', 'add', '-d', 'store', remoteUrl]);
   fs.writeFileSync(path.join(repo, '.gitignore'), `${fs.existsSync(path.join(repo, '.gitignore')) ? read(repo, '.gitignore') : ''}/log.txt\n`);
   return repo;
-}
-
-function commitAll(repo: string, msg: string): void {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-qm', msg);
-}
-
-function clone(repo: string): string {
-  const dir = tempDir('dvd-clone-');
-  fs.rmdirSync(dir);
-  git(path.dirname(dir), 'clone', '-q', repo, dir);
-  return dir;
 }
 
 const setLr = (repo: string, lr: string) => fs.writeFileSync(path.join(repo, 'params.yaml'), `lr: ${lr}\n`);
@@ -100,7 +88,7 @@ describe('data commands understand outputs recorded in dvd.lock', () => {
     commitAll(repo, 'v2');
     dvdOk(repo, ['push', '--no-run-cache']);
 
-    const b = clone(repo);
+    const b = cloneRepo(repo);
     expect(fs.existsSync(path.join(b, 'model.txt'))).toBe(false);
     dvdOk(b, ['pull']);
     expect(read(b, 'model.txt')).toBe(read(repo, 'model.txt'));
@@ -109,7 +97,7 @@ describe('data commands understand outputs recorded in dvd.lock', () => {
     expect(dvdOk(b, ['status']).stdout).toBe('Data, pointers and stages are up to date.\n');
 
     // v1's model is only named by v1's dvd.lock: push --rev v1 sends it, fetch --rev v1 gets it.
-    const c = clone(repo);
+    const c = cloneRepo(repo);
     git(c, 'checkout', '-q', 'v1');
     const before = dvd(c, ['fetch', '--rev', 'v1']);
     expect(before.code).toBe(1);
@@ -126,7 +114,7 @@ describe('data commands understand outputs recorded in dvd.lock', () => {
     reproRan(repo);
     commitAll(repo, 'v1');
     dvdOk(repo, ['push']);
-    const b = clone(repo);
+    const b = cloneRepo(repo);
     const r = dvdOk(b, ['repro', '--pull']);
     expect(ranLog(b)).toEqual([]);
     expect(r.stdout).toContain('Pipeline is up to date');
@@ -171,7 +159,7 @@ describe('the run cache', () => {
     expect(push.stderr).toMatch(/3 run-cache entries/);
     expect(fs.readdirSync(path.join(store, 'runs')).length).toBe(3);
 
-    const b = clone(repo);
+    const b = cloneRepo(repo);
     const pull = dvdOk(b, ['pull']);
     expect(pull.stderr).toMatch(/3 run-cache entries/);
     expect(reproRan(b)).toEqual([]);
@@ -191,7 +179,7 @@ describe('the run cache', () => {
     expect(fs.existsSync(path.join(store, 'runs'))).toBe(false);
     dvdOk(repo, ['push']);
     const [name] = fs.readdirSync(path.join(store, 'runs'));
-    const b = clone(repo);
+    const b = cloneRepo(repo);
     fs.chmodSync(path.join(store, 'runs', name), 0o644);
     fs.appendFileSync(path.join(store, 'runs', name), '# tampered\n');
     const r = dvd(b, ['fetch']);
@@ -225,7 +213,7 @@ describe('the run cache across push/pull with S3 (s3rver)', { timeout: 120_000 }
     expect(keys.filter((k) => k.startsWith('pipe/runs/')).length).toBe(3);
     expect(keys.some((k) => k.startsWith('pipe/sha256/'))).toBe(true);
 
-    const b = clone(repo);
+    const b = cloneRepo(repo);
     await dvdAsyncOk(b, ['pull'], s3.env);
     setLr(b, '0.5');
     const r = await dvdAsyncOk(b, ['repro'], s3.env);

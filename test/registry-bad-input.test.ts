@@ -1,12 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dvd, dvdOk, git, tempRepo, writeFiles } from './helpers.js';
-
-function commitAll(repo: string, msg: string): void {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-}
+import { commitAll, dvd, dvdOk, git, tempRepo, writeFiles } from './helpers.js';
 
 /** Every ref and the config: what a refused command must leave as it was. */
 const snapshot = (repo: string) => git(repo, 'for-each-ref', '--format=%(refname) %(objectname)') + fs.readFileSync(path.join(repo, '.dvd/config'), 'utf8');

@@ -5,15 +5,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeLock, type LockFile } from '../src/pipeline/lockFile.js';
 import { dvdAsync } from './dvdAsync.js';
-import { dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { pipelineRepo } from './pipelineHelpers.js';
+import { cloneRepo, commitAll, dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
-
-function commitAll(repo: string, msg: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-  return git(repo, 'rev-parse', 'HEAD').trim();
-}
 
 const DVD_YAML = `stages:
   train:
@@ -32,9 +27,8 @@ artifacts:
  * `dvd add`, then records the run in dvd.lock as repro would (the model is an output, not
  * a pointer). The last describe block runs a real `dvd repro` instead.
  */
-function pipelineRepo() {
-  const repo = tempRepo();
-  writeFiles(repo, { 'dvd.yaml': DVD_YAML, 'train.js': '// trains\n', 'data/raw/a.csv': 'x,y\n1,2\n', 'data/raw/b.csv': 'x,y\n3,4\n' });
+function trainedByHand() {
+  const repo = pipelineRepo(DVD_YAML, { 'train.js': '// trains\n', 'data/raw/a.csv': 'x,y\n1,2\n', 'data/raw/b.csv': 'x,y\n3,4\n' });
   dvdOk(repo, ['add', 'data/raw']);
   const train = (o: { lr: number; model: string; acc: number }) => {
     writeFiles(repo, { 'params.yaml': `train:\n  lr: ${o.lr}\n  epochs: 3\n`, 'model.bin': o.model, 'metrics.json': JSON.stringify({ acc: o.acc, loss: { final: 1 - o.acc } }) });
@@ -55,11 +49,21 @@ function pipelineRepo() {
   return { repo, train };
 }
 
+/** A bare Git remote `origin` and a folder dvd remote `store` (the default) for `repo`. */
+function withRemotes(repo: string): { bare: string; store: string } {
+  const bare = path.join(tempDir('dvd-bare-'), 'origin.git');
+  git(path.dirname(bare), 'init', '-q', '--bare', '-b', 'main', bare);
+  git(repo, 'remote', 'add', 'origin', bare);
+  const store = tempDir('dvd-store-');
+  dvdOk(repo, ['remote', 'add', '-d', 'store', store]);
+  return { bare, store };
+}
+
 const tags = (repo: string) => git(repo, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/tags');
 
 describe('dvd artifact: register, show, assign, get in one repository', () => {
   it('register writes an annotated tag whose message holds the lineage: data oid and size, the stage lock entry with dep oids and params, the metrics', () => {
-    const { repo, train } = pipelineRepo();
+    const { repo, train } = trainedByHand();
     const { rawOid, modelOid } = train({ lr: 0.01, model: 'model v1 bytes', acc: 0.9 });
     const commit = commitAll(repo, 'v1');
     const out = dvdOk(repo, ['artifact', 'register', 'classifier', '--version', 'v1.0.0', '-m', 'first model']).stdout;
@@ -99,7 +103,7 @@ metrics:
   });
 
   it('versions bump by semver, stages move with assign/unassign (N counts up), get gives each version its own bytes from the cache', () => {
-    const { repo, train } = pipelineRepo();
+    const { repo, train } = trainedByHand();
     // Each registry event a minute after the last: tags made within one second tie, and a
     // tie puts registrations first (GTO's rule), which is not the order this story ran.
     let clock = 1_700_000_000;
@@ -150,11 +154,7 @@ metrics:
 
   it('tags pushed to a bare remote read back in a clone, and get of an old version downloads the old bytes from the dvd remote', () => {
     const repo = tempRepo();
-    const bare = path.join(tempDir('dvd-bare-'), 'origin.git');
-    git(path.dirname(bare), 'init', '-q', '--bare', '-b', 'main', bare);
-    git(repo, 'remote', 'add', 'origin', bare);
-    const store = tempDir('dvd-store-');
-    dvdOk(repo, ['remote', 'add', '-d', 'store', store]);
+    const { bare } = withRemotes(repo);
     writeFiles(repo, { 'dvd.yaml': 'artifacts:\n  weights: {path: models/weights.bin, type: model}\n', 'models/weights.bin': 'weights v1' });
     dvdOk(repo, ['add', 'models/weights.bin']);
     commitAll(repo, 'v1');
@@ -170,8 +170,7 @@ metrics:
     const before = dvdOk(repo, ['artifact', 'show', '--json']).stdout;
     expect(git(bare, 'for-each-ref', '--format=%(objecttype) %(refname)', 'refs/tags')).toBe('tag refs/tags/weights#prod#1\ntag refs/tags/weights@v1.0.0\ntag refs/tags/weights@v1.1.0\n');
 
-    const clone = path.join(tempDir('dvd-clone-'), 'c');
-    git(path.dirname(clone), 'clone', '-q', bare, clone);
+    const clone = cloneRepo(bare);
     expect(dvdOk(clone, ['artifact', 'show', '--json']).stdout).toBe(before);
     expect(JSON.parse(dvdOk(clone, ['artifact', 'show', 'weights@v1.0.0', '--json']).stdout).lineage).toMatchObject({ path: 'models/weights.bin', pointer: 'models/weights.bin.dvd', oid: sha('weights v1') });
     // The clone's cache is empty: the bytes come from the dvd remote, verified.
@@ -238,7 +237,7 @@ metrics:
   });
 
   it('works without the git binary (isomorphic-git writes and reads the same tags)', () => {
-    const { repo, train } = pipelineRepo();
+    const { repo, train } = trainedByHand();
     train({ lr: 0.5, model: 'no git binary', acc: 0.5 });
     commitAll(repo, 'v1');
     const env = { DVD_NO_GIT_BINARY: '1' };
@@ -289,13 +288,8 @@ artifacts:
 
 describe('dvd artifact of a stage output made by dvd repro, through dvd push', () => {
   it('a fresh clone gets each registered version of a file and a folder output from the dvd remote (dvd.lock outputs pushed), bytes equal', () => {
-    const repo = tempRepo();
-    const bare = path.join(tempDir('dvd-bare-'), 'origin.git');
-    git(path.dirname(bare), 'init', '-q', '--bare', '-b', 'main', bare);
-    git(repo, 'remote', 'add', 'origin', bare);
-    const store = tempDir('dvd-store-');
-    dvdOk(repo, ['remote', 'add', '-d', 'store', store]);
-    writeFiles(repo, { 'dvd.yaml': REPRO_YAML, 'params.yaml': 'lr: 0.1\n', 'data/a.txt': 'a\n', 'data/b.txt': 'b\n' });
+    const repo = pipelineRepo(REPRO_YAML, { 'params.yaml': 'lr: 0.1\n', 'data/a.txt': 'a\n', 'data/b.txt': 'b\n' });
+    const { bare, store } = withRemotes(repo);
     dvdOk(repo, ['add', 'data']);
 
     // v1.0.0: repro, commit, register, then `dvd push` of the workspace: its dvd.lock outputs.
@@ -330,8 +324,7 @@ describe('dvd artifact of a stage output made by dvd repro, through dvd push', (
     expect(fs.readdirSync(store)).not.toContain('runs');
 
     // A fresh clone: empty cache, no outputs in the workspace; every byte comes from the store.
-    const clone = path.join(tempDir('dvd-clone-'), 'c');
-    git(path.dirname(clone), 'clone', '-q', bare, clone);
+    const clone = cloneRepo(bare);
     expect(fs.existsSync(path.join(clone, 'model.bin'))).toBe(false);
     const out = tempDir('dvd-out-');
     for (const [version, want] of [['v1.0.0', v1], ['v1.1.0', v2]] as const) {

@@ -1,9 +1,10 @@
-import path from 'node:path';
 import type { PointerRef } from '../core/findPointers.js';
 import type { GitRepo } from '../git/gitHandle.js';
 import { readPointersAtRev } from '../git/readPointersAtRev.js';
+import { isSameOrInside } from '../pipeline/buildDag.js';
 import { DVD_LOCK, type LockEntry } from '../pipeline/lockFile.js';
 import { readLockAtRev } from '../pipeline/readLockAtRev.js';
+import { pointerOfOut } from '../pipeline/pointerOfOut.js';
 
 export interface TrackedAtRev {
   /** What tracks `want` (or the folder holding it): a pointer file, or a stage output in dvd.lock. */
@@ -13,8 +14,6 @@ export interface TrackedAtRev {
   /** Every tracked target at the commit (for "tracked there: ..." hints), when nothing matched. */
   tracked: string[];
 }
-
-const covers = (target: string, want: string) => want === target || want.startsWith(`${target}/`);
 
 /**
  * What tracks repo path `want` at commit `commit`: a `.dvd` pointer (the pointer file
@@ -30,9 +29,7 @@ export async function findTrackedAtRev(repo: GitRepo, commit: string, rev: strin
   if (byPointer) return { ref: byPointer, tracked: [] };
   const lock = await readLockAtRev(repo, commit, rev);
   const outs = [...lock].flatMap(([name, entry]) => entry.outs.filter((o) => o.cache !== false).map((o) => ({ name, entry, out: o })));
-  const hit = outs.find((x) => x.out.path === want) ?? outs.find((x) => x.out.files !== undefined && covers(x.out.path, want));
+  const hit = outs.find((x) => x.out.path === want) ?? outs.find((x) => x.out.files !== undefined && isSameOrInside(want, x.out.path));
   if (!hit) return { ref: null, tracked: [...refs.map((r) => r.target), ...outs.map((x) => x.out.path)].sort() };
-  const { out } = hit;
-  const pointer = { path: path.posix.basename(out.path), type: out.files === undefined ? ('file' as const) : ('dir' as const), oid: out.oid, size: out.size, ...(out.files === undefined ? {} : { files: out.files }) };
-  return { ref: { pointerFile: `${DVD_LOCK} (stage ${hit.name})`, target: out.path, pointer }, stage: { name: hit.name, entry: hit.entry }, tracked: [] };
+  return { ref: { pointerFile: `${DVD_LOCK} (stage ${hit.name})`, target: hit.out.path, pointer: pointerOfOut(hit.out) }, stage: { name: hit.name, entry: hit.entry }, tracked: [] };
 }

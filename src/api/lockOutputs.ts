@@ -1,6 +1,6 @@
 import type { PointerRef } from '../core/findPointers.js';
 import { DVD_LOCK, type LockFile } from '../pipeline/lockFile.js';
-import { pointerOfOut } from './restoreOutputs.js';
+import { pointerOfOut } from '../pipeline/pointerOfOut.js';
 
 /**
  * The cached outputs recorded in a dvd.lock, as pointers, so the data commands treat

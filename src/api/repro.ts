@@ -9,6 +9,7 @@ import { isSameOrInside, producerOf, selectStages } from '../pipeline/buildDag.j
 import type { LockEntry } from '../pipeline/lockFile.js';
 import { PathObserver } from '../pipeline/PathObserver.js';
 import type { PathState } from '../pipeline/pathState.js';
+import { pointerOfOut } from '../pipeline/pointerOfOut.js';
 import type { Reason, StageAction } from '../pipeline/reasons.js';
 import { lookupRuns, runCacheable, runCacheKey } from '../pipeline/runCache.js';
 import { Runner } from '../pipeline/Runner.js';
@@ -18,7 +19,7 @@ import type { Stage } from '../pipeline/stage.js';
 import { whyRun } from '../pipeline/whyRun.js';
 import { openRepo, type ApiContext } from './context.js';
 import { requirePipeline, type OpenPipeline } from './openPipeline.js';
-import { outInCache, pointerOfOut } from './restoreOutputs.js';
+import { outInCache } from './restoreOutputs.js';
 import { commitStage, restoreStage, type StageCommitContext } from './commitStage.js';
 import { serialize, withReproLock } from './reproLock.js';
 import { fetch } from './fetch.js';

@@ -5,17 +5,11 @@ import { hasObject, missingObject } from '../core/objects.js';
 import { scanTarget } from '../core/scanTarget.js';
 import { sharesCache } from '../core/linkTypes.js';
 import type { Linker } from '../core/Linker.js';
-import type { Pointer } from '../core/pointer.js';
 import type { Repo } from '../core/repo.js';
 import type { LockedOut } from '../pipeline/lockFile.js';
 import type { ManifestEntry } from '../core/manifest.js';
+import { pointerOfOut } from '../pipeline/pointerOfOut.js';
 import { planCheckout } from './planCheckout.js';
-
-/** The pointer a recorded output stands for (a folder when it has `files`). */
-export function pointerOfOut(out: LockedOut): Pointer {
-  const name = out.path.slice(out.path.lastIndexOf('/') + 1);
-  return out.files === undefined ? { path: name, type: 'file', oid: out.oid, size: out.size } : { path: name, type: 'dir', oid: out.oid, size: out.size, files: out.files };
-}
 
 /** True when the cache holds everything `out` needs (a folder's manifest and each file). */
 export function outInCache(repo: Repo, out: LockedOut, manifest: (oid: string) => ManifestEntry[] | null): boolean {

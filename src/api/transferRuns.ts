@@ -3,6 +3,7 @@ import path from 'node:path';
 import { tempPath } from '../core/objects.js';
 import type { Repo } from '../core/repo.js';
 import type { LockEntry } from '../pipeline/lockFile.js';
+import { pointerOfOut } from '../pipeline/pointerOfOut.js';
 import { isRunName, listRuns, parseRun, RUNS_DIR, runKey, runsDir } from '../pipeline/runCache.js';
 import type { ManifestEntry } from '../core/manifest.js';
 import type { Remote } from '../remote/Remote.js';
@@ -10,7 +11,7 @@ import { TransferError } from '../remote/TransferError.js';
 import { TransferQueue, type TransferFailure } from '../remote/TransferQueue.js';
 import { withRetries } from '../remote/withRetries.js';
 import type { PointerSource } from './objectsOfPointers.js';
-import { outInCache, pointerOfOut } from './restoreOutputs.js';
+import { outInCache } from './restoreOutputs.js';
 
 /** A run-cache entry in the local cache. */
 export interface LocalRun {
