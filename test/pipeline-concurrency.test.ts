@@ -7,9 +7,11 @@ import { dvdAsync } from './dvdAsync.js';
 import { DVD_BIN, dvdOk } from './helpers.js';
 import { pipelineRepo, read } from './pipelineHelpers.js';
 
-// meet.js NAME OTHER: stamps its start, waits until OTHER has started too (a handshake,
+// meet.cjs NAME OTHER: stamps its start, waits until OTHER has started too (a handshake,
 // so the test proves overlap without any wall-clock bound: run one after the other, the
-// first would give up and fail), then stamps its end.
+// first would give up and fail), then stamps its end. `.cjs`: a package.json with
+// "type": "module" above the temp folder (one appeared in /tmp on this shared machine)
+// would make a `.js` file ESM, where `require` fails.
 const MEET = `const fs = require('fs');
 const [me, other] = process.argv.slice(2);
 const now = () => String(process.hrtime.bigint());
@@ -27,19 +29,19 @@ console.log(me + ' done');
 `;
 const TWO = `stages:
   a:
-    cmd: node meet.js a b
-    deps: [meet.js]
+    cmd: node meet.cjs a b
+    deps: [meet.cjs]
     outs: [a.txt]
   b:
-    cmd: node meet.js b a
-    deps: [meet.js]
+    cmd: node meet.cjs b a
+    deps: [meet.cjs]
     outs: [b.txt]
 `;
 const stamp = (repo: string, f: string) => BigInt(read(repo, `stamps/${f}`));
 
 describe('stages at the same time', () => {
   it('-j 2 runs two independent stages at once (their start/end stamps overlap), output prefixed with the stage', () => {
-    const repo = pipelineRepo(TWO, { 'meet.js': MEET });
+    const repo = pipelineRepo(TWO, { 'meet.cjs': MEET });
     const r = dvdOk(repo, ['repro', '-j', '2']);
     expect(stamp(repo, 'a.start') < stamp(repo, 'b.end')).toBe(true);
     expect(stamp(repo, 'b.start') < stamp(repo, 'a.end')).toBe(true);
@@ -49,15 +51,15 @@ describe('stages at the same time', () => {
   });
 
   it('two dvd repro processes on disjoint stages both succeed: the lock is not held while a command runs', async () => {
-    const repo = pipelineRepo(TWO, { 'meet.js': MEET });
+    const repo = pipelineRepo(TWO, { 'meet.cjs': MEET });
     const [ra, rb] = await Promise.all([dvdAsync(repo, ['repro', 'a']), dvdAsync(repo, ['repro', 'b'])]);
     expect(ra.code, ra.stderr).toBe(0);
     expect(rb.code, rb.stderr).toBe(0);
     expect(stamp(repo, 'a.start') < stamp(repo, 'b.end') && stamp(repo, 'b.start') < stamp(repo, 'a.end')).toBe(true);
     // Both entries survive: each process rewrote dvd.lock under the lock, keeping the other's.
     const lock = read(repo, 'dvd.lock');
-    expect(lock).toContain('  a:\n    cmd: node meet.js a b\n');
-    expect(lock).toContain('  b:\n    cmd: node meet.js b a\n');
+    expect(lock).toContain('  a:\n    cmd: node meet.cjs a b\n');
+    expect(lock).toContain('  b:\n    cmd: node meet.cjs b a\n');
     expect(dvdOk(repo, ['status']).stdout).toBe('Data, pointers and stages are up to date.\n');
   });
 });
