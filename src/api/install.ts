@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { addGitattributesLine, removeGitattributesLine } from '../git/gitattributesLine.js';
+import { addGitattributesLine, POINTER_EOL_LINE, removeGitattributesLine } from '../git/gitattributesLine.js';
 import { hooksDir } from '../git/hooksDir.js';
 import { installHook, uninstallHook, type HookAction } from '../git/installHook.js';
 import { MERGE_DRIVER, setMergeDriverConfig } from '../git/mergeDriverConfig.js';
@@ -82,6 +82,7 @@ export async function install(ctx: ApiContext, o: InstallOptions): Promise<Insta
   }
   // %O ancestor, %A ours (the result goes here), %B theirs, %P the path in the repo.
   await setMergeDriverConfig(gitRoot, `${dvd} -C ${shQuote(path.resolve(repo.root))} merge-driver %O %A %B %P`);
-  const changed = addGitattributesLine(gitRoot, GITATTRIBUTES_LINE);
+  const eolAdded = addGitattributesLine(gitRoot, POINTER_EOL_LINE);
+  const changed = addGitattributesLine(gitRoot, GITATTRIBUTES_LINE) || eolAdded;
   return { hooksDir: dir, hooks, mergeDriver: 'registered', gitattributes: changed ? 'added' : 'unchanged' };
 }

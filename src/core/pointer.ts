@@ -4,7 +4,8 @@ import { formatOid, OID_RE } from './oid.js';
 
 // The pointer file Git tracks instead of the data. Fixed key order, strict parse,
 // byte-stable round trip (git-lfs's pointer.go habit): parse(serialize(p)) == p and
-// serialize(parse(text)) == text for every valid text.
+// serialize(parse(text)) == text for every valid LF text (CRLF and a missing final
+// newline parse too, and are written back as LF).
 export interface Pointer {
   /** Target name, relative to the pointer's folder (one path segment). */
   path: string;
@@ -38,14 +39,18 @@ export function parsePointer(text: string, file: string): Pointer {
       hint: hint ?? 'pointer files are written by dvd; restore this one from Git (git checkout -- FILE) or re-add the target',
       data: { file, line, field },
     });
-  const lines = text.split('\n');
+  // CRLF line ends (a clone with core.autocrlf=true) and a missing final newline (an
+  // editor) carry the same fields, so they parse as the LF text dvd writes (DESIGN
+  // Amendments). A CR anywhere else is not a line end and fails the canonical check.
+  const lf = text.replace(/\r\n/g, '\n');
+  const canonical = lf === '' || lf.endsWith('\n') ? lf : `${lf}\n`;
+  const lines = canonical.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (/^(<{7}|={7}|>{7}|\|{7})( |$)/.test(lines[i])) {
       throw fail(i + 1, null, 'has unresolved Git conflict markers',
         'resolve it: take one side with `git checkout --ours/--theirs FILE`, or run `dvd install` so the merge driver merges directory pointers');
     }
   }
-  if (!text.endsWith('\n')) throw fail(lines.length, null, 'must end with a newline');
   lines.pop();
   const order = ['path', 'type', 'oid', 'size', 'files'];
   const values = new Map<string, { value: string; line: number }>();
@@ -101,7 +106,7 @@ export function parsePointer(text: string, file: string): Pointer {
   const p: Pointer = { path: targetPath, type, oid: om[1], size };
   if (files !== undefined) p.files = files;
   // Strictness includes the spelling: a pointer we would write differently is not ours.
-  if (serializePointer(p) !== text) throw fail(1, null, 'not in canonical form (extra spaces or quoting)');
+  if (serializePointer(p) !== canonical) throw fail(1, null, 'not in canonical form (extra spaces or quoting)');
   return p;
 }
 
