@@ -146,7 +146,7 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
     try {
       let wanted: Wanted[];
       if (ref.pointer.type === 'file') {
-        wanted = [{ path: '', oid: ref.pointer.oid, size: ref.pointer.size, exec: false }];
+        wanted = [{ path: '', oid: ref.pointer.oid, size: ref.pointer.size, exec: ref.pointer.exec === true }];
       } else {
         await obtain([{ oid: ref.pointer.oid, size: 0, neededBy: `${rev}:${ref.pointerFile}` }]);
         const entries: ManifestEntry[] = parseManifest((await readObject(repo, ref.pointer.oid)).toString('utf8'), `${rev}:${ref.pointerFile} manifest`);

@@ -81,7 +81,9 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     return res;
   }
   if (pointer.type === 'file') {
-    if (scan.kind !== 'file' || scan.files[0].oid !== pointer.oid) {
+    const f = scan.files[0];
+    // A file sharing the cache's inode (hardlink/symlink) has the object's mode: its bit says nothing.
+    if (scan.kind !== 'file' || f.oid !== pointer.oid || (!f.execUnknown && f.exec !== (pointer.exec === true))) {
       res.state = 'modified';
       res.modified.push(ref.target);
     }

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isErrno } from '../core/errors.js';
 import { readPointerFile } from '../core/findPointers.js';
-import { parseManifest, type ManifestEntry } from '../core/manifest.js';
-import { hasObject, readObject } from '../core/objects.js';
+import { loadManifest } from '../core/loadManifest.js';
+import type { ManifestEntry } from '../core/manifest.js';
+import { hasObject } from '../core/objects.js';
 import { POINTER_EXT, type Pointer } from '../core/pointer.js';
 import { storeTarget } from '../core/storeTarget.js';
 import type { Linker } from '../core/Linker.js';
@@ -51,7 +52,6 @@ async function previousEntries(repo: Repo, pointerFile: string): Promise<Map<str
     // A damaged pointer is simply replaced by re-adding; its old modes are lost.
     return undefined;
   }
-  if (p.type !== 'dir' || !hasObject(repo, p.oid)) return undefined;
-  const entries = parseManifest((await readObject(repo, p.oid)).toString('utf8'), pointerFile);
-  return new Map(entries.map((e) => [e.path, e]));
+  if (p.type === 'dir' && !hasObject(repo, p.oid)) return undefined;
+  return new Map((await loadManifest(repo, p, pointerFile)).map((e) => [e.path, e]));
 }

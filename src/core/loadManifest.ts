@@ -11,7 +11,7 @@ import type { Repo } from './repo.js';
  * manifest would otherwise steer checkout.
  */
 export async function loadManifest(repo: Repo, pointer: Pointer, pointerFile: string): Promise<ManifestEntry[]> {
-  if (pointer.type === 'file') return [{ path: '', oid: pointer.oid, size: pointer.size, exec: false }];
+  if (pointer.type === 'file') return [{ path: '', oid: pointer.oid, size: pointer.size, exec: pointer.exec === true }];
   if (!hasObject(repo, pointer.oid)) throw missingObject(pointer.oid, pointerFile);
   const buf = await readObject(repo, pointer.oid);
   if (hashBuffer(buf) !== pointer.oid) {

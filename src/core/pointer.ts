@@ -13,6 +13,8 @@ export interface Pointer {
   /** Bare hex SHA-256: the file content, or the directory manifest. */
   oid: string;
   size: number;
+  /** Files only: the executable bit, present only when set (as manifests record it per file). */
+  exec?: true;
   /** Directories only. */
   files?: number;
 }
@@ -29,6 +31,7 @@ function serializeString(s: string): string {
 
 export function serializePointer(p: Pointer): string {
   let out = `path: ${serializeString(p.path)}\ntype: ${p.type}\noid: ${formatOid(p.oid)}\nsize: ${p.size}\n`;
+  if (p.type === 'file' && p.exec) out += 'exec: true\n';
   if (p.type === 'dir') out += `files: ${p.files ?? 0}\n`;
   return out;
 }
@@ -52,15 +55,18 @@ export function parsePointer(text: string, file: string): Pointer {
     }
   }
   lines.pop();
-  const order = ['path', 'type', 'oid', 'size', 'files'];
+  // exec (files) and files (directories) are optional; the others are required, in order.
+  const order = ['path', 'type', 'oid', 'size', 'exec', 'files'];
   const values = new Map<string, { value: string; line: number }>();
+  let next = 0;
   lines.forEach((raw, i) => {
     const m = /^([a-z]+): (.+)$/.exec(raw);
     if (!m) throw fail(i + 1, null, `cannot parse line ${JSON.stringify(raw)} (expected "key: value")`);
     const [, key, value] = m;
-    const expected = order[i];
-    if (!order.includes(key)) throw fail(i + 1, key, 'unknown field');
-    if (key !== expected) throw fail(i + 1, key, `out of order (expected ${expected ?? 'end of file'} here)`);
+    const at = order.indexOf(key);
+    if (at === -1) throw fail(i + 1, key, 'unknown field');
+    if (at < next || (next < 4 && at !== next)) throw fail(i + 1, key, `out of order (expected ${order[next] ?? 'end of file'} here)`);
+    next = at + 1;
     values.set(key, { value, line: i + 1 });
   });
   for (const key of ['path', 'type', 'oid', 'size']) {
@@ -95,6 +101,11 @@ export function parsePointer(text: string, file: string): Pointer {
   const om = /^sha256:(.*)$/.exec(oidField.value);
   if (!om || !OID_RE.test(om[1])) throw fail(oidField.line, 'oid', `bad oid ${JSON.stringify(oidField.value)} (expected sha256:<64 lowercase hex>)`);
   const size = parseCount(values.get('size')!, 'size', fail);
+  const execField = values.get('exec');
+  if (execField) {
+    if (type !== 'file') throw fail(execField.line, 'exec', 'only allowed for type file');
+    if (execField.value !== 'true') throw fail(execField.line, 'exec', `must be true (omit the line when the file is not executable), got ${JSON.stringify(execField.value)}`);
+  }
   let files: number | undefined;
   const filesField = values.get('files');
   if (type === 'dir') {
@@ -104,6 +115,7 @@ export function parsePointer(text: string, file: string): Pointer {
     throw fail(filesField.line, 'files', 'only allowed for type dir');
   }
   const p: Pointer = { path: targetPath, type, oid: om[1], size };
+  if (execField) p.exec = true;
   if (files !== undefined) p.files = files;
   // Strictness includes the spelling: a pointer we would write differently is not ours.
   if (serializePointer(p) !== canonical) throw fail(1, null, 'not in canonical form (extra spaces or quoting)');

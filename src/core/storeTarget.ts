@@ -112,7 +112,9 @@ export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarge
   state.save(target);
   const name = target.slice(target.lastIndexOf('/') + 1);
   if (!isDir) {
-    return { pointer: { path: name, type: 'file', oid: entries[0].oid, size: entries[0].size }, entries, storedFiles };
+    const pointer: Pointer = { path: name, type: 'file', oid: entries[0].oid, size: entries[0].size };
+    if (entries[0].exec) pointer.exec = true;
+    return { pointer, entries, storedFiles };
   }
   const manifestOid = await storeBuffer(repo, serializeManifest(entries));
   return { pointer: { path: name, type: 'dir', oid: manifestOid, size: totalBytes, files: entries.length }, entries, storedFiles };
