@@ -7,6 +7,7 @@ import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig, sharesCache } from '../core/linkTypes.js';
 import { loadManifest } from '../core/loadManifest.js';
+import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
@@ -35,6 +36,8 @@ export interface CheckoutResult {
   targets: CheckoutTargetResult[];
   /** Objects that could not be checked out because they are not in the cache, by pointer file. */
   missing: { pointerFile: string; oid: string; path: string }[];
+  /** Pointers (or targets) left unchanged because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 interface Planned {
@@ -51,47 +54,51 @@ interface Planned {
  */
 export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { repo, config } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
   const types = linkTypesFromConfig(config);
   const linker = new Linker(repo, types, ctx.log.warn);
   const jobs = opts.jobs ?? defaultJobs();
   return withLock(repo, 'checkout', async () => {
-    const result: CheckoutResult = { targets: [], missing: [] };
+    const result: CheckoutResult = { targets: [], missing: [], problems };
     const planned: Planned[] = [];
     const inCache = (oid: string) => hasObject(repo, oid);
     for (const ref of refs) {
-      let desired: ManifestEntry[];
-      try {
-        desired = await loadManifest(repo, ref.pointer, ref.pointerFile);
-      } catch (err) {
-        if (err instanceof DvdError && err.code === 'ENOOBJECT') {
-          result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
-          continue;
+      await forTarget(ref.pointerFile, problems, async () => {
+        let desired: ManifestEntry[];
+        try {
+          desired = await loadManifest(repo, ref.pointer, ref.pointerFile);
+        } catch (err) {
+          if (err instanceof DvdError && err.code === 'ENOOBJECT') {
+            result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
+            return;
+          }
+          throw err;
         }
-        throw err;
-      }
-      const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs });
-      const plan = planCheckout({
-        desired,
-        current: scan.files,
-        inCache,
-        relink: opts.relink ?? false,
-        sharedModes: sharesCache(types[0]),
+        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs });
+        const plan = planCheckout({
+          desired,
+          current: scan.files,
+          inCache,
+          relink: opts.relink ?? false,
+          sharedModes: sharesCache(types[0]),
+        });
+        if (plan.missing.length) {
+          for (const m of plan.missing) {
+            result.missing.push({ pointerFile: ref.pointerFile, oid: m.oid, path: m.path === '' ? ref.target : `${ref.target}/${m.path}` });
+          }
+          scan.state.save(ref.target);
+          return;
+        }
+        planned.push({ ref, desired, scan, plan });
       });
-      if (plan.missing.length) {
-        for (const m of plan.missing) {
-          result.missing.push({ pointerFile: ref.pointerFile, oid: m.oid, path: m.path === '' ? ref.target : `${ref.target}/${m.path}` });
-        }
-        scan.state.save(ref.target);
-        continue;
-      }
-      planned.push({ ref, desired, scan, plan });
     }
     const blocked = planned.flatMap((p) => p.plan.blocked.map((b) => (b === '' ? p.ref.target : `${p.ref.target}/${b}`)));
     if (blocked.length && !opts.force) {
       for (const p of planned) p.scan.state.save(p.ref.target);
       const shown = blocked.slice(0, 20).map((b) => `  ${b}`).join('\n');
-      throw new DvdError('EWOULDLOSE', `checkout would overwrite or delete ${blocked.length} file(s) whose content is not in the cache:\n${shown}${blocked.length > 20 ? `\n  ... and ${blocked.length - 20} more` : ''}`, {
+      // Nothing is checked out, so the pointers left out are named here or never.
+      const also = problems.length ? `\nalso left out:\n${problems.map((p) => `  ${p.message}`).join('\n')}` : '';
+      throw new DvdError('EWOULDLOSE', `checkout would overwrite or delete ${blocked.length} file(s) whose content is not in the cache:\n${shown}${blocked.length > 20 ? `\n  ... and ${blocked.length - 20} more` : ''}${also}`, {
         hint: 'keep the changes with `dvd commit` (or `dvd add`), or discard them with `dvd checkout --force`',
         data: { blocked },
       });

@@ -7,6 +7,7 @@ import { openRemote } from '../remote/openRemote.js';
 import type { Remote } from '../remote/Remote.js';
 import { TransferQueue, type TransferFailure, type TransferItem } from '../remote/TransferQueue.js';
 import { TransferError } from '../remote/TransferError.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
 import type { TransferOptions } from './push.js';
@@ -24,6 +25,8 @@ export interface FetchResult {
   complete: string[];
   /** Pointer files still missing something (see failed). */
   incomplete: string[];
+  /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 /**
@@ -58,11 +61,13 @@ export function downloadInto(repo: Repo, remote: Remote) {
  */
 export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<FetchResult> {
   const { repo, config } = openRepo(ctx);
-  const pointers: PointerSource[] = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
+  const { pointers, problems }: { pointers: PointerSource[]; problems: PointerProblem[] } = o.pointers
+    ? { pointers: o.pointers, problems: [] }
+    : await pointersForTransfer(repo.root, ctx.cwd, o);
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     return await withLock(repo, 'fetch', async () => {
-      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [] };
+      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [], problems };
       const download = downloadInto(repo, remote);
 
       const first = await objectsOfPointers(repo, pointers);

@@ -94,10 +94,13 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
   try {
     const commit = await resolveRev(src.handle, rev);
     const config = await sourceConfig(src.handle, commit, rev, o.repo, src.workTree);
-    const refs = await readPointersAtRev(src.handle, commit, rev);
+    const { refs, problems } = await readPointersAtRev(src.handle, commit, rev);
     const ref =
       refs.find((r) => r.pointerFile === want || r.target === want) ??
       refs.find((r) => r.pointer.type === 'dir' && want.startsWith(`${r.target}/`));
+    // Other pointers of that revision may be broken; only the one asked for matters.
+    const bad = ref ? undefined : problems.find((p) => p.pointerFile === want || p.pointerFile === `${want}${POINTER_EXT}` || want.startsWith(`${p.pointerFile.slice(0, -POINTER_EXT.length)}/`));
+    if (bad) throw new DvdError(bad.code, bad.message, { hint: bad.hint });
     if (!ref) {
       throw new DvdError('ENOTTRACKED', `${want}: not tracked by dvd in ${o.repo} at ${rev}`, {
         hint: `tracked there: ${refs.map((r) => r.target).slice(0, 10).join(', ') || 'nothing'}`,

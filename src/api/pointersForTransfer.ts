@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { findPointers } from '../core/findPointers.js';
+import { POINTER_EXT } from '../core/pointer.js';
 import { isErrno } from '../core/errors.js';
 import { toRepoPath } from '../core/relPath.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { hasRevisionScope, pointersOfScope, type Scope } from './pointersOfScope.js';
 
@@ -14,30 +16,39 @@ const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWit
  * Targets narrow the revisions' pointers too; a target that only exists at a revision
  * is fine.
  */
-export async function pointersForTransfer(root: string, cwd: string, o: Scope & { targets?: string[] }): Promise<PointerSource[]> {
+export async function pointersForTransfer(root: string, cwd: string, o: Scope & { targets?: string[] }): Promise<{ pointers: PointerSource[]; problems: PointerProblem[] }> {
   const targets = o.targets ?? [];
-  if (!hasRevisionScope(o)) return findPointers(root, cwd, targets);
-  const { pointers } = await pointersOfScope(root, { ...o, workspace: false });
+  if (!hasRevisionScope(o)) {
+    const { refs, problems } = findPointers(root, cwd, targets);
+    return { pointers: refs, problems };
+  }
+  const scope = await pointersOfScope(root, { ...o, workspace: false }, cwd);
   const out: PointerSource[] = [];
-  if (targets.length === 0) out.push(...findPointers(root, cwd, []));
+  const problems: PointerProblem[] = [];
+  const workspace = (ts: string[]) => {
+    const scan = findPointers(root, cwd, ts);
+    out.push(...scan.refs);
+    problems.push(...scan.problems);
+  };
+  if (targets.length === 0) workspace([]);
   else {
     for (const t of targets) {
       try {
-        out.push(...findPointers(root, cwd, [t]));
+        workspace([t]);
       } catch (err) {
         if ((err as { code?: string }).code !== 'ENOTTRACKED' && !isErrno(err, 'ENOENT')) throw err;
       }
     }
   }
   const wanted = targets.map((t) => toRepoPath(root, path.resolve(cwd, t))).filter((p): p is string => p !== null);
-  for (const p of pointers) {
-    if (wanted.length === 0) {
-      out.push(p);
-      continue;
-    }
-    const file = p.pointerFile.slice(p.pointerFile.indexOf(':') + 1);
-    const target = file.slice(0, -'.dvd'.length).replace(/[^/]*$/, p.pointer.path);
-    if (wanted.some((w) => under(target, w) || under(w, target) || w === file)) out.push(p);
-  }
-  return out;
+  /** Whether a pointer read at a revision (`REV:path`) is one the targets name; a pointer that cannot be read is judged by its file name. */
+  const isWanted = (pointerFile: string, name?: string) => {
+    if (wanted.length === 0) return true;
+    const file = pointerFile.slice(pointerFile.indexOf(':') + 1);
+    const target = file.slice(0, -POINTER_EXT.length).replace(/[^/]*$/, (own) => name ?? own);
+    return wanted.some((w) => under(target, w) || under(w, target) || w === file);
+  };
+  for (const p of scope.pointers) if (isWanted(p.pointerFile, p.pointer.path)) out.push(p);
+  for (const p of scope.problems) if (isWanted(p.pointerFile)) problems.push(p);
+  return { pointers: out, problems };
 }

@@ -22,7 +22,16 @@ export interface Referenced {
  */
 export async function referencedObjects(ctx: ApiContext, open: OpenRepo, scope: Scope, remote?: string): Promise<Referenced> {
   const { repo, config } = open;
-  const { pointers, revisions } = await pointersOfScope(repo.root, { ...scope, workspace: true });
+  const { pointers, revisions, problems } = await pointersOfScope(repo.root, { ...scope, workspace: true }, ctx.cwd);
+  // Unlike the other commands gc cannot go on without them: what they name is unknown,
+  // and unknown means "maybe still needed".
+  if (problems.length) {
+    const shown = problems.slice(0, 20).map((p) => `  ${p.message}`).join('\n');
+    throw new DvdError('EBADPOINTER', `gc: ${problems.length} pointer${problems.length === 1 ? '' : 's'} in scope cannot be used, so what ${problems.length === 1 ? 'it references' : 'they reference'} is unknown; nothing was deleted:\n${shown}${problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''}`, {
+      hint: problems[0].hint ?? 'fix or remove those pointer files, then run gc again',
+      data: { problems },
+    });
+  }
   const missing = pointers.filter((p) => p.pointer.type === 'dir' && !hasObject(repo, p.pointer.oid));
   if (missing.length) {
     if (!remote && !config.get('core.remote')) {

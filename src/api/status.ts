@@ -2,6 +2,7 @@ import path from 'node:path';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { hashBuffer } from '../core/hashFile.js';
 import { loadManifest } from '../core/loadManifest.js';
+import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { serializeManifest, type ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type ScannedFile } from '../core/scanTarget.js';
@@ -32,14 +33,19 @@ export interface TargetStatus {
 
 export interface StatusResult {
   targets: TargetStatus[];
+  /** Pointers (or targets) that could not be compared; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 export async function status(ctx: ApiContext, opts: StatusOptions = {}): Promise<StatusResult> {
   const { repo } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
   const out: TargetStatus[] = [];
-  for (const ref of refs) out.push(await targetStatus(ctx, repo, ref, opts.jobs ?? defaultJobs()));
-  return { targets: out };
+  for (const ref of refs) {
+    const s = await forTarget(ref.pointerFile, problems, () => targetStatus(ctx, repo, ref, opts.jobs ?? defaultJobs()));
+    if (s) out.push(s);
+  }
+  return { targets: out, problems };
 }
 
 /** Current manifest entries of a scanned target, taking modes unknown to the workspace from `desired`. */

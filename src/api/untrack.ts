@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configBool } from '../core/config.js';
 import { findPointers } from '../core/findPointers.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
 import { withLock } from '../core/lock.js';
 import { StatCache } from '../core/statCache.js';
 import { removeFromGitignore } from '../git/removeFromGitignore.js';
@@ -12,6 +13,8 @@ import { openRepo, type ApiContext } from './context.js';
 export interface UntrackResult {
   untracked: { target: string; pointerFile: string }[];
   gitFiles: string[];
+  /** Pointers left in place because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 /**
@@ -21,9 +24,9 @@ export interface UntrackResult {
  */
 export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Promise<UntrackResult> {
   const { repo, config } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets);
   return withLock(repo, 'untrack', async () => {
-    const res: UntrackResult = { untracked: [], gitFiles: [] };
+    const res: UntrackResult = { untracked: [], gitFiles: [], problems };
     for (const ref of refs) {
       const abs = path.join(repo.root, ref.target);
       detachFromCache(abs);

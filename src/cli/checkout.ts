@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CheckoutResult } from '../api/checkout.js';
 import { isQuiet, makeContext, parseJobs } from './context.js';
+import { reportProblems } from './reportProblems.js';
 
 export function registerCheckout(program: Command): void {
   program
@@ -14,6 +15,7 @@ export function registerCheckout(program: Command): void {
       const r = await (await import('../api/checkout.js')).checkout(makeContext(cmd), { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs });
       printCheckout(r, isQuiet(cmd));
       if (r.missing.length) process.exitCode = 1;
+      reportProblems(r.problems);
     });
 }
 

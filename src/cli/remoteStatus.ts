@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { makeContext, printJson } from './context.js';
+import { reportProblems } from './reportProblems.js';
 import { plural } from './transferReport.js';
 
 /** `dvd status --remote [NAME]`: what is not pushed, not fetched, or missing everywhere. */
 export async function printRemoteStatus(cmd: Command, targets: string[], remote: string | undefined, json?: boolean): Promise<void> {
   const { remoteStatus } = await import('../api/remoteStatus.js');
   const r = await remoteStatus(makeContext(cmd), { targets, remote });
+  reportProblems(r.problems);
   if (json) return printJson(r);
   const lines: string[] = [];
   for (const p of r.pointers) {

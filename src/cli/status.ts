@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { makeContext, printJson } from './context.js';
 import { printRemoteStatus } from './remoteStatus.js';
+import { reportProblems } from './reportProblems.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -14,6 +15,7 @@ export function registerStatus(program: Command): void {
       const r = await (await import('../api/status.js')).status(makeContext(cmd), { targets });
       if (opts.json) {
         printJson(r);
+        reportProblems(r.problems);
         return;
       }
       const lines: string[] = [];
@@ -27,7 +29,8 @@ export function registerStatus(program: Command): void {
         if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length === 0) lines.push(`\tmodified: ${t.target}`);
         if (t.notInCache) lines.push('\tnot in cache (run `dvd pull` to fetch it)');
       }
-      if (lines.length === 0) process.stdout.write(r.targets.length ? 'Data and pointers are up to date.\n' : 'No data tracked by dvd.\n');
-      else process.stdout.write(`${lines.join('\n')}\n`);
+      if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+      else if (r.problems.length === 0) process.stdout.write(r.targets.length ? 'Data and pointers are up to date.\n' : 'No data tracked by dvd.\n');
+      reportProblems(r.problems);
     });
 }

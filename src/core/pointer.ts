@@ -37,10 +37,14 @@ export function serializePointer(p: Pointer): string {
 }
 
 export function parsePointer(text: string, file: string): Pointer {
-  const fail = (line: number, field: string | null, msg: string, hint?: string) =>
+  // Hints stay general here: the caller knows whether the file is in the workspace (and
+  // then names the command that fixes it) or in a commit (findPointers.ts).
+  const fail = (line: number, field: string | null, msg: string, conflict = false) =>
     new DvdError('EBADPOINTER', `${file}:${line}: ${field ? `${field}: ` : ''}${msg}`, {
-      hint: hint ?? 'pointer files are written by dvd; restore this one from Git (git checkout -- FILE) or re-add the target',
-      data: { file, line, field },
+      hint: conflict
+        ? 'resolve the conflict: take one side with git checkout --ours/--theirs, or run `dvd install` so the merge driver merges directory pointers'
+        : 'pointer files are written by dvd: restore this one from Git, or re-add its target',
+      data: { file, line, field, conflict },
     });
   // CRLF line ends (a clone with core.autocrlf=true) and a missing final newline (an
   // editor) carry the same fields, so they parse as the LF text dvd writes (DESIGN
@@ -50,8 +54,7 @@ export function parsePointer(text: string, file: string): Pointer {
   const lines = canonical.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (/^(<{7}|={7}|>{7}|\|{7})( |$)/.test(lines[i])) {
-      throw fail(i + 1, null, 'has unresolved Git conflict markers',
-        'resolve it: take one side with `git checkout --ours/--theirs FILE`, or run `dvd install` so the merge driver merges directory pointers');
+      throw fail(i + 1, null, 'has unresolved Git conflict markers', true);
     }
   }
   lines.pop();
