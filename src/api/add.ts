@@ -9,7 +9,8 @@ import { linkTypesFromConfig } from '../core/linkTypes.js';
 import { withLock } from '../core/lock.js';
 import type { Repo } from '../core/repo.js';
 import { shellPath, UserPaths } from '../core/userPaths.js';
-import { isCacheLink } from '../core/walkTarget.js';
+import { untrackableName } from '../core/trackableName.js';
+import { isCacheLink, refusedError, walkAt } from '../core/walkTarget.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { POINTER_EXT, type Pointer } from '../core/pointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
@@ -63,9 +64,16 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
   const jobs = opts.jobs ?? defaultJobs();
   const linker = new Linker(repo, linkTypesFromConfig(config), ctx.log.warn);
   return withLock(repo, 'add', async () => {
+    // Every target is walked before any is stored: a link or a name dvd cannot record
+    // anywhere refuses the whole command, so it changes nothing (issue 9 B7).
+    const walks = targets.map((t) => {
+      const walk = walkAt(t.abs, repo.cacheDir);
+      if (walk.refused.length) throw refusedError(walk.refused, t.rel, paths);
+      return walk;
+    });
     const result: AddResult = { added: [], gitFiles: [], staged: false };
-    for (const t of targets) {
-      const r = await storeTracked(ctx, { repo, target: t.rel, abs: t.abs, linker, jobs });
+    for (const [i, t] of targets.entries()) {
+      const r = await storeTracked(ctx, { repo, target: t.rel, abs: t.abs, linker, jobs, walk: walks[i] });
       const dir = path.posix.dirname(t.rel);
       const dirRel = dir === '.' ? '' : dir;
       addToGitignore(repo.root, dirRel, path.posix.basename(t.rel));
@@ -83,6 +91,8 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
 
 function validateAddTarget(repo: Repo, t: ResolvedTarget, trackedByGit: (p: string) => boolean, paths: UserPaths): void {
   const root = repo.root;
+  const badName = untrackableName(path.posix.basename(t.rel));
+  if (badName) throw new DvdError('EBADNAME', `${JSON.stringify(t.arg)}: cannot be tracked: its name ${badName}`, { hint: 'rename it (dvd records names in text lines)' });
   const st = fs.lstatSync(t.abs, { throwIfNoEntry: false });
   if (!st) throw new DvdError('ENOENT', `${t.arg}: no such file or directory`);
   // A link into the cache is a file target already checked out with cache type symlink;

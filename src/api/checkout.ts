@@ -11,6 +11,8 @@ import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
+import { UserPaths } from '../core/userPaths.js';
+import { refusedError } from '../core/walkTarget.js';
 import type { ManifestEntry } from '../core/manifest.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
@@ -75,6 +77,8 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
           throw err;
         }
         const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs });
+        // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
+        if (scan.refused.length) throw refusedError(scan.refused, ref.target, new UserPaths(repo.root, ctx.cwd), ref.pointerFile);
         const plan = planCheckout({
           desired,
           current: scan.files,

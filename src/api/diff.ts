@@ -7,6 +7,8 @@ import type { ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
 import type { Repo } from '../core/repo.js';
 import { scanTarget } from '../core/scanTarget.js';
+import { UserPaths } from '../core/userPaths.js';
+import { refusedError } from '../core/walkTarget.js';
 import { openRepo, type ApiContext } from './context.js';
 import { ensureManifests } from './ensureManifests.js';
 import { pointersAtRevisions, resolveRevision, type Revision } from './pointersAtRev.js';
@@ -89,6 +91,7 @@ async function workspaceFiles(ctx: ApiContext, repo: Repo, ref: PointerRef, jobs
   });
   progress.finish();
   if (scan.hashedFiles > 0) scan.state.save(ref.target);
+  if (scan.refused.length) throw refusedError(scan.refused, ref.target, new UserPaths(repo.root, ctx.cwd), ref.pointerFile);
   // The executable bit of files whose mode the workspace cannot tell comes from the pointer.
   const desired = ref.pointer.type === 'dir' && hasObject(repo, ref.pointer.oid) ? new Map((await loadManifest(repo, ref.pointer, ref.pointerFile)).map((e) => [e.path, e])) : undefined;
   for (const e of currentEntries(scan.files, desired)) {

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { hashBuffer } from '../core/hashFile.js';
 import { loadManifest } from '../core/loadManifest.js';
-import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
+import { forTarget, problemOf, type PointerProblem } from '../core/pointerProblem.js';
+import { UserPaths } from '../core/userPaths.js';
+import { refusedError } from '../core/walkTarget.js';
 import { serializeManifest, type ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type ScannedFile } from '../core/scanTarget.js';
@@ -42,7 +44,7 @@ export async function status(ctx: ApiContext, opts: StatusOptions = {}): Promise
   const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
   const out: TargetStatus[] = [];
   for (const ref of refs) {
-    const s = await forTarget(ref.pointerFile, problems, () => targetStatus(ctx, repo, ref, opts.jobs ?? defaultJobs()));
+    const s = await forTarget(ref.pointerFile, problems, () => targetStatus(ctx, repo, ref, opts.jobs ?? defaultJobs(), problems));
     if (s) out.push(s);
   }
   return { targets: out, problems };
@@ -58,7 +60,11 @@ export function currentEntries(files: ScannedFile[], desired?: Map<string, Manif
   }));
 }
 
-export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef, jobs: number): Promise<TargetStatus> {
+/**
+ * How one target differs from its pointer. What dvd cannot store inside it (a link, a
+ * fifo, an untrackable name) is pushed to `problems` and the rest is compared.
+ */
+export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef, jobs: number, problems: PointerProblem[]): Promise<TargetStatus> {
   const { pointer } = ref;
   const progress = ctx.progress(`status ${ref.target}`);
   const scan = await scanTarget({
@@ -72,6 +78,7 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
   // Status is read-only for data, but remembering what it hashed is what makes the next
   // run fast (git refreshes its index the same way).
   if (scan.hashedFiles > 0) scan.state.save(ref.target);
+  if (scan.refused.length) problems.push(problemOf(ref.pointerFile, refusedError(scan.refused, ref.target, new UserPaths(repo.root, ctx.cwd), ref.pointerFile)));
   const res: TargetStatus = {
     pointerFile: ref.pointerFile,
     target: ref.target,
@@ -89,7 +96,7 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
   if (pointer.type === 'file') {
     const f = scan.files[0];
     // A file sharing the cache's inode (hardlink/symlink) has the object's mode: its bit says nothing.
-    if (scan.kind !== 'file' || f.oid !== pointer.oid || (!f.execUnknown && f.exec !== (pointer.exec === true))) {
+    if (scan.kind !== 'file' || !f || f.oid !== pointer.oid || (!f.execUnknown && f.exec !== (pointer.exec === true))) {
       res.state = 'modified';
       res.modified.push(ref.target);
     }

@@ -11,6 +11,8 @@ import type { Linker } from '../core/Linker.js';
 import type { Repo } from '../core/repo.js';
 import type { ApiContext } from './context.js';
 import { writePointer } from '../core/writePointer.js';
+import { UserPaths } from '../core/userPaths.js';
+import type { TargetWalk } from '../core/walkTarget.js';
 
 export interface StoreTrackedResult {
   pointerFile: string;
@@ -23,7 +25,7 @@ export interface StoreTrackedResult {
 /** Snapshot a target into the cache and (re)write its pointer: the shared core of add and commit. */
 export async function storeTracked(
   ctx: ApiContext,
-  opts: { repo: Repo; target: string; abs: string; linker: Linker; jobs: number; pointerFile?: string },
+  opts: { repo: Repo; target: string; abs: string; linker: Linker; jobs: number; pointerFile?: string; walk?: TargetWalk },
 ): Promise<StoreTrackedResult> {
   const { repo, target } = opts;
   const pointerFile = opts.pointerFile ?? `${target}${POINTER_EXT}`;
@@ -33,6 +35,8 @@ export async function storeTracked(
     const stored = await storeTarget({
       ...opts,
       previous,
+      paths: new UserPaths(repo.root, ctx.cwd),
+      pointerFile: opts.pointerFile,
       onProgress: (items, bytes, totalItems, totalBytes) => progress.update({ items, bytes, totalItems, totalBytes }),
     });
     const changed = writePointer(repo.root, pointerFile, stored.pointer);

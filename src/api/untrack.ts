@@ -5,6 +5,7 @@ import { findPointers } from '../core/findPointers.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
 import { withLock } from '../core/lock.js';
 import { StatCache } from '../core/statCache.js';
+import { isCacheLink } from '../core/walkTarget.js';
 import { removeFromGitignore } from '../git/removeFromGitignore.js';
 import { stageFiles } from '../git/stageFiles.js';
 import { findGitRoot } from '../git/findGitRoot.js';
@@ -29,7 +30,7 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
     const res: UntrackResult = { untracked: [], gitFiles: [], problems };
     for (const ref of refs) {
       const abs = path.join(repo.root, ref.target);
-      detachFromCache(abs);
+      detachFromCache(abs, repo.cacheDir);
       fs.rmSync(path.join(repo.root, ref.pointerFile));
       const dir = path.posix.dirname(ref.target);
       const dirRel = dir === '.' ? '' : dir;
@@ -44,15 +45,18 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
   });
 }
 
-/** Replace symlinks and shared (read-only, multiply linked) files under abs with private copies. */
-function detachFromCache(abs: string): void {
+/**
+ * Replace links into the cache and shared (read-only, multiply linked) files under abs
+ * with private copies. A symlink of the user's (pointing anywhere else) stays a link.
+ */
+function detachFromCache(abs: string, cacheDir: string): void {
   const st = fs.lstatSync(abs, { throwIfNoEntry: false });
   if (!st) return;
   if (st.isDirectory()) {
-    for (const name of fs.readdirSync(abs)) detachFromCache(path.join(abs, name));
+    for (const name of fs.readdirSync(abs)) detachFromCache(path.join(abs, name), cacheDir);
     return;
   }
-  const shared = st.isSymbolicLink() || (st.nlink > 1 && (st.mode & 0o222) === 0);
+  const shared = st.isSymbolicLink() ? isCacheLink(abs, cacheDir) : st.nlink > 1 && (st.mode & 0o222) === 0;
   if (!shared) return;
   const tmp = `${abs}.dvd-untrack-${process.pid}`;
   fs.copyFileSync(abs, tmp); // follows a symlink: copies the object's bytes

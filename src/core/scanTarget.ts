@@ -1,7 +1,7 @@
 import { forEachParallel } from './forEachParallel.js';
 import { hashFile } from './hashFile.js';
 import { StatCache } from './statCache.js';
-import { walkAt, type WalkEntry } from './walkTarget.js';
+import { walkAt, type RefusedEntry, type WalkEntry } from './walkTarget.js';
 import type { Repo } from './repo.js';
 
 export interface ScannedFile extends WalkEntry {
@@ -18,6 +18,8 @@ export interface TargetScan {
   hashedBytes: number;
   /** Leftover checkout temp files (walkTarget.ts); checkout deletes them. */
   temps: string[];
+  /** What the target holds that dvd cannot store (links, fifos, untrackable names); not in `files`. */
+  refused: RefusedEntry[];
 }
 
 export interface ScanOptions {
@@ -37,7 +39,7 @@ export interface ScanOptions {
 export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
   const { repo, target, abs } = opts;
   const state = StatCache.load(repo, target);
-  const { kind, entries, temps } = walkAt(abs, repo.cacheDir);
+  const { kind, entries, temps, refused } = walkAt(abs, repo.cacheDir);
   const files = entries as ScannedFile[];
   const toHash: ScannedFile[] = [];
   for (const f of files) {
@@ -55,5 +57,5 @@ export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
     done++;
     opts.onProgress?.(done, hashedBytes, toHash.length);
   });
-  return { kind, files, state, hashedFiles: toHash.length, hashedBytes, temps };
+  return { kind, files, state, hashedFiles: toHash.length, hashedBytes, temps, refused };
 }

@@ -9,7 +9,8 @@ import { checkRelPath } from './relPath.js';
 import { objectPath } from './objectPath.js';
 import { sharesCache } from './linkTypes.js';
 import { StatCache } from './statCache.js';
-import { walkAt } from './walkTarget.js';
+import { refusedError, walkAt, type TargetWalk } from './walkTarget.js';
+import { UserPaths } from './userPaths.js';
 import type { Linker } from './Linker.js';
 import type { Pointer } from './pointer.js';
 import type { Repo } from './repo.js';
@@ -23,6 +24,11 @@ export interface StoreTargetOptions {
   jobs: number;
   /** Executable bits of the previous version, for files whose mode is the cache's. */
   previous?: Map<string, ManifestEntry>;
+  /** The target's walk when the caller already made it (add walks every target before storing any). */
+  walk?: TargetWalk;
+  /** For messages: where the user is, and the pointer file when the target is tracked already. */
+  paths?: UserPaths;
+  pointerFile?: string;
   onProgress?: (files: number, bytes: number, totalFiles: number, totalBytes: number) => void;
 }
 
@@ -40,8 +46,10 @@ export interface StoredTarget {
  */
 export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarget> {
   const { repo, target, abs } = opts;
-  const { kind, entries: walked } = walkAt(abs, repo.cacheDir);
+  const { kind, entries: walked, refused } = opts.walk ?? walkAt(abs, repo.cacheDir);
   if (kind === 'missing') throw new DvdError('ENOENT', `${target}: no such file or directory`);
+  // Storing the rest would record a version without them: refuse the whole target.
+  if (refused.length) throw refusedError(refused, target, opts.paths ?? new UserPaths(repo.root, repo.root), opts.pointerFile);
   const isDir = kind === 'dir';
   const state = StatCache.load(repo, target);
   if (isDir) for (const w of walked) checkRelPath(w.path, abs);
