@@ -57,6 +57,7 @@ interface Planned {
 export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { repo, config } = openRepo(ctx);
   const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const paths = new UserPaths(repo.root, ctx.cwd);
   const types = linkTypesFromConfig(config);
   const linker = new Linker(repo, types, ctx.log.warn);
   const jobs = opts.jobs ?? defaultJobs();
@@ -78,7 +79,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         }
         const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs });
         // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
-        if (scan.refused.length) throw refusedError(scan.refused, ref.target, new UserPaths(repo.root, ctx.cwd), ref.pointerFile);
+        if (scan.refused.length) throw refusedError(scan.refused, ref.target, paths, ref.pointerFile);
         const plan = planCheckout({
           desired,
           current: scan.files,
@@ -99,7 +100,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
     const blocked = planned.flatMap((p) => p.plan.blocked.map((b) => (b === '' ? p.ref.target : `${p.ref.target}/${b}`)));
     if (blocked.length && !opts.force) {
       for (const p of planned) p.scan.state.save(p.ref.target);
-      const shown = blocked.slice(0, 20).map((b) => `  ${b}`).join('\n');
+      const shown = blocked.slice(0, 20).map((b) => `  ${paths.show(b)}`).join('\n');
       // Nothing is checked out, so the pointers left out are named here or never.
       const also = problems.length ? `\nalso left out:\n${problems.map((p) => `  ${p.message}`).join('\n')}` : '';
       throw new DvdError('EWOULDLOSE', `checkout would overwrite or delete ${blocked.length} file(s) whose content is not in the cache:\n${shown}${blocked.length > 20 ? `\n  ... and ${blocked.length - 20} more` : ''}${also}`, {

@@ -5,6 +5,7 @@ import { loadManifest } from '../core/loadManifest.js';
 import { POINTER_EXT } from '../core/pointer.js';
 import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { toRepoPath } from '../core/relPath.js';
+import { shellQuote, UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { ensureManifests } from './ensureManifests.js';
 import { pointersAtRev, resolveRevision } from './pointersAtRev.js';
@@ -117,7 +118,9 @@ export async function ls(ctx: ApiContext, o: LsOptions = {}): Promise<LsResult> 
   }
   if (!matched && rel !== '' && problems.length === 0) {
     throw new DvdError('ENOTTRACKED', `${o.path ?? rel}: no data tracked by dvd here${rev ? ` at ${rev.label}` : ''}`, {
-      hint: rev ? `list what ${rev.label} tracks with \`dvd ls --rev ${rev.label}\`` : 'list what is tracked with `dvd ls` at the repository root',
+      hint: rev
+        ? `list what ${rev.label} tracks with \`dvd ls --rev ${shellQuote(rev.label)}\``
+        : `list what is tracked with \`dvd ls ${new UserPaths(repo.root, ctx.cwd).arg('')}\``,
     });
   }
   const entries = [...dirs.values(), ...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

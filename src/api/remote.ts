@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { configFile, loadConfig, readConfigFile, writeConfigFile, type ConfigLevel } from '../core/config.js';
 import { DvdError, usageError } from '../core/errors.js';
 import { requireRepoRoot } from '../core/repo.js';
+import { shellPath } from '../core/userPaths.js';
 import { parseJobsValue, parseRemoteUrl, parseSize, REMOTE_KEYS, remoteNames } from '../remote/openRemote.js';
 import { checkSecretLevel } from './config.js';
 import type { ApiContext } from './context.js';
@@ -43,18 +45,28 @@ function requireRemote(root: string, name: string): void {
   }
 }
 
+/**
+ * A folder remote typed on the command line is relative to the folder dvd runs in; the
+ * config stores folders relative to the repository root (docs/remotes.md), so the
+ * same remote is found from anywhere. URLs and absolute paths are kept as typed.
+ */
+function urlForConfig(url: string, root: string, cwd: string): string {
+  if (parseRemoteUrl(url, root).kind !== 'local' || url.startsWith('file://') || path.isAbsolute(url)) return url;
+  return path.relative(root, path.resolve(cwd, url)).split(path.sep).join('/') || '.';
+}
+
 export function remoteAdd(ctx: ApiContext, o: { name: string; url: string; setDefault?: boolean; local?: boolean; force?: boolean }): RemoteInfo {
   const root = requireRepoRoot(ctx.cwd);
   checkName(o.name);
-  parseRemoteUrl(o.url, root);
+  const url = urlForConfig(o.url, root, ctx.cwd);
   if (!o.force && loadConfig(root).has(`remote.${o.name}.url`)) {
     throw new DvdError('EEXISTS', `remote ${JSON.stringify(o.name)} already exists`, {
       exitCode: 2,
-      hint: `change its url with \`dvd remote modify ${o.name} url ${o.url}\`, or pass -f to replace it`,
+      hint: `change its url with \`dvd remote modify ${o.name} url ${shellPath(o.url)}\`, or pass -f to replace it`,
     });
   }
   update(root, levelOf(o.local), (cfg) => {
-    cfg.set(`remote.${o.name}.url`, o.url);
+    cfg.set(`remote.${o.name}.url`, url);
     if (o.setDefault) cfg.set('core.remote', o.name);
   });
   return remoteList(ctx).find((r) => r.name === o.name)!;
@@ -119,11 +131,11 @@ export function remoteModify(ctx: ApiContext, o: { name: string; key: string; va
   if (o.value === undefined) throw usageError(`missing VALUE for ${o.key}`);
   checkSecretLevel(full, level);
   // Validate now, so a typo fails here and not in the middle of a push.
-  if (o.key === 'url') parseRemoteUrl(o.value, root);
+  const value = o.key === 'url' ? urlForConfig(o.value, root, ctx.cwd) : o.value;
   if (o.key === 'jobs') parseJobsValue(o.value, full);
   if (o.key === 'multipart_threshold' || o.key === 'multipart_chunksize') parseSize(o.value, full);
   if (o.key === 'path_style' && !/^(true|false|yes|no|on|off|1|0)$/i.test(o.value)) throw usageError(`${full}: expected true or false`);
   if (o.key === 'endpoint' && !/^https?:\/\/[^/]+/.test(o.value)) throw usageError(`${full}: expected http(s)://host[:port], got ${JSON.stringify(o.value)}`);
-  update(root, level, (cfg) => cfg.set(full, o.value!));
-  return { name: o.name, key: o.key, value: o.value };
+  update(root, level, (cfg) => cfg.set(full, value));
+  return { name: o.name, key: o.key, value };
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { printCheckout } from './checkout.js';
-import { isQuiet, makeContext, printJson } from './context.js';
+import { isQuiet, makeContext, printJson, userPaths } from './context.js';
 import { transferOptions, type TransferCliOptions } from './push.js';
 import { reportProblems } from './reportProblems.js';
 import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
@@ -17,7 +17,7 @@ export function registerPull(program: Command): void {
         printJson({ fetch: { ...f, failed: failuresJson(f.failed) }, checkout: r.checkout, problems: r.problems });
       } else {
         if (f.downloaded) ctx.log.info(`fetched ${plural(f.downloaded, 'object')} (${formatBytes(f.bytes)}) from ${f.remote}`);
-        if (r.checkout) printCheckout(r.checkout, isQuiet(cmd));
+        if (r.checkout) printCheckout(r.checkout, isQuiet(cmd), userPaths(ctx));
       }
       if (r.checkout?.missing.length) process.exitCode = 1;
       reportProblems(r.problems);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { makeContext, printJson } from './context.js';
+import { makeContext, printJson, userPaths } from './context.js';
 import { printRemoteStatus } from './remoteStatus.js';
 import { reportProblems } from './reportProblems.js';
 
@@ -12,21 +12,24 @@ export function registerStatus(program: Command): void {
     .option('-r, --remote [name]', 'compare the cache with a remote (default: core.remote) instead of the workspace')
     .action(async (targets: string[], opts: { json?: boolean; remote?: string | true }, cmd: Command) => {
       if (opts.remote !== undefined) return printRemoteStatus(cmd, targets, opts.remote === true ? undefined : opts.remote, opts.json);
-      const r = await (await import('../api/status.js')).status(makeContext(cmd), { targets });
+      const ctx = makeContext(cmd);
+      const r = await (await import('../api/status.js')).status(ctx, { targets });
       if (opts.json) {
         printJson(r);
         reportProblems(r.problems);
         return;
       }
+      const paths = userPaths(ctx);
+      const show = (p: string) => paths.show(p);
       const lines: string[] = [];
       for (const t of r.targets) {
         if (t.state === 'unchanged' && !t.notInCache) continue;
-        lines.push(`${t.pointerFile}:`);
-        if (t.state === 'missing') lines.push(`\tdeleted:  ${t.target}  (run \`dvd checkout ${t.target}\` to restore)`);
-        for (const p of t.added) lines.push(`\tadded:    ${p}`);
-        for (const p of t.modified) lines.push(`\tmodified: ${p}`);
-        for (const p of t.deleted) lines.push(`\tdeleted:  ${p}`);
-        if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length === 0) lines.push(`\tmodified: ${t.target}`);
+        lines.push(`${show(t.pointerFile)}:`);
+        if (t.state === 'missing') lines.push(`\tdeleted:  ${show(t.target)}  (run \`${paths.command('dvd checkout', [t.target])}\` to restore)`);
+        for (const p of t.added) lines.push(`\tadded:    ${show(p)}`);
+        for (const p of t.modified) lines.push(`\tmodified: ${show(p)}`);
+        for (const p of t.deleted) lines.push(`\tdeleted:  ${show(p)}`);
+        if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length === 0) lines.push(`\tmodified: ${show(t.target)}`);
         if (t.notInCache) lines.push('\tnot in cache (run `dvd pull` to fetch it)');
       }
       if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
