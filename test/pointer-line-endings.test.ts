@@ -94,4 +94,16 @@ describe('pointer line endings', () => {
     expect(fs.readFileSync(path.join(repo, 'data/a'), 'utf8')).toBe('A');
     expect(dvd(repo, ['commit']).code).toBe(0);
   });
+
+  it('the merge driver takes a side that differs only in line endings as unchanged', () => {
+    const repo = tempRepo();
+    const dir = tempDir('dvd-merge-');
+    const base = `path: model.bin\ntype: file\noid: sha256:${OID}\nsize: 1\n`;
+    const theirs = base.replace('size: 1', 'size: 2');
+    fs.writeFileSync(path.join(dir, 'base'), base);
+    fs.writeFileSync(path.join(dir, 'ours'), base.replace(/\n/g, '\r\n'));
+    fs.writeFileSync(path.join(dir, 'theirs'), theirs);
+    dvdOk(repo, ['merge-driver', path.join(dir, 'base'), path.join(dir, 'ours'), path.join(dir, 'theirs'), 'model.bin.dvd']);
+    expect(fs.readFileSync(path.join(dir, 'ours'), 'utf8')).toBe(theirs);
+  });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isErrno } from '../core/errors.js';
+import { DvdError, isErrno } from '../core/errors.js';
 import { readPointerFile } from '../core/findPointers.js';
 import { loadManifest } from '../core/loadManifest.js';
 import type { ManifestEntry } from '../core/manifest.js';
@@ -52,9 +52,9 @@ async function previousEntries(repo: Repo, pointerFile: string): Promise<Map<str
   try {
     p = readPointerFile(repo.root, pointerFile).pointer;
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return undefined;
-    // A damaged pointer is simply replaced by re-adding; its old modes are lost.
-    return undefined;
+    // Gone meanwhile, or damaged: re-adding replaces it, and its old modes are lost.
+    if (isErrno(err, 'ENOENT') || (err instanceof DvdError && err.code === 'EBADPOINTER')) return undefined;
+    throw err;
   }
   if (p.type === 'dir' && !hasObject(repo, p.oid)) return undefined;
   return new Map((await loadManifest(repo, p, pointerFile)).map((e) => [e.path, e]));

@@ -154,7 +154,7 @@ class PointerFinder {
     const shared = new Set<string>();
     for (const ref of this.refs) {
       const dir = path.posix.dirname(ref.pointerFile);
-      const files = this.inFolder(dir === '.' ? '' : dir).get(ref.pointer.path) ?? [];
+      const files = [...(this.inFolder(dir === '.' ? '' : dir).get(ref.pointer.path) ?? [])].sort();
       if (files.length < 2) continue;
       shared.add(ref.pointerFile);
       if (reported.has(ref.target)) continue;
