@@ -50,11 +50,12 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
   // Validate every target before touching anything: bad input changes nothing.
   const tracked = findGitRoot(repo.root) ? await gitIndexChecker(repo.root) : () => false;
   const paths = new UserPaths(repo.root, ctx.cwd);
+  const naming = pointersNaming(repo.root);
   const seen = new Set<string>();
   for (const t of targets) {
     if (seen.has(t.rel)) throw new DvdError('EBADTARGET', `${t.arg}: given twice`);
     seen.add(t.rel);
-    validateAddTarget(repo, t, tracked, paths);
+    validateAddTarget(repo, t, { trackedByGit: tracked, naming, paths });
   }
   for (const a of targets) {
     for (const b of targets) {
@@ -89,7 +90,14 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
   });
 }
 
-function validateAddTarget(repo: Repo, t: ResolvedTarget, trackedByGit: (p: string) => boolean, paths: UserPaths): void {
+interface AddChecks {
+  trackedByGit: (p: string) => boolean;
+  /** Pointer files that name a target (see pointersNaming). */
+  naming: (target: string) => string[];
+  paths: UserPaths;
+}
+
+function validateAddTarget(repo: Repo, t: ResolvedTarget, { trackedByGit, naming, paths }: AddChecks): void {
   const root = repo.root;
   const badName = untrackableName(path.posix.basename(t.rel));
   if (badName) throw new DvdError('EBADNAME', `${JSON.stringify(t.arg)}: cannot be tracked: its name ${badName}`, { hint: 'rename it (dvd records names in text lines)' });
@@ -114,7 +122,7 @@ function validateAddTarget(repo: Repo, t: ResolvedTarget, trackedByGit: (p: stri
       hint: `stop tracking it in Git first: \`git rm -r --cached ${shellPath(t.arg)}\`, then commit`,
     });
   }
-  checkPointerSlot(root, t, paths);
+  checkPointerSlot(root, t, naming(t.rel), paths);
   if (st.isDirectory()) {
     const inner = safeInnerPointers(root, t.rel);
     if (inner.length) {
@@ -130,7 +138,7 @@ function validateAddTarget(repo: Repo, t: ResolvedTarget, trackedByGit: (p: stri
  * another pointer file already names the target (a copy or a rename of its pointer),
  * which would leave two pointers for one target (issue 9 A4).
  */
-function checkPointerSlot(root: string, t: ResolvedTarget, paths: UserPaths): void {
+function checkPointerSlot(root: string, t: ResolvedTarget, naming: string[], paths: UserPaths): void {
   const own = `${t.rel}${POINTER_EXT}`;
   if (fs.existsSync(path.join(root, own))) {
     let ref: PointerRef | null = null;
@@ -146,7 +154,6 @@ function checkPointerSlot(root: string, t: ResolvedTarget, paths: UserPaths): vo
       });
     }
   }
-  const naming = pointersNaming(root, t.rel);
   const others = naming.filter((f) => f !== own);
   if (others.length === 0) return;
   if (naming.includes(own)) throw sharedTargetError(paths, t.rel, naming);

@@ -197,13 +197,17 @@ export function sharedTargetError(paths: UserPaths, target: string, files: strin
 }
 
 /**
- * The readable pointer files beside repo path `target` that name it as their target
- * (normally just `<target>.dvd`; more, or another name, after a copy or a rename).
+ * A function giving the readable pointer files beside a repo path that name it as their
+ * target (normally just `<target>.dvd`; more, or another name, after a copy or a
+ * rename). Each folder is read once, so checking every file of `dvd add --glob 'x/*'`
+ * reads x's pointers once, not once per file.
  */
-export function pointersNaming(root: string, target: string): string[] {
-  const slash = target.lastIndexOf('/');
+export function pointersNaming(root: string): (target: string) => string[] {
   const finder = new PointerFinder(root, root);
-  return finder.inFolder(slash === -1 ? '' : target.slice(0, slash)).get(target.slice(slash + 1)) ?? [];
+  return (target) => {
+    const slash = target.lastIndexOf('/');
+    return finder.inFolder(slash === -1 ? '' : target.slice(0, slash)).get(target.slice(slash + 1)) ?? [];
+  };
 }
 
 /**
