@@ -144,11 +144,17 @@ function linkEntry(p: string, link: string, cachePrefix: string | null): WalkEnt
   return null;
 }
 
-const REFUSED_HINTS: Record<RefusedEntry['code'], string> = {
-  ESYMLINK: 'replace the link with the file it points to, or move it out of the tracked folder',
-  ESPECIAL: 'move it out of the tracked folder',
-  EBADNAME: 'rename it (dvd records names in text lines; newlines, backslashes and names that are not UTF-8 cannot be recorded)',
-};
+/** What the user can do about refused entries, as one sentence. */
+function refusedHint(refused: RefusedEntry[]): string {
+  if (refused.length === 1 && refused[0].path === '') {
+    return refused[0].code === 'ESYMLINK' ? 'replace the link with the file or folder it points to' : 'replace it with a regular file';
+  }
+  const ways: string[] = [];
+  if (refused.some((e) => e.code === 'ESYMLINK')) ways.push('replace a link with the file it points to');
+  if (refused.some((e) => e.code === 'EBADNAME')) ways.push('rename a file whose name dvd cannot record (in text lines)');
+  ways.push('move it out of the tracked folder');
+  return ways.join(', or ');
+}
 
 /**
  * The error for a target holding entries dvd cannot store, listing them (paths relative
@@ -165,8 +171,7 @@ export function refusedError(refused: RefusedEntry[], target: string, paths: Use
     refused.length === 1
       ? `${shown(refused[0])}${of}`
       : `${paths.show(target)}${of}: ${refused.length} entries dvd cannot store:\n${refused.slice(0, 20).map((e) => `  ${shown(e)}`).join('\n')}${refused.length > 20 ? `\n  ... and ${refused.length - 20} more` : ''}`;
-  const hint = [...new Set(refused.map((e) => REFUSED_HINTS[e.code]))].join('; ');
-  return new DvdError(refused[0].code, message, { hint, data: { refused } });
+  return new DvdError(refused[0].code, message, { hint: refusedHint(refused), data: { refused } });
 }
 
 function cachePrefixOf(cacheDir: string): string {
