@@ -59,7 +59,7 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
     }
   }
   const jobs = opts.jobs ?? defaultJobs();
-  const linker = new Linker(repo, linkTypesFromConfig(config), ctx.log.warn);
+  const linker = new Linker({ repo, types: linkTypesFromConfig(config), warn: ctx.log.warn, verb: 'add' });
   return withLock(repo, 'add', async () => {
     const result: AddResult = { added: [], gitFiles: [], staged: false };
     for (const t of targets) {

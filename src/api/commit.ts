@@ -32,7 +32,7 @@ export async function commit(ctx: ApiContext, opts: CommitOptions = {}): Promise
       hint: 'restore it with `dvd checkout`, or stop tracking it with `dvd untrack`',
     });
   }
-  const linker = new Linker(repo, linkTypesFromConfig(config), ctx.log.warn);
+  const linker = new Linker({ repo, types: linkTypesFromConfig(config), warn: ctx.log.warn, verb: 'commit' });
   return withLock(repo, 'commit', async () => {
     const result: CommitResult = { committed: [] };
     for (const ref of refs) {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { isErrno } from './errors.js';
+import { explainFsError, linkTypeFailure, shownPath } from './fsError.js';
 import { objectPath } from './objectPath.js';
 import { copySmallSync, replaceWith, tempBeside } from './placeFile.js';
 import type { LinkType } from './linkTypes.js';
@@ -12,14 +13,19 @@ import type { Repo } from './repo.js';
 // (placeFile.ts).
 export class Linker {
   private types: LinkType[];
+  private readonly configured: LinkType[];
   private warned = new Set<string>();
+  private readonly repo: Repo;
+  private readonly warn: (msg: string) => void;
+  private readonly verb: string;
 
-  constructor(
-    private readonly repo: Repo,
-    types: LinkType[],
-    private readonly warn: (msg: string) => void,
-  ) {
-    this.types = [...types];
+  /** `verb` names the command in errors (`checkout data/a.csv: ...`). */
+  constructor(o: { repo: Repo; types: LinkType[]; warn: (msg: string) => void; verb: string }) {
+    this.repo = o.repo;
+    this.types = [...o.types];
+    this.configured = [...o.types];
+    this.warn = o.warn;
+    this.verb = o.verb;
   }
 
   /** The type in use now (after probing, the one that worked). */
@@ -54,9 +60,15 @@ export class Linker {
           this.types.shift();
           continue;
         }
-        throw err;
+        const shown = shownPath(dest);
+        if (isFallbackError(err) && type !== 'copy') throw linkTypeFailure(err, { type, configured: this.configured, verb: this.verb, file: shown });
+        throw explainFsError(err, this.verb, shown);
       }
-      replaceWith(tmp, dest, known?.absent ?? false);
+      try {
+        replaceWith(tmp, dest, known?.absent ?? false);
+      } catch (err) {
+        throw explainFsError(err, this.verb, shownPath(dest));
+      }
       return type;
     }
   }

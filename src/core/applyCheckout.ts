@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError, isErrno } from './errors.js';
+import { explainFsError, shownPath } from './fsError.js';
 import { forEachParallel } from './forEachParallel.js';
 import { runFileJobs } from './filePool.js';
 import type { FileJob } from './fileJobs.js';
@@ -39,7 +40,7 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
     try {
       fs.unlinkSync(fileOf(p));
     } catch (err) {
-      if (!isErrno(err, 'ENOENT')) throw err;
+      if (!isErrno(err, 'ENOENT')) throw explainFsError(err, 'checkout', shownPath(fileOf(p)));
     }
     o.state.forget(p);
   }
@@ -51,7 +52,7 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
     ensureDir(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel));
     const full = path.join(o.root, rel);
     const st = fs.lstatSync(full, { throwIfNoEntry: false });
-    if (!st) fs.mkdirSync(full);
+    if (!st) mkdirExplained(full);
     else if (st.isSymbolicLink()) throw new DvdError('ESYMLINK', `${rel}: is a symbolic link; dvd will not write through it`, { hint: 'remove the link and run the command again' });
     else if (!st.isDirectory()) throw new DvdError('ENOTDIR', `${rel}: is a file where the checked-out version has a folder`, { hint: 'move it away, or use --force' });
     safeDirs.add(rel);
@@ -74,9 +75,13 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
   };
   const viaLinker = async (e: ManifestEntry) => {
     const dest = fileOf(e.path);
-    const absent = clearDest(dest);
-    await o.linker.link(e.oid, dest, e.exec, { size: e.size, absent });
-    placed(e, fs.lstatSync(dest));
+    try {
+      const absent = clearDest(dest);
+      await o.linker.link(e.oid, dest, e.exec, { size: e.size, absent });
+      placed(e, fs.lstatSync(dest));
+    } catch (err) {
+      throw explainFsError(err, 'checkout', shownPath(dest));
+    }
   };
   // The first file settles the link type. Copies then go to worker threads when there
   // are many (filePool.ts); links are one cheap syscall each and stay here.
@@ -90,7 +95,21 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
       await forEachParallel(rest, o.jobs, viaLinker);
     }
   }
-  for (const e of o.chmod) fs.chmodSync(fileOf(e.path), e.exec ? 0o755 : 0o644);
+  for (const e of o.chmod) {
+    try {
+      fs.chmodSync(fileOf(e.path), e.exec ? 0o755 : 0o644);
+    } catch (err) {
+      throw explainFsError(err, 'checkout', shownPath(fileOf(e.path)));
+    }
+  }
+}
+
+function mkdirExplained(dir: string): void {
+  try {
+    fs.mkdirSync(dir);
+  } catch (err) {
+    throw explainFsError(err, 'checkout', shownPath(dir));
+  }
 }
 
 function pruneEmptyDirs(abs: string, removed: string[]): void {
