@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { configFile, readConfigFile, type FlatConfig } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
+import { workspaceMode } from '../core/fileMode.js';
 import { hashFile } from '../core/hashFile.js';
 import { parseManifest, type ManifestEntry } from '../core/manifest.js';
 import { objectPath } from '../core/objectPath.js';
@@ -165,14 +166,14 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
       const staging = path.join(tmpRoot, 'out');
       if (isFile) {
         await fs.promises.copyFile(objectPath(repo.cacheDir, wanted[0].oid), staging, fs.constants.COPYFILE_FICLONE);
-        await fs.promises.chmod(staging, wanted[0].exec ? 0o755 : 0o644);
+        await fs.promises.chmod(staging, workspaceMode(wanted[0].exec));
       } else {
         fs.mkdirSync(staging);
         for (const w of wanted) {
           const dest = resolveInside(staging, w.path, `${rev}:${ref.pointerFile} manifest`);
           fs.mkdirSync(path.dirname(dest), { recursive: true });
           await fs.promises.copyFile(objectPath(repo.cacheDir, w.oid), dest, fs.constants.COPYFILE_FICLONE);
-          await fs.promises.chmod(dest, w.exec ? 0o755 : 0o644);
+          await fs.promises.chmod(dest, workspaceMode(w.exec));
         }
       }
       fs.renameSync(staging, outAbs);

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { configBool } from '../core/config.js';
-import { findPointers } from '../core/findPointers.js';
+import { findPointers, type PointerRef } from '../core/findPointers.js';
+import { workspaceMode } from '../core/fileMode.js';
+import { loadManifest } from '../core/loadManifest.js';
+import { hasObject } from '../core/objects.js';
+import type { Repo } from '../core/repo.js';
 import { withLock } from '../core/lock.js';
 import { StatCache } from '../core/statCache.js';
 import { removeFromGitignore } from '../git/removeFromGitignore.js';
@@ -26,7 +30,7 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
     const res: UntrackResult = { untracked: [], gitFiles: [] };
     for (const ref of refs) {
       const abs = path.join(repo.root, ref.target);
-      detachFromCache(abs);
+      detachFromCache(abs, await execBits(repo, ref), '');
       fs.rmSync(path.join(repo.root, ref.pointerFile));
       const dir = path.posix.dirname(ref.target);
       const dirRel = dir === '.' ? '' : dir;
@@ -41,18 +45,27 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
   });
 }
 
-/** Replace symlinks and shared (read-only, multiply linked) files under abs with private copies. */
-function detachFromCache(abs: string): void {
+/** Paths (target-relative) the pointer's version marks executable; empty when its manifest is not in the cache. */
+async function execBits(repo: Repo, ref: PointerRef): Promise<Set<string>> {
+  if (ref.pointer.type !== 'dir' || !hasObject(repo, ref.pointer.oid)) return new Set();
+  return new Set((await loadManifest(repo, ref.pointer, ref.pointerFile)).filter((e) => e.exec).map((e) => e.path));
+}
+
+/**
+ * Replace symlinks and shared (read-only, multiply linked) files under abs with private
+ * copies, with the workspace mode (umask applied) and the version's executable bits.
+ */
+function detachFromCache(abs: string, exec: Set<string>, rel: string): void {
   const st = fs.lstatSync(abs, { throwIfNoEntry: false });
   if (!st) return;
   if (st.isDirectory()) {
-    for (const name of fs.readdirSync(abs)) detachFromCache(path.join(abs, name));
+    for (const name of fs.readdirSync(abs)) detachFromCache(path.join(abs, name), exec, rel === '' ? name : `${rel}/${name}`);
     return;
   }
   const shared = st.isSymbolicLink() || (st.nlink > 1 && (st.mode & 0o222) === 0);
   if (!shared) return;
   const tmp = `${abs}.dvd-untrack-${process.pid}`;
   fs.copyFileSync(abs, tmp); // follows a symlink: copies the object's bytes
-  fs.chmodSync(tmp, 0o644);
+  fs.chmodSync(tmp, workspaceMode(exec.has(rel)));
   fs.renameSync(tmp, abs);
 }

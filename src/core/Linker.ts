@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { isErrno } from './errors.js';
+import { workspaceMode } from './fileMode.js';
 import { explainFsError, linkTypeFailure, shownPath } from './fsError.js';
 import { objectPath } from './objectPath.js';
 import { copySmallSync, replaceWith, tempBeside } from './placeFile.js';
@@ -77,16 +78,16 @@ export class Linker {
     switch (type) {
       case 'reflink':
         await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE_FORCE);
-        await fs.promises.chmod(tmp, exec ? 0o755 : 0o644);
+        await fs.promises.chmod(tmp, workspaceMode(exec));
         return;
       case 'copy':
         // Small files use synchronous calls: each libuv round trip waits for the main
         // thread to be scheduled again, which dominated checkout of 20,000 files on a busy
         // 2-core machine (see SMALL_FILE_LIMIT in smallFile.ts). FICLONE (not _FORCE)
         // still clones big ones where possible and copies in the kernel otherwise.
-        if (copySmallSync(src, tmp, exec ? 0o755 : 0o644, size)) return;
+        if (copySmallSync(src, tmp, workspaceMode(exec), size)) return;
         await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE);
-        await fs.promises.chmod(tmp, exec ? 0o755 : 0o644);
+        await fs.promises.chmod(tmp, workspaceMode(exec));
         return;
       case 'hardlink':
         fs.linkSync(src, tmp);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError, isErrno } from './errors.js';
 import { explainFsError, shownPath } from './fsError.js';
+import { workspaceMode } from './fileMode.js';
 import { forEachParallel } from './forEachParallel.js';
 import { runFileJobs } from './filePool.js';
 import type { FileJob } from './fileJobs.js';
@@ -97,7 +98,7 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
   }
   for (const e of o.chmod) {
     try {
-      fs.chmodSync(fileOf(e.path), e.exec ? 0o755 : 0o644);
+      fs.chmodSync(fileOf(e.path), workspaceMode(e.exec));
     } catch (err) {
       throw explainFsError(err, 'checkout', shownPath(fileOf(e.path)));
     }
