@@ -29,6 +29,8 @@ export interface CheckoutTargetResult {
   written: number;
   removed: number;
   unchanged: number;
+  /** The target folder did not exist and was created (an empty version has no file to make it). */
+  madeFolder: boolean;
 }
 
 export interface CheckoutResult {
@@ -99,10 +101,12 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
     for (const p of planned) {
       const progress = ctx.progress(`checkout ${p.ref.target}`);
       const total = p.plan.write.reduce((n, e) => n + e.size, 0);
+      let madeFolder = false;
       try {
-        await applyCheckout({
+        madeFolder = await applyCheckout({
           root: repo.root,
           target: p.ref.target,
+          isDir: p.ref.pointer.type === 'dir',
           write: p.plan.write,
           chmod: p.plan.chmod,
           remove: p.plan.remove,
@@ -124,6 +128,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         written: p.plan.write.length,
         removed: p.plan.remove.length,
         unchanged: p.desired.length - p.plan.write.length,
+        madeFolder,
       });
     }
     return result;

@@ -156,7 +156,7 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
         if (file) wanted = [{ path: '', oid: file.oid, size: file.size, exec: file.exec }];
         else {
           wanted = entries.filter((e) => inner === '' || e.path.startsWith(`${inner}/`)).map((e) => ({ ...e, path: inner === '' ? e.path : e.path.slice(inner.length + 1) }));
-          if (wanted.length === 0) throw new DvdError('ENOTTRACKED', `${want}: no such file or folder in ${ref.target} at ${rev}`);
+          if (wanted.length === 0 && inner !== '') throw new DvdError('ENOTTRACKED', `${want}: no such file or folder in ${ref.target} at ${rev}`);
         }
       }
       await obtain(wanted.map((w) => ({ oid: w.oid, size: w.size, neededBy: `${rev}:${ref.pointerFile}${w.path ? `: ${w.path}` : ''}` })));

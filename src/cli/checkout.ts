@@ -21,6 +21,7 @@ export function printCheckout(r: CheckoutResult, quiet: boolean): void {
   if (!quiet) {
     for (const t of r.targets) {
       if (t.written || t.removed) process.stdout.write(`${t.target}: ${t.written} written, ${t.removed} removed, ${t.unchanged} unchanged\n`);
+      else if (t.madeFolder) process.stdout.write(`${t.target}: empty folder restored\n`);
     }
   }
   if (r.missing.length) {

@@ -18,6 +18,8 @@ export interface ApplyCheckoutOptions {
   root: string;
   /** Repo-relative POSIX target path. */
   target: string;
+  /** The version is a folder: it must exist afterwards even when it holds no files. */
+  isDir: boolean;
   write: ManifestEntry[];
   chmod: ManifestEntry[];
   remove: string[];
@@ -32,9 +34,10 @@ export interface ApplyCheckoutOptions {
 /**
  * Carry out a checkout plan: removals first (so a file can become a folder and back),
  * then writes through the Linker (temp + rename, never through a symlink), recording
- * each written file in the stat cache so the next status does not hash it.
+ * each written file in the stat cache so the next status does not hash it. Returns true
+ * when it had to create the target folder itself (an empty version, see README).
  */
-export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
+export async function applyCheckout(o: ApplyCheckoutOptions): Promise<boolean> {
   const abs = path.join(o.root, o.target);
   const fileOf = (p: string) => (p === '' ? abs : `${abs}/${p}`);
   for (const p of o.remove) {
@@ -67,6 +70,9 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
     const d = path.posix.dirname(rel);
     parents.add(d === '.' ? '' : d);
   }
+  // Manifests list files only, so an empty version's folder is made here.
+  const madeTarget = o.isDir && !fs.existsSync(abs);
+  if (o.isDir) parents.add(o.target);
   for (const d of [...parents].sort()) ensureDir(d);
   const placed = (e: ManifestEntry, now: { ino: number; mtimeMs: number }) => {
     o.state.record(e.path, { ino: now.ino, size: e.size, mtimeMs: now.mtimeMs }, e.oid);
@@ -103,6 +109,7 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
       throw explainFsError(err, 'checkout', shownPath(fileOf(e.path)));
     }
   }
+  return madeTarget;
 }
 
 function mkdirExplained(dir: string): void {
