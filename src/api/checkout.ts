@@ -10,9 +10,11 @@ import { loadManifest } from '../core/loadManifest.js';
 import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
+import { withoutMetadata } from '../core/walkTarget.js';
 import type { ManifestEntry } from '../core/manifest.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
+import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 
 export interface CheckoutOptions {
   targets?: string[];
@@ -64,7 +66,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
     for (const ref of refs) {
       let desired: ManifestEntry[];
       try {
-        desired = await loadManifest(repo, ref.pointer, ref.pointerFile);
+        desired = withoutMetadata(await loadManifest(repo, ref.pointer, ref.pointerFile));
       } catch (err) {
         if (err instanceof DvdError && err.code === 'ENOOBJECT') {
           result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
@@ -72,7 +74,9 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         }
         throw err;
       }
-      const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs });
+      const recorded = desired.map((e) => e.path);
+      const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => recorded });
+      noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
       const plan = planCheckout({
         desired,
         current: scan.files,

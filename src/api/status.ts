@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { hashBuffer } from '../core/hashFile.js';
-import { loadManifest } from '../core/loadManifest.js';
+import { loadManifestSync } from '../core/loadManifest.js';
 import { serializeManifest, type ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type ScannedFile } from '../core/scanTarget.js';
+import { withoutMetadata } from '../core/walkTarget.js';
+import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 import type { Repo } from '../core/repo.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { openRepo, type ApiContext } from './context.js';
@@ -55,14 +57,25 @@ export function currentEntries(files: ScannedFile[], desired?: Map<string, Manif
 export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef, jobs: number): Promise<TargetStatus> {
   const { pointer } = ref;
   const progress = ctx.progress(`status ${ref.target}`);
+  // The stored manifest, read at most once: when a .dvdignore rule matches during the
+  // walk (recorded files stay data) or to list which files changed.
+  let recorded: ManifestEntry[] | null | undefined;
+  const loadRecorded = (): ManifestEntry[] | null => {
+    if (recorded === undefined) {
+      recorded = pointer.type === 'dir' && hasObject(repo, pointer.oid) ? withoutMetadata(loadManifestSync(repo, pointer, ref.pointerFile)) : null;
+    }
+    return recorded;
+  };
   const scan = await scanTarget({
     repo,
     target: ref.target,
     abs: path.join(repo.root, ref.target),
     jobs,
+    tracked: () => loadRecorded()?.map((e) => e.path) ?? null,
     onProgress: (items, bytes, totalItems) => progress.update({ items, bytes, totalItems }),
   });
   progress.finish();
+  noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
   // Status is read-only for data, but remembering what it hashed is what makes the next
   // run fast (git refreshes its index the same way).
   if (scan.hashedFiles > 0) scan.state.save(ref.target);
@@ -103,7 +116,7 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     // Without the manifest only the verdict is known, not which files changed.
     if (res.notInCache) return res;
   }
-  const desired = new Map((await loadManifest(repo, pointer, ref.pointerFile)).map((e) => [e.path, e]));
+  const desired = new Map(loadRecorded()!.map((e) => [e.path, e]));
   const seen = new Set<string>();
   for (const cur of currentEntries(scan.files, desired)) {
     seen.add(cur.path);

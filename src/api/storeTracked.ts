@@ -10,6 +10,7 @@ import type { Linker } from '../core/Linker.js';
 import type { Repo } from '../core/repo.js';
 import type { ApiContext } from './context.js';
 import { writePointer } from '../core/writePointer.js';
+import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 
 export interface StoreTrackedResult {
   pointerFile: string;
@@ -34,6 +35,7 @@ export async function storeTracked(
       previous,
       onProgress: (items, bytes, totalItems, totalBytes) => progress.update({ items, bytes, totalItems, totalBytes }),
     });
+    noteSkippedMetadata(ctx, repo, target, stored.skipped);
     const changed = writePointer(repo.root, pointerFile, stored.pointer);
     return { pointerFile, pointer: stored.pointer, changed, storedFiles: stored.storedFiles };
   } finally {

@@ -17,6 +17,7 @@ import { registerInstall } from './install.js';
 import { registerMergeDriver } from './mergeDriver.js';
 import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
+import { registerCheckIgnore } from './checkIgnore.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -38,4 +39,5 @@ export function registerCommands(program: Command): void {
   registerMergeDriver(program);
   registerGc(program);
   registerGet(program);
+  registerCheckIgnore(program);
 }

@@ -18,6 +18,8 @@ export interface TargetScan {
   hashedBytes: number;
   /** Leftover checkout temp files (walkTarget.ts); checkout deletes them. */
   temps: string[];
+  /** Other tools' metadata folders the walk skipped (target-relative). */
+  skipped: string[];
 }
 
 export interface ScanOptions {
@@ -26,6 +28,8 @@ export interface ScanOptions {
   target: string;
   abs: string;
   jobs: number;
+  /** Target-relative paths the pointer records (see WalkOptions.tracked). */
+  tracked?: () => Iterable<string> | null;
   onProgress?: (files: number, bytes: number, totalFiles: number) => void;
 }
 
@@ -37,7 +41,7 @@ export interface ScanOptions {
 export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
   const { repo, target, abs } = opts;
   const state = StatCache.load(repo, target);
-  const { kind, entries, temps } = walkAt(abs, repo.cacheDir);
+  const { kind, entries, temps, skipped } = walkAt(abs, { cacheDir: repo.cacheDir, root: repo.root, target, tracked: opts.tracked });
   const files = entries as ScannedFile[];
   const toHash: ScannedFile[] = [];
   for (const f of files) {
@@ -55,5 +59,5 @@ export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
     done++;
     opts.onProgress?.(done, hashedBytes, toHash.length);
   });
-  return { kind, files, state, hashedFiles: toHash.length, hashedBytes, temps };
+  return { kind, files, state, hashedFiles: toHash.length, hashedBytes, temps, skipped };
 }

@@ -31,6 +31,8 @@ export interface StoredTarget {
   entries: ManifestEntry[];
   /** Files whose bytes were copied or linked into the cache (not already there). */
   storedFiles: number;
+  /** Other tools' metadata folders the walk skipped (target-relative). */
+  skipped: string[];
 }
 
 /**
@@ -40,7 +42,7 @@ export interface StoredTarget {
  */
 export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarget> {
   const { repo, target, abs } = opts;
-  const { kind, entries: walked } = walkAt(abs, repo.cacheDir);
+  const { kind, entries: walked, skipped } = walkAt(abs, { cacheDir: repo.cacheDir, root: repo.root, target, tracked: () => opts.previous?.keys() ?? null });
   if (kind === 'missing') throw new DvdError('ENOENT', `${target}: no such file or directory`);
   const isDir = kind === 'dir';
   const state = StatCache.load(repo, target);
@@ -112,8 +114,8 @@ export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarge
   state.save(target);
   const name = target.slice(target.lastIndexOf('/') + 1);
   if (!isDir) {
-    return { pointer: { path: name, type: 'file', oid: entries[0].oid, size: entries[0].size }, entries, storedFiles };
+    return { pointer: { path: name, type: 'file', oid: entries[0].oid, size: entries[0].size }, entries, storedFiles, skipped };
   }
   const manifestOid = await storeBuffer(repo, serializeManifest(entries));
-  return { pointer: { path: name, type: 'dir', oid: manifestOid, size: totalBytes, files: entries.length }, entries, storedFiles };
+  return { pointer: { path: name, type: 'dir', oid: manifestOid, size: totalBytes, files: entries.length }, entries, storedFiles, skipped };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError, isErrno } from './errors.js';
+import { IGNORE_FILE, IgnoreRules } from './ignoreRules.js';
 
 export interface WalkEntry {
   /** POSIX path relative to the walked folder. */
@@ -24,6 +25,21 @@ export interface TargetWalk {
   entries: WalkEntry[];
   /** Absolute paths of checkout temp files a killed dvd left in the folder (not data). */
   temps: string[];
+  /** Target-relative paths of other tools' metadata folders the walk skipped (.git, ...). */
+  skipped: string[];
+}
+
+export interface WalkOptions {
+  cacheDir: string;
+  /** Repository root and the target's repo-relative path: where .dvdignore files are found. */
+  root: string;
+  target: string;
+  /**
+   * Target-relative paths of the files the pointer records, asked for only when a
+   * .dvdignore rule matches something: a recorded file stays data even if a rule now
+   * matches it, as a file Git tracks is not ignored (README: .dvdignore).
+   */
+  tracked?: () => Iterable<string> | null;
 }
 
 // A file being checked out is written as `.<name>.dvd-tmp-<pid>-<thread>-<n>` beside its
@@ -32,31 +48,55 @@ export interface TargetWalk {
 // checkout deletes it.
 const CHECKOUT_TEMP = /^\..+\.dvd-tmp-\d+(?:-\d+)+$/;
 
+// Other tools' repository metadata inside tracked data (a data folder that is itself a
+// clone) is not data: versioning it would let checkout rewind that repository. The walk
+// skips these names, folder or file (a linked worktree's `.git` is a file), as DVC does.
+const METADATA_NAMES = new Set(['.git', '.hg', '.svn', '.dvd']);
+
+/** True when a target-relative path lies in another tool's metadata folder (see METADATA_NAMES). */
+export function isMetadataPath(p: string): boolean {
+  if (p.charCodeAt(0) !== 46 /* . */ && !p.includes('/.')) return false;
+  return p.split('/').some((seg) => METADATA_NAMES.has(seg));
+}
+
 /**
  * Walk a tracked target, whatever it is. A single-file target goes through the same
  * entry builders as a folder's files, so a symlink into the cache (cache type symlink)
  * is sized by its object, not by the link.
  */
-export function walkAt(abs: string, cacheDir: string): TargetWalk {
+export function walkAt(abs: string, o: WalkOptions): TargetWalk {
   const st = fs.lstatSync(abs, { throwIfNoEntry: false });
-  if (!st) return { kind: 'missing', entries: [], temps: [] };
+  if (!st) return { kind: 'missing', entries: [], temps: [], skipped: [] };
   if (st.isDirectory()) {
-    const temps: string[] = [];
-    return { kind: 'dir', entries: walkTarget(abs, cacheDir, temps), temps };
+    const walk: TargetWalk = { kind: 'dir', entries: [], temps: [], skipped: [] };
+    walkTarget(abs, o, walk);
+    return walk;
   }
-  const entry = st.isSymbolicLink() ? linkEntry('', abs, cachePrefixOf(cacheDir)) : fileEntry('', st);
-  return { kind: 'file', entries: [entry], temps: [] };
+  const entry = st.isSymbolicLink() ? linkEntry('', abs, cachePrefixOf(o.cacheDir)) : fileEntry('', st);
+  return { kind: 'file', entries: [entry], temps: [], skipped: [] };
 }
 
 // The workspace walk: synchronous readdir + lstat. On this machine a sync lstat costs
 // ~1.5 us while an fs.promises.lstat round trip through libuv's pool costs ~15 us, so
-// for 20,000 - 1,000,000 entries the sync walk is several times faster.
-export function walkTarget(dir: string, cacheDir?: string, temps?: string[]): WalkEntry[] {
-  const cachePrefix = cacheDir ? cachePrefixOf(cacheDir) : null;
-  const out: WalkEntry[] = [];
-  const stack = [''];
+// for 20,000 - 1,000,000 entries the sync walk is several times faster. Without any
+// .dvdignore the rules cost one name comparison per entry; with one, `ignore` costs
+// ~1 us per entry (20,000 files: ~20 ms).
+function walkTarget(dir: string, o: WalkOptions, out: TargetWalk): void {
+  const cachePrefix = cachePrefixOf(o.cacheDir);
+  const prefix = o.target === '' ? '' : `${o.target}/`;
+  let tracked: { files: Set<string>; dirs: Set<string> } | null | undefined;
+  const isTracked = (r: string, isDir: boolean): boolean => {
+    if (tracked === undefined) tracked = trackedSets(o.tracked?.() ?? null);
+    return tracked !== null && (isDir ? tracked.dirs : tracked.files).has(r);
+  };
+  // One ignore chain per folder on the stack: the rules above the target, then each
+  // folder's own .dvdignore. `inIgnored`: a folder a rule ignores, entered only for the
+  // recorded files inside it; anything else in it is ignored too.
+  const stack: { rel: string; rules: IgnoreRules; inIgnored: boolean }[] = [
+    { rel: '', rules: IgnoreRules.forFolder(o.root, path.posix.dirname(o.target) === '.' ? '' : path.posix.dirname(o.target)), inIgnored: false },
+  ];
   while (stack.length) {
-    const rel = stack.pop()!;
+    const { rel, rules: above, inIgnored } = stack.pop()!;
     const abs = rel === '' ? dir : path.join(dir, rel);
     let names: fs.Dirent[];
     try {
@@ -65,23 +105,55 @@ export function walkTarget(dir: string, cacheDir?: string, temps?: string[]): Wa
       if (isErrno(err, 'ENOENT') && rel !== '') continue; // removed while we walked
       throw err;
     }
+    let rules = above;
+    for (const d of names) {
+      if (d.name === IGNORE_FILE) {
+        rules = above.withFolder(o.root, `${prefix}${rel}`.replace(/\/$/, ''));
+        break;
+      }
+    }
+    const filtered = inIgnored || !rules.isEmpty;
     for (const d of names) {
       const r = rel === '' ? d.name : `${rel}/${d.name}`;
+      if (d.name.charCodeAt(0) === 46 /* . */ && METADATA_NAMES.has(d.name)) {
+        out.skipped.push(r);
+        continue;
+      }
+      if (filtered) {
+        const isDir = d.isDirectory();
+        const ignored = inIgnored || rules.match(prefix + r, isDir) !== null;
+        if (ignored && !isTracked(r, isDir)) continue;
+        if (isDir) {
+          stack.push({ rel: r, rules, inIgnored: ignored });
+          continue;
+        }
+      }
       if (d.isDirectory()) {
-        stack.push(r);
+        stack.push({ rel: r, rules, inIgnored: false });
       } else if (d.name.includes('.dvd-tmp-') && CHECKOUT_TEMP.test(d.name)) {
-        temps?.push(`${dir}/${r}`);
+        out.temps.push(`${dir}/${r}`);
       } else if (d.isFile()) {
         const st = fs.lstatSync(path.join(dir, r), { throwIfNoEntry: false });
-        if (st) out.push(fileEntry(r, st));
+        if (st) out.entries.push(fileEntry(r, st));
       } else if (d.isSymbolicLink()) {
-        out.push(linkEntry(r, path.join(dir, r), cachePrefix));
+        out.entries.push(linkEntry(r, path.join(dir, r), cachePrefix));
       } else {
         throw new DvdError('ESPECIAL', `${path.join(dir, r)}: not a regular file or folder (fifo, socket or device)`);
       }
     }
   }
-  return out;
+}
+
+/** Files and every folder holding one, for the walk's "is it recorded?" question. */
+function trackedSets(paths: Iterable<string> | null): { files: Set<string>; dirs: Set<string> } | null {
+  if (paths === null) return null;
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    files.add(p);
+    for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) dirs.add(p.slice(0, i));
+  }
+  return { files, dirs };
 }
 
 function fileEntry(p: string, st: fs.Stats): WalkEntry {
@@ -123,4 +195,13 @@ function cacheLinkOid(link: string, cachePrefix: string): string | null {
   if (!target.startsWith(cachePrefix)) return null;
   const m = /^([0-9a-f]{2})[\\/]([0-9a-f]{62})$/.exec(target.slice(cachePrefix.length));
   return m ? m[1] + m[2] : null;
+}
+
+/**
+ * A manifest without entries inside other tools' metadata folders: one recorded before
+ * the walk skipped them must not make checkout write into a clone's `.git`, nor status
+ * call them deleted. The next commit drops them from the manifest.
+ */
+export function withoutMetadata<T extends { path: string }>(entries: T[]): T[] {
+  return entries.some((e) => isMetadataPath(e.path)) ? entries.filter((e) => !isMetadataPath(e.path)) : entries;
 }
