@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -170,16 +171,35 @@ describe('.dvdignore', () => {
     expect(r.stdout).toBe([
       '.dvdignore:4:__pycache__/\tdata/pkg/__pycache__/m.cpython-311.pyc',
       'data/sub/.dvdignore:1:*.log\tdata/sub/y.log',
+      '.dvdignore:6:!keep.tmp\tdata/keep.tmp',
       '.dvdignore:5:*.tmp\tdata/w.tmp',
       '.dvdignore:7:/data/scratch/\tdata/scratch',
       '',
     ].join('\n'));
-    // Paths as typed, relative to the current folder; exit 1 when nothing is ignored.
+    // Paths as typed, relative to the current folder; exit 1 when nothing is ignored (a
+    // `!pattern` that re-includes a path is shown, as git -v shows it).
     const sub = path.join(repo, 'data/sub');
     expect(dvd(sub, ['check-ignore', 'y.log']).stdout).toBe('data/sub/.dvdignore:1:*.log\ty.log\n');
     const none = dvd(sub, ['check-ignore', '../a.csv', '../keep.tmp']);
-    expect(none).toMatchObject({ code: 1, stdout: '' });
+    expect(none).toMatchObject({ code: 1, stdout: '.dvdignore:6:!keep.tmp\t../keep.tmp\n' });
     expect(dvd(repo, ['check-ignore', '/etc/passwd']).code).toBe(1);
     expect(dvd(repo, ['check-ignore']).code).toBe(2);
+  });
+
+  it('matches what git check-ignore says for the same rules, pattern by pattern', () => {
+    const repo = tempRepo();
+    const rootRules = ['*.log', '!important.log', 'build/', '/top-only', 'docs/**/*.pdf', 'a?c', '[Tt]emp*', 'nested/deeper/', '\\#hash', 'trailing\\ ', 'Case.txt', '**/cache', 'x/*/z'].join('\n');
+    const subRules = '!*.log\nlocal\n/anchored\n';
+    const files = [
+      'data/app.log', 'data/important.log', 'data/build/out.o', 'data/src/build/o.o', 'top-only', 'data/top-only', 'docs/a/b/c.pdf', 'docs/c.pdf',
+      'data/abc', 'data/abbc', 'data/Temp1', 'data/temp2', 'data/nested/deeper/f', 'data/deeper/f', 'data/#hash', 'data/trailing ', 'data/case.txt',
+      'data/Case.txt', 'data/p/cache/q', 'x/y/z', 'x/y/w/z', 'data/sub/a.log', 'data/sub/local', 'data/sub/anchored', 'data/sub/in/anchored', 'data/plain.csv',
+    ];
+    for (const f of files) writeFiles(repo, { [f]: 'x' });
+    writeFiles(repo, { '.dvdignore': rootRules, '.gitignore': rootRules, 'data/sub/.dvdignore': subRules, 'data/sub/.gitignore': subRules });
+    const fromGit = spawnSync('git', ['check-ignore', '-v', '--no-index', ...files], { cwd: repo, encoding: 'utf8' }).stdout;
+    const fromDvd = dvd(repo, ['check-ignore', ...files]).stdout;
+    expect(fromDvd).toBe(fromGit.replaceAll('.gitignore:', '.dvdignore:'));
+    expect(fromDvd.split('\n').length).toBeGreaterThan(12);
   });
 });

@@ -11,7 +11,8 @@ export function registerCheckIgnore(program: Command): void {
       const r = (await import('../api/checkIgnore.js')).checkIgnore(makeContext(cmd), { paths });
       if (opts.json) printJson(r);
       else for (const p of r.paths) if (p.match) process.stdout.write(`${p.match.file}:${p.match.line}:${p.match.pattern}\t${p.path}\n`);
-      // git's rule: 0 when at least one path is ignored, 1 when none is.
-      if (!r.paths.some((p) => p.match)) process.exitCode = 1;
+      // git's rule: 0 when at least one path is ignored, 1 when none is (a `!pattern`
+      // match is printed, as by git -v, but is not ignored).
+      if (!r.paths.some((p) => p.match && !p.match.negative)) process.exitCode = 1;
     });
 }

@@ -22,6 +22,8 @@ export interface IgnoreMatch {
   /** 1-based. */
   line: number;
   pattern: string;
+  /** A `!pattern` that re-includes the path (only `checkIgnore` reports these, as git -v does). */
+  negative?: boolean;
 }
 
 interface RuleFile {
@@ -105,24 +107,35 @@ export class IgnoreRules {
    * does or a `!pattern` re-includes it. Only `rel` itself is tested: callers test its
    * folders first (the walk never enters an ignored folder; checkIgnore walks down).
    */
-  match(rel: string, isDir: boolean): IgnoreMatch | null {
+  match(rel: string, isDir: boolean, explain = false): IgnoreMatch | null {
     for (let i = this.files.length - 1; i >= 0; i--) {
       const f = this.files[i];
       if (f.base !== '' && !rel.startsWith(`${f.base}/`)) continue;
       const sub = f.nameOnly ? rel.slice(rel.lastIndexOf('/') + 1) : f.base === '' ? rel : rel.slice(f.base.length + 1);
       if (f.quick && !f.quick.names.has(sub) && !f.quick.suffixes.some((x) => sub.endsWith(x))) continue;
-      const r = f.ig.test(isDir ? `${sub}/` : sub);
+      const path = isDir ? `${sub}/` : sub;
+      const r = f.ig.test(path);
       if (r.ignored) return f.rules[Number(r.rule!.mark)];
-      if (r.unignored) return null;
+      if (r.unignored) return explain ? lastMatching(f, path) : null;
     }
     return null;
   }
 }
 
+/** The last rule of `f` whose pattern matches `path` (it decided it); for a `!pattern`, `ignore` does not say which. */
+function lastMatching(f: RuleFile, path: string): IgnoreMatch | null {
+  for (let i = f.rules.length - 1; i >= 0; i--) {
+    const negative = f.rules[i].pattern.startsWith('!');
+    if (ignore().add(negative ? f.rules[i].pattern.slice(1) : f.rules[i].pattern).ignores(path)) return { ...f.rules[i], negative };
+  }
+  return null;
+}
+
 /**
- * Which rule ignores repo path `rel`, as `git check-ignore -v` answers: the path's
+ * Which rule decides repo path `rel`, as `git check-ignore -v` answers: the path's
  * folders are tested from the top down (a file in an ignored folder is ignored by the
- * folder's rule), each against the .dvdignore files above it.
+ * folder's rule), each against the .dvdignore files above it; a `!pattern` that
+ * re-includes the path itself comes back with `negative: true`.
  */
 export function checkIgnore(root: string, rel: string, isDir: boolean): IgnoreMatch | null {
   const parts = rel.split('/');
@@ -130,7 +143,7 @@ export function checkIgnore(root: string, rel: string, isDir: boolean): IgnoreMa
   for (let i = 0; i < parts.length; i++) {
     const p = parts.slice(0, i + 1).join('/');
     const last = i === parts.length - 1;
-    const hit = rules.match(p, last ? isDir : true);
+    const hit = rules.match(p, last ? isDir : true, last);
     if (hit) return hit;
     if (!last) rules = rules.withFolder(root, p);
   }
