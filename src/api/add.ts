@@ -8,7 +8,7 @@ import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
 import { withLock } from '../core/lock.js';
 import type { Repo } from '../core/repo.js';
-import { isCacheLink } from '../core/walkTarget.js';
+import { isObjectLink } from '../core/walkTarget.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { POINTER_EXT, type Pointer } from '../core/pointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
@@ -83,9 +83,10 @@ function validateAddTarget(repo: Repo, t: ResolvedTarget, trackedByGit: (p: stri
   const root = repo.root;
   const st = fs.lstatSync(t.abs, { throwIfNoEntry: false });
   if (!st) throw new DvdError('ENOENT', `${t.arg}: no such file or directory`);
-  // A link into the cache is a file target already checked out with cache type symlink;
-  // re-adding it is a commit. Any other link is refused.
-  const cacheLink = st.isSymbolicLink() && isCacheLink(t.abs, repo.cacheDir);
+  // dvd's own link to a cache object is a file target already checked out with cache
+  // type symlink (maybe in a repository since moved); re-adding it is a commit. Any
+  // other link is refused.
+  const cacheLink = st.isSymbolicLink() && isObjectLink(t.abs);
   if (st.isSymbolicLink() && !cacheLink) throw new DvdError('ESYMLINK', `${t.arg}: is a symbolic link; dvd does not track links`, { hint: 'add the file or folder it points to instead' });
   if (!cacheLink && !st.isFile() && !st.isDirectory()) throw new DvdError('ESPECIAL', `${t.arg}: not a regular file or folder`);
   if (t.rel.endsWith(POINTER_EXT)) throw new DvdError('EBADTARGET', `${t.arg}: is a dvd pointer file`, { hint: `add the data itself: dvd add ${t.arg.slice(0, -POINTER_EXT.length)}` });

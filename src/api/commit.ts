@@ -26,7 +26,8 @@ export interface CommitResult {
 export async function commit(ctx: ApiContext, opts: CommitOptions = {}): Promise<CommitResult> {
   const { repo, config } = openRepo(ctx);
   const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
-  const missing = refs.filter((r) => !fs.existsSync(path.join(repo.root, r.target)));
+  // lstat: a dangling link (a moved repository's, see walkTarget.ts) is in the workspace.
+  const missing = refs.filter((r) => !fs.lstatSync(path.join(repo.root, r.target), { throwIfNoEntry: false }));
   if (missing.length) {
     throw new DvdError('ENOENT', `nothing to commit for ${missing.map((m) => m.target).join(', ')}: not in the workspace`, {
       hint: 'restore it with `dvd checkout`, or stop tracking it with `dvd untrack`',

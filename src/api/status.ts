@@ -28,6 +28,11 @@ export interface TargetStatus {
   added: string[];
   modified: string[];
   deleted: string[];
+  /**
+   * dvd's own links that do not lead into this repository's cache (it was moved or
+   * copied with absolute links, or the object is gone): checkout re-creates them.
+   */
+  relink: string[];
   /** The pointer's data (manifest or file object) is not in the local cache. */
   notInCache: boolean;
 }
@@ -87,12 +92,17 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     added: [],
     modified: [],
     deleted: [],
+    relink: [],
     notInCache: !hasObject(repo, pointer.oid),
   };
   if (scan.kind === 'missing') {
     res.state = 'missing';
     return res;
   }
+  for (const f of scan.files) if (f.relink) res.relink.push(f.path === '' ? ref.target : `${ref.target}/${f.path}`);
+  // Checkout would change these links, so the workspace is not as checkout leaves it.
+  if (res.relink.length) res.state = 'modified';
+  res.relink.sort();
   if (pointer.type === 'file') {
     if (scan.kind !== 'file' || scan.files[0].oid !== pointer.oid) {
       res.state = 'modified';

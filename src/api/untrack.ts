@@ -4,7 +4,9 @@ import { configBool } from '../core/config.js';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { workspaceMode } from '../core/fileMode.js';
 import { loadManifest } from '../core/loadManifest.js';
-import { hasObject } from '../core/objects.js';
+import { hasObject, missingObject } from '../core/objects.js';
+import { objectPath } from '../core/objectPath.js';
+import { objectLinkOid } from '../core/walkTarget.js';
 import type { Repo } from '../core/repo.js';
 import { withLock } from '../core/lock.js';
 import { StatCache } from '../core/statCache.js';
@@ -28,9 +30,12 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
   const refs = findPointers(repo.root, ctx.cwd, opts.targets);
   return withLock(repo, 'untrack', async () => {
     const res: UntrackResult = { untracked: [], gitFiles: [] };
-    for (const ref of refs) {
-      const abs = path.join(repo.root, ref.target);
-      detachFromCache(abs, await execBits(repo, ref), '');
+    // Every copy is planned first: a link whose object is nowhere stops the command
+    // before anything changed.
+    const copies: PrivateCopy[][] = [];
+    for (const ref of refs) copies.push(sharedFiles(repo, ref, path.join(repo.root, ref.target), await execBits(repo, ref)));
+    for (const [i, ref] of refs.entries()) {
+      for (const c of copies[i]) makePrivate(c);
       fs.rmSync(path.join(repo.root, ref.pointerFile));
       const dir = path.posix.dirname(ref.target);
       const dirRel = dir === '.' ? '' : dir;
@@ -51,21 +56,44 @@ async function execBits(repo: Repo, ref: PointerRef): Promise<Set<string>> {
   return new Set((await loadManifest(repo, ref.pointer, ref.pointerFile)).filter((e) => e.exec).map((e) => e.path));
 }
 
+interface PrivateCopy {
+  file: string;
+  /** What to copy: the file itself, or for dvd's link the object it names. */
+  source: string;
+  exec: boolean;
+}
+
 /**
- * Replace symlinks and shared (read-only, multiply linked) files under abs with private
- * copies, with the workspace mode (umask applied) and the version's executable bits.
+ * The files under a target that share the cache (links, read-only hard links) and must
+ * become private copies, with where each one's bytes are. dvd's link reads from this
+ * repository's object, else from wherever it leads (a moved repository's link may
+ * lead into another cache or nowhere); throws ENOOBJECT when neither has it.
  */
-function detachFromCache(abs: string, exec: Set<string>, rel: string): void {
-  const st = fs.lstatSync(abs, { throwIfNoEntry: false });
-  if (!st) return;
-  if (st.isDirectory()) {
-    for (const name of fs.readdirSync(abs)) detachFromCache(path.join(abs, name), exec, rel === '' ? name : `${rel}/${name}`);
-    return;
-  }
-  const shared = st.isSymbolicLink() || (st.nlink > 1 && (st.mode & 0o222) === 0);
-  if (!shared) return;
-  const tmp = `${abs}.dvd-untrack-${process.pid}`;
-  fs.copyFileSync(abs, tmp); // follows a symlink: copies the object's bytes
-  fs.chmodSync(tmp, workspaceMode(exec.has(rel)));
-  fs.renameSync(tmp, abs);
+function sharedFiles(repo: Repo, ref: PointerRef, abs: string, exec: Set<string>): PrivateCopy[] {
+  const out: PrivateCopy[] = [];
+  const visit = (file: string, rel: string) => {
+    const st = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(file)) visit(path.join(file, name), rel === '' ? name : `${rel}/${name}`);
+      return;
+    }
+    const shared = st.isSymbolicLink() || (st.nlink > 1 && (st.mode & 0o222) === 0);
+    if (!shared) return;
+    let source = file;
+    const oid = st.isSymbolicLink() ? objectLinkOid(fs.readlinkSync(file)) : null;
+    if (oid && hasObject(repo, oid)) source = objectPath(repo.cacheDir, oid);
+    else if (oid && !fs.existsSync(file)) throw missingObject(oid, rel === '' ? ref.target : `${ref.target}/${rel}`);
+    out.push({ file, source, exec: exec.has(rel) });
+  };
+  visit(abs, '');
+  return out;
+}
+
+/** Replace a shared file by a private copy with the workspace mode (umask applied) and its executable bit. */
+function makePrivate(c: PrivateCopy): void {
+  const tmp = `${c.file}.dvd-untrack-${process.pid}`;
+  fs.copyFileSync(c.source, tmp); // copyfile follows a link to the object's bytes
+  fs.chmodSync(tmp, workspaceMode(c.exec));
+  fs.renameSync(tmp, c.file);
 }

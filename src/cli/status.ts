@@ -24,7 +24,8 @@ export function registerStatus(program: Command): void {
         for (const p of t.added) lines.push(`\tadded:    ${p}`);
         for (const p of t.modified) lines.push(`\tmodified: ${p}`);
         for (const p of t.deleted) lines.push(`\tdeleted:  ${p}`);
-        if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length === 0) lines.push(`\tmodified: ${t.target}`);
+        for (const p of t.relink) lines.push(`\trelink:   ${p}  (dvd's link, not into this repository's cache; \`dvd checkout\` re-creates it)`);
+        if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length + t.relink.length === 0) lines.push(`\tmodified: ${t.target}`);
         if (t.notInCache) lines.push('\tnot in cache (run `dvd pull` to fetch it)');
       }
       if (lines.length === 0) process.stdout.write(r.targets.length ? 'Data and pointers are up to date.\n' : 'No data tracked by dvd.\n');

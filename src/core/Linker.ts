@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { isErrno } from './errors.js';
 import { workspaceMode } from './fileMode.js';
 import { explainFsError, linkTypeFailure, shownPath } from './fsError.js';
@@ -19,6 +20,7 @@ export class Linker {
   private readonly repo: Repo;
   private readonly warn: (msg: string) => void;
   private readonly verb: string;
+  private readonly cacheInside: boolean;
 
   /** `verb` names the command in errors (`checkout data/a.csv: ...`). */
   constructor(o: { repo: Repo; types: LinkType[]; warn: (msg: string) => void; verb: string }) {
@@ -27,6 +29,8 @@ export class Linker {
     this.configured = [...o.types];
     this.warn = o.warn;
     this.verb = o.verb;
+    const rel = path.relative(o.repo.root, o.repo.cacheDir);
+    this.cacheInside = !rel.startsWith('..') && !path.isAbsolute(rel);
   }
 
   /** The type in use now (after probing, the one that worked). */
@@ -44,8 +48,8 @@ export class Linker {
     for (;;) {
       const type = this.types[0];
       try {
-        if (known?.absent && (type === 'hardlink' || type === 'symlink') && linkInPlace(type, src, dest)) return type;
-        await this.place(type, src, tmp, exec, known?.size);
+        if (known?.absent && (type === 'hardlink' || type === 'symlink') && linkInPlace(type, type === 'symlink' ? this.symlinkTarget(src, dest) : src, dest)) return type;
+        await this.place(type, type === 'symlink' ? this.symlinkTarget(src, dest) : src, tmp, exec, known?.size);
       } catch (err) {
         await fs.promises.rm(tmp, { force: true });
         // Another file in flight may already have given up on this type.
@@ -72,6 +76,16 @@ export class Linker {
       }
       return type;
     }
+  }
+
+  /**
+   * What a symlink at dest holds: the object's path relative to dest's folder when the
+   * cache is inside the repository, so `mv` or `cp -a` of the repository keeps every
+   * link leading into its own cache (git-annex does the same); absolute for a cache.dir
+   * outside it, which stays put when the repository moves.
+   */
+  private symlinkTarget(src: string, dest: string): string {
+    return this.cacheInside ? path.relative(path.dirname(dest), src) : src;
   }
 
   private async place(type: LinkType, src: string, tmp: string, exec: boolean, size?: number): Promise<void> {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { DvdError } from './errors.js';
 import { forEachParallel } from './forEachParallel.js';
-import { hasObject, storeBuffer, storeFileByLink } from './objects.js';
+import { hasObject, missingObject, storeBuffer, storeFileByLink, storeFileSync } from './objects.js';
 import { runFileJobs } from './filePool.js';
 import type { FileJob } from './fileJobs.js';
 import { serializeManifest, type ManifestEntry } from './manifest.js';
@@ -64,6 +64,9 @@ export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarge
   for (let i = 0; i < walked.length; i++) {
     const w = walked[i];
     const oid = w.linkOid ?? state.lookup(w.path, w);
+    // dvd's link to an object this cache lacks, reaching nothing (a moved repository's
+    // link into a vanished cache): its content is not here to store.
+    if (w.relink && !hasObject(repo, w.linkOid!) && !fs.existsSync(fileOf(w.path))) throw missingObject(w.linkOid!, w.path === '' ? target : `${target}/${w.path}`);
     if (oid && hasObject(repo, oid)) {
       oids[i] = oid;
       if (!shared) done(w.size);
@@ -93,11 +96,12 @@ export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarge
       const file = fileOf(w.path);
       let oid = oids[i];
       if (hashed.has(i)) {
-        oid = (await storeFileByLink(repo, file, oid)).oid;
+        // A link is never hard-linked into the cache (link(2) would link the link itself).
+        oid = (w.linkOid ? storeFileSync(repo, file) : await storeFileByLink(repo, file, oid)).oid;
         storedFiles++;
       }
-      if (!w.linkOid) {
-        const already = fs.statSync(file).ino === fs.statSync(objectPath(repo.cacheDir, oid)).ino;
+      if (!w.linkOid || w.relink) {
+        const already = !w.relink && fs.statSync(file).ino === fs.statSync(objectPath(repo.cacheDir, oid)).ino;
         if (!already || opts.linker.current === 'symlink') await opts.linker.link(oid, file, false);
         const now = fs.lstatSync(file);
         state.record(w.path, { ino: now.ino, size: w.size, mtimeMs: now.mtimeMs }, oid);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError, isErrno } from './errors.js';
 import { IGNORE_FILE, IgnoreRules } from './ignoreRules.js';
+import { objectPath } from './objectPath.js';
 
 export interface WalkEntry {
   /** POSIX path relative to the walked folder. */
@@ -10,8 +11,14 @@ export interface WalkEntry {
   mtimeMs: number;
   ino: number;
   exec: boolean;
-  /** Set when the entry is a symlink into the cache (cache type symlink): its object. */
+  /** Set when the entry is dvd's own link to a cache object (cache type symlink): its object. */
   linkOid?: string;
+  /**
+   * dvd's own link that does not lead to this repository's cache object (it dangles, or
+   * leads into another cache after the repository was moved or copied): checkout
+   * re-creates it.
+   */
+  relink?: true;
   /**
    * True for a file shared with the cache (a read-only hard link, or a symlink into the
    * cache): its mode is the object's, so its executable bit says nothing.
@@ -72,7 +79,7 @@ export function walkAt(abs: string, o: WalkOptions): TargetWalk {
     walkTarget(abs, o, walk);
     return walk;
   }
-  const entry = st.isSymbolicLink() ? linkEntry('', abs, cachePrefixOf(o.cacheDir)) : fileEntry('', st);
+  const entry = st.isSymbolicLink() ? linkEntry('', abs, o.cacheDir) : fileEntry('', st);
   return { kind: 'file', entries: [entry], temps: [], skipped: [] };
 }
 
@@ -82,7 +89,6 @@ export function walkAt(abs: string, o: WalkOptions): TargetWalk {
 // .dvdignore the rules cost one name comparison per entry; with one, `ignore` costs
 // ~1 us per entry (20,000 files: ~20 ms).
 function walkTarget(dir: string, o: WalkOptions, out: TargetWalk): void {
-  const cachePrefix = cachePrefixOf(o.cacheDir);
   const prefix = o.target === '' ? '' : `${o.target}/`;
   let tracked: { files: Set<string>; dirs: Set<string> } | null | undefined;
   const isTracked = (r: string, isDir: boolean): boolean => {
@@ -136,7 +142,7 @@ function walkTarget(dir: string, o: WalkOptions, out: TargetWalk): void {
         const st = fs.lstatSync(path.join(dir, r), { throwIfNoEntry: false });
         if (st) out.entries.push(fileEntry(r, st));
       } else if (d.isSymbolicLink()) {
-        out.entries.push(linkEntry(r, path.join(dir, r), cachePrefix));
+        out.entries.push(linkEntry(r, path.join(dir, r), o.cacheDir));
       } else {
         throw new DvdError('ESPECIAL', `${path.join(dir, r)}: not a regular file or folder (fifo, socket or device)`);
       }
@@ -163,13 +169,41 @@ function fileEntry(p: string, st: fs.Stats): WalkEntry {
   };
 }
 
-/** A symlink into the cache becomes its object's entry; any other symlink is refused. */
-function linkEntry(p: string, link: string, cachePrefix: string | null): WalkEntry {
-  const linkOid = cachePrefix ? cacheLinkOid(link, cachePrefix) : null;
-  if (linkOid) {
-    const st = fs.statSync(link, { throwIfNoEntry: false });
-    const lst = fs.lstatSync(link, { throwIfNoEntry: false });
-    if (st && lst) return { path: p, size: st.size, mtimeMs: lst.mtimeMs, ino: lst.ino, exec: false, linkOid, execUnknown: true };
+// dvd's own links (cache type symlink) lead to `<cache>/sha256/ab/<62 hex>`. They are
+// recognised by that shape, not by this repository's cache path: a repository moved
+// (`mv`) or copied (`cp -a`) with absolute links has links that dangle or lead into
+// another repository's cache, and they are still dvd's, with their oid in their target.
+const OBJECT_LINK = /(?:^|[\\/])sha256[\\/]([0-9a-f]{2})[\\/]([0-9a-f]{62})$/;
+
+/** The oid a link's target names when it is shaped like a cache object path (dvd's own link), else null. */
+export function objectLinkOid(target: string): string | null {
+  const m = OBJECT_LINK.exec(target);
+  return m ? m[1] + m[2] : null;
+}
+
+/** True when `link` is dvd's own link to a cache object (any cache, even a vanished one). */
+export function isObjectLink(link: string): boolean {
+  return objectLinkOid(fs.readlinkSync(link)) !== null;
+}
+
+/**
+ * dvd's own link becomes its object's entry (marked `relink` when it does not lead to
+ * this repository's cache object); any other symlink is refused.
+ */
+function linkEntry(p: string, link: string, cacheDir: string): WalkEntry {
+  const target = fs.readlinkSync(link);
+  const linkOid = objectLinkOid(target);
+  const lst = linkOid ? fs.lstatSync(link, { throwIfNoEntry: false }) : undefined;
+  if (linkOid && lst) {
+    const own = objectPath(cacheDir, linkOid);
+    const ownSt = fs.statSync(own, { throwIfNoEntry: false });
+    const home = ownSt !== undefined && path.resolve(path.dirname(link), target) === own;
+    // The size is the object's: this cache's copy, else whatever the link reaches, else
+    // unknown (0; status and checkout take the manifest's for the same oid).
+    const size = ownSt?.size ?? fs.statSync(link, { throwIfNoEntry: false })?.size ?? 0;
+    const entry: WalkEntry = { path: p, size, mtimeMs: lst.mtimeMs, ino: lst.ino, exec: false, linkOid, execUnknown: true };
+    if (!home) entry.relink = true;
+    return entry;
   }
   // Decision (README): dvd refuses symlinks inside tracked data rather than store
   // them; following one could read or later write outside the workspace (rule 4).
@@ -178,23 +212,6 @@ function linkEntry(p: string, link: string, cachePrefix: string | null): WalkEnt
     : `${link}: symbolic links inside tracked data are not supported`, {
     hint: 'replace the link with the file it points to, or move it out of the tracked folder',
   });
-}
-
-function cachePrefixOf(cacheDir: string): string {
-  return path.join(cacheDir, 'sha256') + path.sep;
-}
-
-/** True when `link` is a symlink to a cache object: a target checked out with cache type symlink. */
-export function isCacheLink(link: string, cacheDir: string): boolean {
-  return cacheLinkOid(link, cachePrefixOf(cacheDir)) !== null;
-}
-
-/** The oid of a symlink that points at a cache object (cache type symlink), else null. */
-function cacheLinkOid(link: string, cachePrefix: string): string | null {
-  const target = fs.readlinkSync(link);
-  if (!target.startsWith(cachePrefix)) return null;
-  const m = /^([0-9a-f]{2})[\\/]([0-9a-f]{62})$/.exec(target.slice(cachePrefix.length));
-  return m ? m[1] + m[2] : null;
 }
 
 /**
