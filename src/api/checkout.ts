@@ -11,6 +11,7 @@ import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
 import { withoutMetadata } from '../core/walkTarget.js';
+import { entriesInScope } from '../core/scope.js';
 import type { ManifestEntry } from '../core/manifest.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
@@ -23,6 +24,8 @@ export interface CheckoutOptions {
   /** Re-materialize every file with the configured cache type. */
   relink?: boolean;
   jobs?: number;
+  /** Only these pointer files among the targets' (pull: those whose objects all arrived). */
+  pointerFiles?: string[];
 }
 
 export interface CheckoutTargetResult {
@@ -33,6 +36,8 @@ export interface CheckoutTargetResult {
   unchanged: number;
   /** The target folder did not exist and was created (an empty version has no file to make it). */
   madeFolder: boolean;
+  /** Set when only these paths inside the target were checked out (repo-relative). */
+  scope?: string[];
 }
 
 export interface CheckoutResult {
@@ -55,7 +60,8 @@ interface Planned {
  */
 export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { repo, config } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const only = opts.pointerFiles && new Set(opts.pointerFiles);
+  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []).filter((r) => !only || only.has(r.pointerFile));
   const types = linkTypesFromConfig(config);
   const linker = new Linker({ repo, types, warn: ctx.log.warn, verb: 'checkout' });
   const jobs = opts.jobs ?? defaultJobs();
@@ -66,7 +72,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
     for (const ref of refs) {
       let desired: ManifestEntry[];
       try {
-        desired = withoutMetadata(await loadManifest(repo, ref.pointer, ref.pointerFile));
+        desired = entriesInScope(withoutMetadata(await loadManifest(repo, ref.pointer, ref.pointerFile)), ref);
       } catch (err) {
         if (err instanceof DvdError && err.code === 'ENOOBJECT') {
           result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
@@ -75,7 +81,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         throw err;
       }
       const recorded = desired.map((e) => e.path);
-      const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => recorded });
+      const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => recorded, scope: ref.scope });
       noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
       const plan = planCheckout({
         desired,
@@ -133,6 +139,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         removed: p.plan.remove.length,
         unchanged: p.desired.length - p.plan.write.length,
         madeFolder,
+        ...(p.ref.scope ? { scope: p.ref.scope.map((s) => `${p.ref.target}/${s}`) } : {}),
       });
     }
     return result;

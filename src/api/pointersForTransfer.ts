@@ -2,6 +2,7 @@ import path from 'node:path';
 import { findPointers } from '../core/findPointers.js';
 import { isErrno } from '../core/errors.js';
 import { toRepoPath } from '../core/relPath.js';
+import { normalizeScope } from '../core/scope.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { hasRevisionScope, pointersOfScope, type Scope } from './pointersOfScope.js';
 
@@ -37,7 +38,13 @@ export async function pointersForTransfer(root: string, cwd: string, o: Scope & 
     }
     const file = p.pointerFile.slice(p.pointerFile.indexOf(':') + 1);
     const target = file.slice(0, -'.dvd'.length).replace(/[^/]*$/, p.pointer.path);
-    if (wanted.some((w) => under(target, w) || under(w, target) || w === file)) out.push(p);
+    if (wanted.some((w) => under(target, w) || w === file)) out.push(p);
+    else {
+      // Paths inside the folder: that part of it, where the revision has it (scope.ts).
+      const inside = wanted.filter((w) => w.startsWith(`${target}/`)).map((w) => w.slice(target.length + 1));
+      if (inside.length && p.pointer.type === 'dir') out.push({ ...p, target, scope: normalizeScope(inside), scopeMayMiss: true });
+      else if (inside.length) out.push(p);
+    }
   }
   return out;
 }

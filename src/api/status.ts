@@ -6,6 +6,7 @@ import { serializeManifest, type ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type ScannedFile } from '../core/scanTarget.js';
 import { withoutMetadata } from '../core/walkTarget.js';
+import { inScope } from '../core/scope.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 import type { Repo } from '../core/repo.js';
 import { defaultJobs } from '../core/defaultJobs.js';
@@ -68,6 +69,9 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
   const loadRecorded = (): ManifestEntry[] | null => {
     if (recorded === undefined) {
       recorded = pointer.type === 'dir' && hasObject(repo, pointer.oid) ? withoutMetadata(loadManifestSync(repo, pointer, ref.pointerFile)) : null;
+      // A path inside the folder (scope.ts): what is recorded there; status says what
+      // checkout of the same path would change, and a path not recorded is simply new.
+      if (recorded && ref.scope) recorded = recorded.filter((e) => inScope(e.path, ref.scope!));
     }
     return recorded;
   };
@@ -77,6 +81,7 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     abs: path.join(repo.root, ref.target),
     jobs,
     tracked: () => loadRecorded()?.map((e) => e.path) ?? null,
+    scope: ref.scope,
     onProgress: (items, bytes, totalItems) => progress.update({ items, bytes, totalItems }),
   });
   progress.finish();
@@ -119,13 +124,15 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
   // one: on 20,000 files that skips ~80 ms of parsing and comparing. Files whose mode is
   // the cache's (hardlink/symlink) take their exec bit from the stored manifest, so
   // they need it.
-  if (res.notInCache || !scan.files.some((f) => f.execUnknown)) {
+  if (!ref.scope && (res.notInCache || !scan.files.some((f) => f.execUnknown))) {
     const oid = hashBuffer(serializeManifest(currentEntries(scan.files)));
     if (oid === pointer.oid) return res;
     res.state = 'modified';
     // Without the manifest only the verdict is known, not which files changed.
     if (res.notInCache) return res;
   }
+  // (Scoped and not in the cache: which files differ is unknown, as for the whole target.)
+  if (res.notInCache) return res;
   const desired = new Map(loadRecorded()!.map((e) => [e.path, e]));
   const seen = new Set<string>();
   for (const cur of currentEntries(scan.files, desired)) {

@@ -20,8 +20,9 @@ export function registerCheckout(program: Command): void {
 export function printCheckout(r: CheckoutResult, quiet: boolean): void {
   if (!quiet) {
     for (const t of r.targets) {
-      if (t.written || t.removed) process.stdout.write(`${t.target}: ${t.written} written, ${t.removed} removed, ${t.unchanged} unchanged\n`);
-      else if (t.madeFolder) process.stdout.write(`${t.target}: empty folder restored\n`);
+      const name = t.scope ? t.scope.join(', ') : t.target;
+      if (t.written || t.removed) process.stdout.write(`${name}: ${t.written} written, ${t.removed} removed, ${t.unchanged} unchanged\n`);
+      else if (t.madeFolder) process.stdout.write(`${name}: empty folder restored\n`);
     }
   }
   if (r.missing.length) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DvdError, isErrno } from './errors.js';
 import { parsePointer, POINTER_EXT, type Pointer } from './pointer.js';
 import { toRepoPath } from './relPath.js';
+import { normalizeScope } from './scope.js';
 import { DVD_DIR } from './repo.js';
 
 export interface PointerRef {
@@ -11,6 +12,11 @@ export interface PointerRef {
   /** Repo-relative POSIX path of the target, e.g. `data/images`. */
   target: string;
   pointer: Pointer;
+  /**
+   * Set when the user named paths inside a tracked folder rather than the folder:
+   * those paths, relative to the target (scope.ts). Absent: the whole target.
+   */
+  scope?: string[];
 }
 
 export function readPointerFile(root: string, pointerFile: string): PointerRef {
@@ -88,7 +94,10 @@ export function findPointers(root: string, cwd: string, targets: string[] = []):
       }
       const enclosing = enclosingPointer(root, rel);
       if (enclosing) {
-        out.push(enclosing);
+        if (rel !== enclosing.target && enclosing.pointer.type === 'file') {
+          throw new DvdError('ENOTTRACKED', `${t}: ${enclosing.target} is a file, tracked by ${enclosing.pointerFile}`);
+        }
+        out.push(rel === enclosing.target ? enclosing : { ...enclosing, scope: [rel.slice(enclosing.target.length + 1)] });
         continue;
       }
       let st: fs.Stats | undefined;
@@ -107,7 +116,13 @@ export function findPointers(root: string, cwd: string, targets: string[] = []):
       });
     }
   }
+  // One ref per pointer; the paths named inside it add up, and naming the whole target
+  // (or walking to it) wins over any path inside it.
   const seen = new Map<string, PointerRef>();
-  for (const r of out) seen.set(r.pointerFile, r);
+  for (const r of out) {
+    const had = seen.get(r.pointerFile);
+    if (!had) seen.set(r.pointerFile, r);
+    else if (had.scope) seen.set(r.pointerFile, r.scope ? { ...had, scope: normalizeScope([...had.scope, ...r.scope]) } : r);
+  }
   return [...seen.values()].sort((a, b) => (a.pointerFile < b.pointerFile ? -1 : a.pointerFile > b.pointerFile ? 1 : 0));
 }

@@ -30,6 +30,8 @@ export interface ScanOptions {
   jobs: number;
   /** Target-relative paths the pointer records (see WalkOptions.tracked). */
   tracked?: () => Iterable<string> | null;
+  /** Scan only these target-relative paths of a folder target (scope.ts). */
+  scope?: string[];
   onProgress?: (files: number, bytes: number, totalFiles: number) => void;
 }
 
@@ -41,7 +43,7 @@ export interface ScanOptions {
 export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
   const { repo, target, abs } = opts;
   const state = StatCache.load(repo, target);
-  const { kind, entries, temps, skipped } = walkAt(abs, { cacheDir: repo.cacheDir, root: repo.root, target, tracked: opts.tracked });
+  const { kind, entries, temps, skipped } = walkAt(abs, { cacheDir: repo.cacheDir, root: repo.root, target, tracked: opts.tracked, scope: opts.scope });
   const files = entries as ScannedFile[];
   const toHash: ScannedFile[] = [];
   for (const f of files) {
