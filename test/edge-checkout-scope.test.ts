@@ -93,6 +93,11 @@ describe('checkout of a path inside a tracked folder', () => {
       expect(r.stderr).toContain(`error: ${p}: not in data at this version (data.dvd)`);
     }
     expect(read(repo, 'data/untracked.csv')).toBe('mine');
+    // untrack works on whole targets only: a path inside is refused, nothing changes.
+    const u = dvd(repo, ['untrack', 'data/a.csv']);
+    expect(u.code).toBe(1);
+    expect(u.stderr).toContain('error: data/a.csv: inside data, tracked as a whole by data.dvd');
+    expect(fs.existsSync(path.join(repo, 'data.dvd'))).toBe(true);
     // Inside a single-file target there is nothing to scope.
     writeFiles(repo, { 'm.bin': 'm' });
     dvdOk(repo, ['add', 'm.bin']);

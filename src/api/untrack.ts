@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { configBool } from '../core/config.js';
+import { DvdError } from '../core/errors.js';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { workspaceMode } from '../core/fileMode.js';
 import { loadManifest } from '../core/loadManifest.js';
@@ -28,6 +29,13 @@ export interface UntrackResult {
 export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Promise<UntrackResult> {
   const { repo, config } = openRepo(ctx);
   const refs = findPointers(repo.root, ctx.cwd, opts.targets);
+  // untrack works on whole targets: a path inside a folder would silently untrack all of it.
+  const inside = refs.find((r) => r.scope);
+  if (inside) {
+    throw new DvdError('EBADTARGET', `${inside.target}/${inside.scope![0]}: inside ${inside.target}, tracked as a whole by ${inside.pointerFile}`, {
+      hint: `untrack the whole folder: dvd untrack ${inside.target}`,
+    });
+  }
   return withLock(repo, 'untrack', async () => {
     const res: UntrackResult = { untracked: [], gitFiles: [] };
     // Every copy is planned first: a link whose object is nowhere stops the command
