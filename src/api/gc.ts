@@ -7,7 +7,9 @@ import { openRemote } from '../remote/openRemote.js';
 import { withRetries } from '../remote/withRetries.js';
 import { openRepo, type ApiContext } from './context.js';
 import { listCacheObjects } from './listCacheObjects.js';
-import { scopeIsEmpty, type Scope } from './pointersOfScope.js';
+import { isShallow, UNSHALLOW_HINT } from '../git/shallowCommits.js';
+import { gitRootOf } from './pointersAtRev.js';
+import { hasRevisionScope, scopeIsEmpty, type Scope } from './pointersOfScope.js';
 import { referencedObjects } from './referencedObjects.js';
 
 export interface GcOptions extends Scope {
@@ -50,6 +52,19 @@ function isManifestObject(file: string): boolean {
   }
 }
 
+/**
+ * A shallow clone cannot see what its missing older commits need, so a history scope
+ * would keep too little (and with -r delete other clones' data from the remote).
+ */
+function refuseShallowHistory(root: string, o: Scope): void {
+  if (!hasRevisionScope(o)) return;
+  const { gitRoot } = gitRootOf(root);
+  if (!isShallow(gitRoot)) return;
+  throw new DvdError('ESHALLOW', 'gc: this clone is shallow, so it cannot see what its older commits need; it will not clean by history (--all-commits, --all-branches, --all-tags, --rev) here', {
+    hint: `${UNSHALLOW_HINT}, or clean only what the workspace does not use with \`dvd gc -w\``,
+  });
+}
+
 const SHA_KEY_RE = /^sha256\/([0-9a-f]{2})\/([0-9a-f]{62})$/;
 
 /**
@@ -63,6 +78,7 @@ export async function gc(ctx: ApiContext, o: GcOptions): Promise<GcResult> {
   }
   const open = openRepo(ctx);
   const { repo } = open;
+  refuseShallowHistory(repo.root, o);
   const dryRun = o.dryRun ?? false;
   const ref = await referencedObjects(ctx, open, o, o.remote);
   const result: GcResult = { dryRun, revisions: ref.revisions, referenced: ref.oids.size, cache: { removed: 0, bytes: 0, kept: 0, oids: [] }, remote: null };

@@ -11,6 +11,11 @@ export interface GitHandle {
   /** Work tree root; undefined for a bare repository. */
   dir?: string;
   gitdir: string;
+  /**
+   * Where objects, refs, config, hooks and `shallow` live: the git dir itself, or for a
+   * linked worktree (`git worktree add`) the main repository's (its `commondir` file).
+   */
+  commonDir: string;
   cache: object;
 }
 
@@ -32,12 +37,23 @@ export function gitDirOf(root: string): string {
   return path.resolve(root, m[1].trim());
 }
 
+/** The common dir of a git dir: itself, or where its `commondir` file points (linked worktrees). */
+export function commonDirOf(gitdir: string): string {
+  try {
+    return path.resolve(gitdir, fs.readFileSync(path.join(gitdir, 'commondir'), 'utf8').trim());
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return gitdir;
+    throw err;
+  }
+}
+
 /** Handle for a work tree rooted at `root`. */
 export function gitHandle(root: string): GitHandle {
   const key = path.resolve(root);
   let h = handles.get(key);
   if (!h) {
-    h = { fs, dir: key, gitdir: gitDirOf(key), cache: {} };
+    const gitdir = gitDirOf(key);
+    h = { fs, dir: key, gitdir, commonDir: commonDirOf(gitdir), cache: {} };
     handles.set(key, h);
   }
   return h;
@@ -48,7 +64,7 @@ export function bareGitHandle(gitdir: string): GitHandle {
   const key = `bare:${path.resolve(gitdir)}`;
   let h = handles.get(key);
   if (!h) {
-    h = { fs, gitdir: path.resolve(gitdir), cache: {} };
+    h = { fs, gitdir: path.resolve(gitdir), commonDir: commonDirOf(path.resolve(gitdir)), cache: {} };
     handles.set(key, h);
   }
   return h;
