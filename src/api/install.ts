@@ -45,14 +45,13 @@ function hookBody(name: (typeof HOOKS)[number], dvd: string, dvdRootRel: string)
       return `if ${guard}; then\n  ${run('checkout')} || exit $?\nfi`;
     case 'pre-push':
       // Data first: a pushed pointer whose objects are not on the remote breaks clones.
-      // Git names the commits being pushed on stdin ("<ref> <sha> <remote ref> <sha>");
-      // their data goes up (plus the workspace's), not only what is checked out. An
-      // all-zero sha is a deletion.
+      // Git names what it pushes on stdin ("<ref> <sha> <remote ref> <sha>" per ref);
+      // `dvd pre-push` pushes the data of every commit that goes (see api/prePush.ts),
+      // plus the workspace's. $1 is the Git remote's name.
       return [
         `${PRE_PUSH_INPUT}=$(cat)`,
         `if ${guard}; then`,
-        `  dvd_revs=$(printf '%s\\n' "$${PRE_PUSH_INPUT}" | while read -r _lref lsha _rref _rsha; do case "$lsha" in *[!0]*) printf ' --rev %s' "$lsha";; esac; done)`,
-        `  ${run('push')} $dvd_revs || { echo "dvd: pushing data failed; fix it or run with DVD_SKIP_HOOKS=1" >&2; exit 1; }`,
+        `  printf '%s\\n' "$${PRE_PUSH_INPUT}" | ${run('pre-push "$1"')} || { echo "dvd: pushing data failed; fix it or run with DVD_SKIP_HOOKS=1" >&2; exit 1; }`,
         'fi',
       ].join('\n');
   }
