@@ -79,6 +79,22 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
       expect(read(wt, 'model.bin')).toBe('model v1');
       git(wt, 'checkout', '-q', 'feat');
       expect(read(wt, 'model.bin')).toBe('model feat');
+      // The pointer merge driver (one entry in the shared Git config) merges in the
+      // linked worktree too: different files of data/ changed on each side. Installed
+      // (again) from the main worktree, so nothing may point at one worktree only.
+      dvdOk(main, ['install']);
+      git(wt, 'checkout', '-q', '-b', 'left');
+      writeFiles(wt, { 'data/a.txt': 'left a' });
+      dvdOk(wt, ['commit']);
+      commitAll(wt, 'left');
+      git(wt, 'checkout', '-q', 'feat');
+      writeFiles(wt, { 'data/b.txt': 'right b' });
+      dvdOk(wt, ['commit']);
+      commitAll(wt, 'right');
+      git(wt, 'merge', '-q', '--no-edit', 'left');
+      expect(read(wt, 'data/a.txt')).toBe('left a');
+      expect(read(wt, 'data/b.txt')).toBe('right b');
+      expect(fs.readdirSync(main).filter((f) => f.startsWith('.merge_file'))).toEqual([]);
     });
 
     it("gc from any worktree keeps what every worktree's workspace and HEAD use", () => {

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { addGitattributesLine, removeGitattributesLine } from '../git/gitattributesLine.js';
 import { hooksDir } from '../git/hooksDir.js';
 import { installHook, uninstallHook, type HookAction } from '../git/installHook.js';
@@ -80,7 +79,10 @@ export async function install(ctx: ApiContext, o: InstallOptions): Promise<Insta
     hooks.push({ name, action: installHook(dir, name, hookBody(name, dvd, dvdRootRel), opts) });
   }
   // %O ancestor, %A ours (the result goes here), %B theirs, %P the path in the repo.
-  await setMergeDriverConfig(gitRoot, `${dvd} -C ${shQuote(path.resolve(repo.root))} merge-driver %O %A %B %P`);
+  // Git runs the driver through the shell at the top of whichever work tree merges (the
+  // config is shared by all linked worktrees) and names the temp files relative to it:
+  // so the dvd root is relative too, and the files are made absolute before -C moves.
+  await setMergeDriverConfig(gitRoot, `${dvd} -C ${shQuote(dvdRootRel === '' ? '.' : dvdRootRel)} merge-driver "$PWD"/%O "$PWD"/%A "$PWD"/%B %P`);
   const changed = addGitattributesLine(gitRoot, GITATTRIBUTES_LINE);
   return { hooksDir: dir, hooks, mergeDriver: 'registered', gitattributes: changed ? 'added' : 'unchanged' };
 }
