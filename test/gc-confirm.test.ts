@@ -3,23 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DVD_BIN, dvd, dvdOk, git, tempDir, tempRepo, writeFiles, type RunResult } from './helpers.js';
-
-function commitAll(repo: string, msg: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-  return git(repo, 'rev-parse', 'HEAD').trim();
-}
-
-const cacheOids = (repo: string) => {
-  const base = path.join(repo, '.dvd/cache/sha256');
-  return fs.existsSync(base) ? fs.readdirSync(base).flatMap((f) => fs.readdirSync(path.join(base, f)).map((r) => f + r)).sort() : [];
-};
-const storeOids = (store: string) => {
-  const base = path.join(store, 'sha256');
-  return fs.existsSync(base) ? fs.readdirSync(base).flatMap((f) => fs.readdirSync(path.join(base, f)).map((r) => f + r)).sort() : [];
-};
-const oidAt = (repo: string, rev: string, pointer: string) => /oid: sha256:([0-9a-f]{64})/.exec(git(repo, 'show', `${rev}:${pointer}`))![1];
+import { commitAll, DVD_BIN, dvd, dvdOk, git, pointerOidAt, storedOids, tempDir, tempRepo, writeFiles, type RunResult } from './helpers.js';
 
 // Runs a command on a real pseudo-terminal, answers the first question it asks, and
 // returns everything the terminal showed. The 120 s select is a hang guard only.
@@ -70,20 +54,20 @@ function twoVersions() {
   dvdOk(repo, ['commit']);
   const v2 = commitAll(repo, 'v2');
   // v1's model.bin, v1's a.txt and v1's manifest are garbage for -w.
-  const garbage = [oidAt(repo, v1, 'model.bin.dvd'), oidAt(repo, v1, 'data.dvd')];
+  const garbage = [pointerOidAt(repo, v1, 'model.bin.dvd'), pointerOidAt(repo, v1, 'data.dvd')];
   return { repo, v1, v2, garbage };
 }
 
 describe('gc never deletes the only copy without a yes', () => {
   it('without a terminal it refuses, says how many objects are on no remote, and deletes nothing; -f deletes', () => {
     const { repo, garbage } = twoVersions();
-    const before = cacheOids(repo);
+    const before = storedOids(path.join(repo, '.dvd/cache'));
     const r = dvd(repo, ['gc', '-w'], { stdio: ['ignore', 'pipe', 'pipe'] });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('gc would remove 3 objects');
     expect(r.stderr).toContain('3 of them are on no remote');
     expect(r.stderr).toMatch(/-f/);
-    expect(cacheOids(repo)).toEqual(before);
+    expect(storedOids(path.join(repo, '.dvd/cache'))).toEqual(before);
     // v1 can still be checked out.
     git(repo, 'checkout', '-q', 'HEAD~1');
     dvdOk(repo, ['checkout']);
@@ -92,8 +76,8 @@ describe('gc never deletes the only copy without a yes', () => {
     dvdOk(repo, ['checkout']);
     const forced = dvdOk(repo, ['gc', '-w', '-f']);
     expect(forced.stdout).toContain('cache: removed 3 objects');
-    for (const g of garbage) expect(cacheOids(repo)).not.toContain(g);
-    expect(cacheOids(repo)).toHaveLength(before.length - 3);
+    for (const g of garbage) expect(storedOids(path.join(repo, '.dvd/cache'))).not.toContain(g);
+    expect(storedOids(path.join(repo, '.dvd/cache'))).toHaveLength(before.length - 3);
   });
 
   it('deletes without a question when every object it removes is on a remote', () => {
@@ -103,25 +87,25 @@ describe('gc never deletes the only copy without a yes', () => {
     dvdOk(repo, ['push', '--all-commits', '-r', 'store']);
     const r = dvdOk(repo, ['gc', '-w'], { stdio: ['ignore', 'pipe', 'pipe'] });
     expect(r.stdout).toContain('cache: removed 3 objects');
-    for (const g of garbage) expect(storeOids(store)).toContain(g);
-    for (const g of garbage) expect(cacheOids(repo)).not.toContain(g);
+    for (const g of garbage) expect(storedOids(store)).toContain(g);
+    for (const g of garbage) expect(storedOids(path.join(repo, '.dvd/cache'))).not.toContain(g);
   });
 
   it('on a terminal it asks (y/N): N keeps everything, y deletes', () => {
     const { repo, garbage } = twoVersions();
-    const before = cacheOids(repo);
+    const before = storedOids(path.join(repo, '.dvd/cache'));
     for (const no of ['N', '', 'whatever']) {
       const r = dvdOnTty(repo, ['gc', '-w'], no);
       expect(r.code, r.stdout).toBe(1);
       expect(r.stdout).toContain('3 of them are on no remote');
       expect(r.stdout).toContain('[y/N]');
       expect(r.stdout).toContain('nothing deleted');
-      expect(cacheOids(repo)).toEqual(before);
+      expect(storedOids(path.join(repo, '.dvd/cache'))).toEqual(before);
     }
     const yes = dvdOnTty(repo, ['gc', '-w'], 'y');
     expect(yes.code, yes.stdout).toBe(0);
     expect(yes.stdout).toContain('cache: removed 3 objects');
-    for (const g of garbage) expect(cacheOids(repo)).not.toContain(g);
+    for (const g of garbage) expect(storedOids(path.join(repo, '.dvd/cache'))).not.toContain(g);
   });
 
   it('with -r nothing at all is deleted, locally or on the remote, before the remote part is confirmed', () => {
@@ -129,24 +113,24 @@ describe('gc never deletes the only copy without a yes', () => {
     const store = tempDir('dvd-store-');
     dvdOk(repo, ['remote', 'add', '-d', 'store', store]);
     dvdOk(repo, ['push', '--all-commits']);
-    const cacheBefore = cacheOids(repo);
-    const storeBefore = storeOids(store);
+    const cacheBefore = storedOids(path.join(repo, '.dvd/cache'));
+    const storeBefore = storedOids(store);
     const refused = dvd(repo, ['gc', '-w', '-r', 'store'], { stdio: ['ignore', 'pipe', 'pipe'] });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('3 objects from remote store');
-    expect(cacheOids(repo)).toEqual(cacheBefore);
-    expect(storeOids(store)).toEqual(storeBefore);
+    expect(storedOids(path.join(repo, '.dvd/cache'))).toEqual(cacheBefore);
+    expect(storedOids(store)).toEqual(storeBefore);
     // On a terminal: the remote's name must be typed; anything else deletes nothing.
     const wrong = dvdOnTty(repo, ['gc', '-w', '-r', 'store'], 'y');
     expect(wrong.code, wrong.stdout).toBe(1);
     expect(wrong.stdout).toContain('Type the remote name (store) to confirm: ');
-    expect(cacheOids(repo)).toEqual(cacheBefore);
-    expect(storeOids(store)).toEqual(storeBefore);
+    expect(storedOids(path.join(repo, '.dvd/cache'))).toEqual(cacheBefore);
+    expect(storedOids(store)).toEqual(storeBefore);
     const typed = dvdOnTty(repo, ['gc', '-w', '-r', 'store'], 'store');
     expect(typed.code, typed.stdout).toBe(0);
     for (const g of garbage) {
-      expect(cacheOids(repo)).not.toContain(g);
-      expect(storeOids(store)).not.toContain(g);
+      expect(storedOids(path.join(repo, '.dvd/cache'))).not.toContain(g);
+      expect(storedOids(store)).not.toContain(g);
     }
   });
 

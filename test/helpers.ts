@@ -117,3 +117,26 @@ export function tinyTmpfs(size: string): { mnt: string; mounted: boolean } {
   });
   return { mnt, mounted };
 }
+
+/** `git add -A` and commit; returns the new commit's oid. */
+export function commitAll(repo: string, msg: string): string {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', msg);
+  return git(repo, 'rev-parse', 'HEAD').trim();
+}
+
+/** The objects in a cache or folder remote (`<dir>/sha256/ab/cdef...`), as sorted oids. */
+export function storedOids(dir: string): string[] {
+  const base = path.join(dir, 'sha256');
+  if (!fs.existsSync(base)) return [];
+  return fs
+    .readdirSync(base)
+    .filter((f) => /^[0-9a-f]{2}$/.test(f))
+    .flatMap((f) => fs.readdirSync(path.join(base, f)).map((r) => f + r))
+    .sort();
+}
+
+/** The oid a committed pointer file names at a revision. */
+export function pointerOidAt(repo: string, rev: string, pointerFile: string): string {
+  return /oid: sha256:([0-9a-f]{64})/.exec(git(repo, 'show', `${rev}:${pointerFile}`))![1];
+}

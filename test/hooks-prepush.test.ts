@@ -1,18 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
-
-function commitAll(repo: string, msg: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-  return git(repo, 'rev-parse', 'HEAD').trim();
-}
-
-const storeOids = (store: string) => {
-  const base = path.join(store, 'sha256');
-  return fs.existsSync(base) ? fs.readdirSync(base).flatMap((f) => fs.readdirSync(path.join(base, f)).map((r) => f + r)).sort() : [];
-};
+import { commitAll, dvdOk, git, pointerOidAt, storedOids, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 
 /** data/ and model.bin of a commit, as a teammate gets them: clone, check out, dvd pull. */
 function teammateSees(bare: string, rev: string): { data: Record<string, string>; model: string } {
@@ -48,7 +37,7 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
       git(repo, 'push', '-q', 'origin', 'main');
       // Data of c1 that the store then loses: a later push must not send it again (c1 is
       // on the remote already), which tells a push of the new commits from --all-commits.
-      const c1Only = storeOids(store);
+      const c1Only = storedOids(store);
 
       const snaps: Record<string, { data: Record<string, string>; model: string }> = {};
       const snap = (sha: string) => (snaps[sha] = { data: treeHashes(path.join(repo, 'data')), model: fs.readFileSync(path.join(repo, 'model.bin'), 'utf8') });
@@ -65,9 +54,8 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
       git(repo, 'push', '-q', 'origin', 'main');
       expect(teammateSees(bare, c2)).toEqual(snaps[c2]);
       expect(teammateSees(bare, c3)).toEqual(snaps[c3]);
-      const pointerOid = (rev: string, file: string) => /oid: sha256:([0-9a-f]{64})/.exec(git(repo, 'show', `${rev}:${file}`))![1];
-      expect(storeOids(store)).not.toContain(pointerOid(c1, 'model.bin.dvd'));
-      expect(c1Only).toContain(pointerOid(c1, 'model.bin.dvd'));
+      expect(storedOids(store)).not.toContain(pointerOidAt(repo, c1, 'model.bin.dvd'));
+      expect(c1Only).toContain(pointerOidAt(repo, c1, 'model.bin.dvd'));
 
       // A new branch: every commit not on any of origin's remote-tracking branches.
       git(repo, 'checkout', '-q', '-b', 'feat');
@@ -84,7 +72,7 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
       git(repo, 'push', '-q', 'origin', 'feat');
       expect(teammateSees(bare, f1)).toEqual(snaps[f1]);
       expect(teammateSees(bare, f2)).toEqual(snaps[f2]);
-      expect(storeOids(store)).not.toContain(pointerOid(c1, 'model.bin.dvd'));
+      expect(storedOids(store)).not.toContain(pointerOidAt(repo, c1, 'model.bin.dvd'));
     });
   });
 }

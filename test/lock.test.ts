@@ -24,37 +24,25 @@ interface Outcome {
  */
 async function race(root: string, n: number, waitMs: number): Promise<Outcome> {
   const go = path.join(tempDir('dvd-race-'), 'go');
+  const outs: string[] = Array(n).fill('');
   const kids: ChildProcess[] = [];
-  const outs: string[] = [];
   const ready: Promise<void>[] = [];
-  const exited: Promise<number>[] = [];
+  // Settled once the racer has won (it then holds the lock) or has exited (it lost).
+  const decided: Promise<void>[] = [];
+  const exited: Promise<void>[] = [];
   for (let i = 0; i < n; i++) {
     const kid = spawn(process.execPath, [RACER, root, go], { env: { ...process.env, DVD_LOCK_WAIT_MS: String(waitMs) }, stdio: ['pipe', 'pipe', 'inherit'] });
     kids.push(kid);
-    outs.push('');
-    ready.push(
-      new Promise((resolve) => {
-        kid.stdout!.on('data', (c: Buffer) => {
-          outs[i] += c.toString();
-          if (outs[i].includes('ready\n')) resolve();
-        });
-      }),
-    );
-    exited.push(new Promise((resolve) => kid.on('exit', (code) => resolve(code ?? -1))));
+    const seen = (text: string) => new Promise<void>((resolve) => kid.stdout!.on('data', () => outs[i].includes(text) && resolve()));
+    kid.stdout!.on('data', (c: Buffer) => (outs[i] += c.toString()));
+    const exit = new Promise<void>((resolve) => kid.on('exit', () => resolve()));
+    ready.push(seen('ready\n'));
+    decided.push(Promise.race([seen('won '), exit]));
+    exited.push(exit);
   }
   await Promise.all(ready);
   fs.writeFileSync(go, '');
-  // Every loser gives up after its wait; the winners are still holding the lock then.
-  const losers = kids.map((k, i) => exited[i].then(() => i));
-  const settled: number[] = [];
-  await new Promise<void>((resolve) => {
-    const check = () => {
-      const winners = outs.filter((o) => o.includes('won ')).length;
-      if (settled.length + winners >= n && settled.length + winners > 0 && outs.every((o, i) => o.includes('won ') || settled.includes(i))) resolve();
-    };
-    for (const l of losers) l.then((i) => (settled.push(i), check()));
-    for (const k of kids) k.stdout!.on('data', check);
-  });
+  await Promise.all(decided);
   const won = outs.filter((o) => o.includes('won ')).map((o) => Number(/won (\d+)/.exec(o)![1]));
   const lost = outs.filter((o) => o.includes('lost ')).map((o) => o.slice(o.indexOf('lost ')));
   for (const k of kids) k.stdin!.end();

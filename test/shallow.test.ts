@@ -3,18 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAllCommits } from '../src/git/listAllCommits.js';
 import { resolveRev } from '../src/git/resolveRev.js';
-import { dvd, dvdOk, git, tempDir, tempRepo, writeFiles } from './helpers.js';
-
-function commitAll(repo: string, msg: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-  return git(repo, 'rev-parse', 'HEAD').trim();
-}
-
-const storeOids = (store: string) => {
-  const base = path.join(store, 'sha256');
-  return fs.existsSync(base) ? fs.readdirSync(base).flatMap((f) => fs.readdirSync(path.join(base, f)).map((r) => f + r)).sort() : [];
-};
+import { commitAll, dvd, dvdOk, git, storedOids, tempDir, tempRepo, writeFiles } from './helpers.js';
 
 // Three commits, each with its own model.bin and data/ version; every version pushed.
 function upstream() {
@@ -70,8 +59,8 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
       const store2 = tempDir('dvd-store2-');
       dvdOk(clone, ['remote', 'add', 'other', store2], { env });
       dvdOk(clone, ['push', '--all-commits', '-r', 'other'], { env });
-      expect(storeOids(store2)).toHaveLength(5);
-      expect(storeOids(store2).every((o) => storeOids(store).includes(o))).toBe(true);
+      expect(storedOids(store2)).toHaveLength(5);
+      expect(storedOids(store2).every((o) => storedOids(store).includes(o))).toBe(true);
       expect(git(clone, 'rev-parse', 'HEAD').trim()).toBe(commits[2]);
     });
 

@@ -1,19 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { commitAll, dvd, dvdOk, git, pointerOidAt, storedOids, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 
-function commitAll(repo: string, msg: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-  return git(repo, 'rev-parse', 'HEAD').trim();
-}
 const read = (dir: string, rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
-const cacheOids = (cache: string) => {
-  const base = path.join(cache, 'sha256');
-  return fs.existsSync(base) ? fs.readdirSync(base).flatMap((f) => fs.readdirSync(path.join(base, f)).map((r) => f + r)).sort() : [];
-};
-const oidAt = (repo: string, rev: string, pointer: string) => /oid: sha256:([0-9a-f]{64})/.exec(git(repo, 'show', `${rev}:${pointer}`))![1];
 
 for (const mode of ['git binary', 'isomorphic-git only']) {
   describe(`linked worktrees (${mode})`, () => {
@@ -48,7 +38,7 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
       writeFiles(wt, { 'model.bin': 'model feat' });
       dvdOk(wt, ['commit']);
       const feat = commitAll(wt, 'feat');
-      expect(cacheOids(path.join(main, '.dvd/cache'))).toContain(oidAt(main, feat, 'model.bin.dvd'));
+      expect(storedOids(path.join(main, '.dvd/cache'))).toContain(pointerOidAt(main, feat, 'model.bin.dvd'));
       expect(fs.existsSync(path.join(wt, '.dvd/cache/sha256'))).toBe(false);
       // And the main worktree checks the feature out from the same cache.
       git(main, 'checkout', '-q', 'feat~0');
@@ -107,8 +97,8 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
       writeFiles(wt, { 'data/a.txt': 'a draft' });
       dvdOk(wt, ['commit']);
       dvdOk(main, ['gc', '-w', '-f']);
-      const cache = cacheOids(path.join(main, '.dvd/cache'));
-      expect(cache).toContain(oidAt(main, feat, 'model.bin.dvd'));
+      const cache = storedOids(path.join(main, '.dvd/cache'));
+      expect(cache).toContain(pointerOidAt(main, feat, 'model.bin.dvd'));
       fs.rmSync(path.join(wt, 'data'), { recursive: true });
       dvdOk(wt, ['checkout']);
       expect(read(wt, 'data/a.txt')).toBe('a draft');
@@ -116,12 +106,12 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
       writeFiles(wt, { 'model.bin': 'model next' });
       dvdOk(wt, ['commit']);
       dvdOk(main, ['gc', '-w', '-f']);
-      expect(cacheOids(path.join(main, '.dvd/cache'))).toContain(oidAt(main, feat, 'model.bin.dvd'));
+      expect(storedOids(path.join(main, '.dvd/cache'))).toContain(pointerOidAt(main, feat, 'model.bin.dvd'));
       // main's workspace and HEAD (v1) are kept by a gc run in wt2, whose own scope is
       // its workspace: feat's model.bin goes (wt2 has moved on from it).
       dvdOk(wt, ['gc', '-w', '-f']);
-      expect(cacheOids(path.join(main, '.dvd/cache'))).toContain(oidAt(main, 'main', 'model.bin.dvd'));
-      expect(cacheOids(path.join(main, '.dvd/cache'))).not.toContain(oidAt(main, feat, 'model.bin.dvd'));
+      expect(storedOids(path.join(main, '.dvd/cache'))).toContain(pointerOidAt(main, 'main', 'model.bin.dvd'));
+      expect(storedOids(path.join(main, '.dvd/cache'))).not.toContain(pointerOidAt(main, feat, 'model.bin.dvd'));
       expect(read(wt, 'model.bin')).toBe('model next');
     });
 
@@ -150,7 +140,7 @@ describe('worktrees of a bare repository', () => {
     git(bare, 'worktree', 'add', '-q', a, 'main');
     git(bare, 'worktree', 'add', '-q', '-b', 'other', b, 'main');
     // The object reaches worktree a's cache by hand (as a pull would), then b sees it.
-    const oid = oidAt(src, 'main', 'model.bin.dvd');
+    const oid = pointerOidAt(src, 'main', 'model.bin.dvd');
     const obj = path.join('sha256', oid.slice(0, 2), oid.slice(2));
     const shared = path.join(bare, 'dvd', 'cache');
     fs.mkdirSync(path.dirname(path.join(shared, obj)), { recursive: true });
