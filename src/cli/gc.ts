@@ -26,7 +26,6 @@ async function askOnTty(q: GcQuestion, describe: (q: GcQuestion, verb?: string) 
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
     process.stderr.write(`${describe(q, 'gc will remove')} (${formatBytes(q.cache.bytes)} in the cache).\n`);
-    for (const u of q.unchecked) process.stderr.write(`  (remote ${u.remote} could not be checked: ${u.error})\n`);
     process.stderr.write('`--dry-run` lists them by pointer and path.\n');
     if (q.remote) {
       const answer = await rl.question(`Other clones may still need what ${q.remote.name} holds. Type the remote name (${q.remote.name}) to confirm: `);
