@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 
 export const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DVD_BIN = path.join(PROJECT, 'bin', 'dvd.js');
@@ -139,4 +139,21 @@ export function storedOids(dir: string): string[] {
 /** The oid a committed pointer file names at a revision. */
 export function pointerOidAt(repo: string, rev: string, pointerFile: string): string {
   return /oid: sha256:([0-9a-f]{64})/.exec(git(repo, 'show', `${rev}:${pointerFile}`))![1];
+}
+
+/** The two ways src/git reads Git: through the git binary, and isomorphic-git alone. */
+export const GIT_MODES = ['git binary', 'isomorphic-git only'] as const;
+
+/**
+ * Inside a describe: run its tests in `mode` (DVD_NO_GIT_BINARY=1 for isomorphic-git
+ * only; dvd, git and the hooks git runs inherit it).
+ */
+export function useGitMode(mode: (typeof GIT_MODES)[number]): void {
+  beforeAll(() => {
+    if (mode === 'isomorphic-git only') process.env.DVD_NO_GIT_BINARY = '1';
+    else delete process.env.DVD_NO_GIT_BINARY;
+  });
+  afterAll(() => {
+    delete process.env.DVD_NO_GIT_BINARY;
+  });
 }

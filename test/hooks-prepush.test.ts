@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitAll, dvdOk, git, pointerOidAt, storedOids, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { commitAll, dvdOk, git, pointerOidAt, storedOids, tempDir, tempRepo, treeHashes, writeFiles, GIT_MODES, useGitMode } from './helpers.js';
 
 /** data/ and model.bin of a commit, as a teammate gets them: clone, check out, dvd pull. */
 function teammateSees(bare: string, rev: string): { data: Record<string, string>; model: string } {
@@ -12,16 +12,9 @@ function teammateSees(bare: string, rev: string): { data: Record<string, string>
   return { data: treeHashes(path.join(clone, 'data')), model: fs.readFileSync(path.join(clone, 'model.bin'), 'utf8') };
 }
 
-for (const mode of ['git binary', 'isomorphic-git only']) {
+for (const mode of GIT_MODES) {
   describe(`pre-push hook (${mode})`, () => {
-    beforeAll(() => {
-      // The hook inherits this from git, which inherits it from the test.
-      if (mode === 'isomorphic-git only') process.env.DVD_NO_GIT_BINARY = '1';
-      else delete process.env.DVD_NO_GIT_BINARY;
-    });
-    afterAll(() => {
-      delete process.env.DVD_NO_GIT_BINARY;
-    });
+    useGitMode(mode);
 
     it('pushes the data of every commit the push sends, not only the tip, and nothing the remote already has', () => {
       const repo = tempRepo();

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listAllCommits } from '../src/git/listAllCommits.js';
 import { resolveRev } from '../src/git/resolveRev.js';
-import { commitAll, dvd, dvdOk, git, storedOids, tempDir, tempRepo, writeFiles } from './helpers.js';
+import { commitAll, dvd, dvdOk, git, storedOids, tempDir, tempRepo, writeFiles, GIT_MODES, useGitMode } from './helpers.js';
 
 // Three commits, each with its own model.bin and data/ version; every version pushed.
 function upstream() {
@@ -26,16 +26,9 @@ function shallowClone(repo: string, depth: number): string {
   return clone;
 }
 
-for (const mode of ['git binary', 'isomorphic-git only']) {
-  const env = mode === 'isomorphic-git only' ? { DVD_NO_GIT_BINARY: '1' } : {};
+for (const mode of GIT_MODES) {
   describe(`shallow clones (${mode})`, () => {
-    beforeAll(() => {
-      if (mode === 'isomorphic-git only') process.env.DVD_NO_GIT_BINARY = '1';
-      else delete process.env.DVD_NO_GIT_BINARY;
-    });
-    afterAll(() => {
-      delete process.env.DVD_NO_GIT_BINARY;
-    });
+    useGitMode(mode);
 
     it('history walks stop at the shallow boundary, as git log does', async () => {
       const { repo, commits } = upstream();
@@ -48,17 +41,17 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
     it('push and fetch --all-commits work on the commits that are there and say the clone is shallow', () => {
       const { repo, store, commits } = upstream();
       const clone = shallowClone(repo, 1);
-      const fetched = dvd(clone, ['fetch', '--all-commits'], { env });
+      const fetched = dvd(clone, ['fetch', '--all-commits']);
       expect(fetched.code, fetched.stderr).toBe(0);
       expect(fetched.stderr).toContain('this clone is shallow: --all-commits covers the 1 commit it has');
-      const pushed = dvd(clone, ['push', '--all-commits'], { env });
+      const pushed = dvd(clone, ['push', '--all-commits']);
       expect(pushed.code, pushed.stderr).toBe(0);
       expect(pushed.stderr).toContain('shallow');
       // A fresh store gets exactly HEAD's data from this clone: model.bin, data/'s three
       // files and its manifest.
       const store2 = tempDir('dvd-store2-');
-      dvdOk(clone, ['remote', 'add', 'other', store2], { env });
-      dvdOk(clone, ['push', '--all-commits', '-r', 'other'], { env });
+      dvdOk(clone, ['remote', 'add', 'other', store2]);
+      dvdOk(clone, ['push', '--all-commits', '-r', 'other']);
       expect(storedOids(store2)).toHaveLength(5);
       expect(storedOids(store2).every((o) => storedOids(store).includes(o))).toBe(true);
       expect(git(clone, 'rev-parse', 'HEAD').trim()).toBe(commits[2]);
@@ -67,27 +60,27 @@ for (const mode of ['git binary', 'isomorphic-git only']) {
     it('gc refuses history scopes in a shallow clone and names the fix; -w still works', () => {
       const { repo } = upstream();
       const clone = shallowClone(repo, 1);
-      dvdOk(clone, ['pull'], { env });
+      dvdOk(clone, ['pull']);
       for (const scope of [['--all-commits'], ['--all-branches'], ['--rev', 'HEAD']]) {
-        const r = dvd(clone, ['gc', ...scope, '--dry-run'], { env });
+        const r = dvd(clone, ['gc', ...scope, '--dry-run']);
         expect(r.code, scope.join(' ')).toBe(1);
         expect(r.stderr).toContain('shallow');
         expect(r.stderr).toContain('git fetch --unshallow');
       }
-      dvdOk(clone, ['gc', '-w', '--dry-run'], { env });
+      dvdOk(clone, ['gc', '-w', '--dry-run']);
     });
 
     it('dvd diff HEAD~1 in a depth-1 clone says the clone is shallow', () => {
       const { repo } = upstream();
       const clone = shallowClone(repo, 1);
-      const r = dvd(clone, ['diff', 'HEAD~1'], { env });
+      const r = dvd(clone, ['diff', 'HEAD~1']);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain('shallow');
       expect(r.stderr).toContain('git fetch --unshallow');
       // Deep enough: the same command works.
       const deeper = shallowClone(repo, 2);
-      dvdOk(deeper, ['pull'], { env });
-      expect(dvdOk(deeper, ['diff', 'HEAD~1'], { env }).stdout).toContain('f3.txt');
+      dvdOk(deeper, ['pull']);
+      expect(dvdOk(deeper, ['diff', 'HEAD~1']).stdout).toContain('f3.txt');
     });
   });
 }

@@ -1,19 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitAll, dvd, dvdOk, git, pointerOidAt, storedOids, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { commitAll, dvd, dvdOk, git, pointerOidAt, storedOids, tempDir, tempRepo, treeHashes, writeFiles, GIT_MODES, useGitMode } from './helpers.js';
 
 const read = (dir: string, rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
 
-for (const mode of ['git binary', 'isomorphic-git only']) {
+for (const mode of GIT_MODES) {
   describe(`linked worktrees (${mode})`, () => {
-    beforeAll(() => {
-      if (mode === 'isomorphic-git only') process.env.DVD_NO_GIT_BINARY = '1';
-      else delete process.env.DVD_NO_GIT_BINARY;
-    });
-    afterAll(() => {
-      delete process.env.DVD_NO_GIT_BINARY;
-    });
+    useGitMode(mode);
 
     function mainAndWorktree() {
       const main = tempRepo();
