@@ -17,7 +17,7 @@ import { readPointersAtRev } from '../git/readPointersAtRev.js';
 import { resolveRev } from '../git/resolveRev.js';
 import { openRemote } from '../remote/openRemote.js';
 import { TransferQueue, transferFailuresError, type TransferItem } from '../remote/TransferQueue.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 import { downloadInto } from './fetch.js';
 
 export interface GetOptions {
@@ -66,7 +66,7 @@ async function sourceConfig(handle: Parameters<typeof readFileAtRev>[0], commit:
     fs.writeFileSync(path.join(tmp, 'config'), text);
     const cfg: FlatConfig = new Map(readConfigFile(configFile('user', null)));
     for (const [k, v] of readConfigFile(path.join(tmp, 'config'))) cfg.set(k, v);
-    if (workTree) for (const [k, v] of readConfigFile(configFile('local', workTree))) cfg.set(k, v);
+    if (workTree) for (const [k, v] of readConfigFile(configFile('local', workTree, dvdShareOf(workTree)))) cfg.set(k, v);
     return cfg;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -104,7 +104,7 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
         hint: `tracked there: ${refs.map((r) => r.target).slice(0, 10).join(', ') || 'nothing'}`,
       });
     }
-    const srcCache = src.workTree ? repoAt(src.workTree, config.get('cache.dir')).cacheDir : null;
+    const srcCache = src.workTree ? repoAt(src.workTree, config.get('cache.dir'), dvdShareOf(src.workTree)).cacheDir : null;
     tmpRoot = fs.mkdtempSync(path.join(path.dirname(outAbs), '.dvd-get-'));
     const repo: Repo = repoAt(tmpRoot);
     fs.mkdirSync(repo.tmpDir, { recursive: true });

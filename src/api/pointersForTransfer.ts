@@ -3,6 +3,7 @@ import { findPointers } from '../core/findPointers.js';
 import { isErrno } from '../core/errors.js';
 import { toRepoPath } from '../core/relPath.js';
 import { normalizeScope } from '../core/scope.js';
+import type { Logger } from './context.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { hasRevisionScope, pointersOfScope, type Scope } from './pointersOfScope.js';
 
@@ -15,10 +16,10 @@ const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWit
  * Targets narrow the revisions' pointers too; a target that only exists at a revision
  * is fine.
  */
-export async function pointersForTransfer(root: string, cwd: string, o: Scope & { targets?: string[] }): Promise<PointerSource[]> {
+export async function pointersForTransfer(root: string, cwd: string, o: Scope & { targets?: string[] }, log?: Logger): Promise<PointerSource[]> {
   const targets = o.targets ?? [];
   if (!hasRevisionScope(o)) return findPointers(root, cwd, targets);
-  const { pointers } = await pointersOfScope(root, { ...o, workspace: false });
+  const { pointers } = await pointersOfScope(root, { ...o, workspace: false }, log);
   const out: PointerSource[] = [];
   if (targets.length === 0) out.push(...findPointers(root, cwd, []));
   else {

@@ -50,7 +50,7 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
   // A path inside a tracked folder pushes the whole folder (README: checkout scope): the
   // manifest goes up only once all its files are there, and it is what a teammate's
   // pull of any part needs.
-  const pointers = (o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o))).map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p);
+  const pointers = (o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log))).map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p);
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [] };

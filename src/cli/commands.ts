@@ -15,6 +15,7 @@ import { registerDiff } from './diff.js';
 import { registerLs } from './ls.js';
 import { registerInstall } from './install.js';
 import { registerMergeDriver } from './mergeDriver.js';
+import { registerPrePush } from './prePush.js';
 import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
 import { registerCheckIgnore } from './checkIgnore.js';
@@ -37,6 +38,7 @@ export function registerCommands(program: Command): void {
   registerLs(program);
   registerInstall(program);
   registerMergeDriver(program);
+  registerPrePush(program);
   registerGc(program);
   registerGet(program);
   registerCheckIgnore(program);

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DvdError } from '../core/errors.js';
+import { findPointers } from '../core/findPointers.js';
+import { DVD_DIR } from '../core/repo.js';
+import { findGitRoot } from '../git/findGitRoot.js';
+import { bareGitHandle } from '../git/gitHandle.js';
+import { resolveRev } from '../git/resolveRev.js';
+import { listWorktrees, worktreeOf } from '../git/worktrees.js';
+import type { PointerSource } from './objectsOfPointers.js';
+import { pointersAtRevisions } from './pointersAtRev.js';
+
+/**
+ * The pointers the other work trees of this Git repository use (`git worktree add`):
+ * each one's workspace (when its folder is there) and its HEAD commit. They share this
+ * cache, so gc must keep what they use, as `git gc` keeps every worktree's HEAD. Labels
+ * are `worktree <path>: <pointer>` and `worktree <path> HEAD:<pointer>`. Empty outside
+ * Git or without linked worktrees.
+ */
+export async function otherWorktreePointers(root: string): Promise<PointerSource[]> {
+  const gitRoot = findGitRoot(root);
+  if (!gitRoot) return [];
+  const { commonDir } = worktreeOf(gitRoot);
+  const prefix = path.relative(gitRoot, root);
+  const others = listWorktrees(commonDir).filter((w) => path.resolve(w.root) !== path.resolve(gitRoot));
+  const out: PointerSource[] = [];
+  const common = bareGitHandle(commonDir);
+  for (const w of others) {
+    const dvdRoot = path.join(w.root, prefix);
+    if (w.present && fs.existsSync(path.join(dvdRoot, DVD_DIR, 'config'))) {
+      for (const p of findPointers(dvdRoot, dvdRoot, [])) out.push({ pointerFile: `worktree ${dvdRoot}: ${p.pointerFile}`, pointer: p.pointer });
+    }
+    if (w.head === null) continue;
+    let oid: string;
+    try {
+      oid = await resolveRev(common, w.head);
+    } catch (err) {
+      // A branch without commits yet: its HEAD uses nothing.
+      if (err instanceof DvdError && err.code === 'EBADREV') continue;
+      throw err;
+    }
+    const label = `worktree ${w.root} HEAD`;
+    for (const p of (await pointersAtRevisions(root, [{ label, oid }])).get(oid)!) out.push({ pointerFile: `${label}:${p.pointerFile}`, pointer: p.pointer });
+  }
+  return out;
+}
