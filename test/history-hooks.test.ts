@@ -37,7 +37,7 @@ describe('dvd install', () => {
     expect(r2.hooks.map((h: { action: string }) => h.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect(treeHashes(hooks)).toEqual(after1);
     expect(read(repo, '.gitattributes')).toBe('*.png binary\n*.dvd text eol=lf\n*.dvd merge=dvd\n');
-    expect(git(repo, 'config', 'merge.dvd.driver')).toContain('merge-driver %O %A %B %P');
+    expect(git(repo, 'config', 'merge.dvd.driver')).toContain('merge-driver "$PWD"/%O "$PWD"/%A "$PWD"/%B %P');
     // The user's shell hook still runs (after dvd's block), and so does the node one.
     const pc = read(repo, '.git/hooks/post-checkout');
     expect(pc.startsWith('#!/bin/sh\n# >>> dvd >>>')).toBe(true);

@@ -10,7 +10,7 @@ import { withLock } from '../core/lock.js';
 import type { Repo } from '../core/repo.js';
 import { shellPath, UserPaths } from '../core/userPaths.js';
 import { untrackableName } from '../core/trackableName.js';
-import { isCacheLink, refusedError, walkAt } from '../core/walkTarget.js';
+import { isObjectLink, refusedError, walkAt } from '../core/walkTarget.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { POINTER_EXT, type Pointer } from '../core/pointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
@@ -19,7 +19,7 @@ import { stageFiles } from '../git/stageFiles.js';
 import { findGitRoot } from '../git/findGitRoot.js';
 import { openRepo, type ApiContext } from './context.js';
 import { resolveTargets, type ResolvedTarget } from './resolveTargets.js';
-import { storeTracked } from './storeTracked.js';
+import { previousEntries, storeTracked } from './storeTracked.js';
 
 export interface AddOptions {
   targets: string[];
@@ -63,12 +63,13 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
     }
   }
   const jobs = opts.jobs ?? defaultJobs();
-  const linker = new Linker(repo, linkTypesFromConfig(config), ctx.log.warn);
+  const linker = new Linker({ repo, types: linkTypesFromConfig(config), warn: ctx.log.warn, verb: 'add' });
   return withLock(repo, 'add', async () => {
     // Every target is walked before any is stored: a link or a name dvd cannot record
     // anywhere refuses the whole command, so it changes nothing (issue 9 B7).
     const walks = targets.map((t) => {
-      const walk = walkAt(t.abs, repo.cacheDir);
+      const tracked = () => previousEntries(repo, `${t.rel}${POINTER_EXT}`)?.keys() ?? null;
+      const walk = walkAt(t.abs, { cacheDir: repo.cacheDir, root: repo.root, target: t.rel, tracked });
       if (walk.refused.length) throw refusedError(walk.refused, t.rel, paths);
       return walk;
     });
@@ -103,9 +104,10 @@ function validateAddTarget(repo: Repo, t: ResolvedTarget, { trackedByGit, naming
   if (badName) throw new DvdError('EBADNAME', `${JSON.stringify(t.arg)}: cannot be tracked: its name ${badName}`, { hint: 'rename it (dvd records names in text lines)' });
   const st = fs.lstatSync(t.abs, { throwIfNoEntry: false });
   if (!st) throw new DvdError('ENOENT', `${t.arg}: no such file or directory`);
-  // A link into the cache is a file target already checked out with cache type symlink;
-  // re-adding it is a commit. Any other link is refused.
-  const cacheLink = st.isSymbolicLink() && isCacheLink(t.abs, repo.cacheDir);
+  // dvd's own link to a cache object is a file target already checked out with cache
+  // type symlink (maybe in a repository since moved); re-adding it is a commit. Any
+  // other link is refused.
+  const cacheLink = st.isSymbolicLink() && isObjectLink(t.abs);
   if (st.isSymbolicLink() && !cacheLink) throw new DvdError('ESYMLINK', `${t.arg}: is a symbolic link; dvd does not track links`, { hint: 'add the file or folder it points to instead' });
   if (!cacheLink && !st.isFile() && !st.isDirectory()) throw new DvdError('ESPECIAL', `${t.arg}: not a regular file or folder`);
   if (t.rel.endsWith(POINTER_EXT)) throw new DvdError('EBADTARGET', `${t.arg}: is a dvd pointer file`, { hint: `add the data itself: \`dvd add ${shellPath(t.arg.slice(0, -POINTER_EXT.length))}\`` });

@@ -12,10 +12,12 @@ import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
 import { UserPaths } from '../core/userPaths.js';
-import { refusedError } from '../core/walkTarget.js';
+import { refusedError, withoutMetadata } from '../core/walkTarget.js';
+import { entriesInScope } from '../core/scope.js';
 import type { ManifestEntry } from '../core/manifest.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
+import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 
 export interface CheckoutOptions {
   targets?: string[];
@@ -24,6 +26,8 @@ export interface CheckoutOptions {
   /** Re-materialize every file with the configured cache type. */
   relink?: boolean;
   jobs?: number;
+  /** Only these pointer files among the targets' (pull: those whose objects all arrived). */
+  pointerFiles?: string[];
 }
 
 export interface CheckoutTargetResult {
@@ -32,6 +36,10 @@ export interface CheckoutTargetResult {
   written: number;
   removed: number;
   unchanged: number;
+  /** The target folder did not exist and was created (an empty version has no file to make it). */
+  madeFolder: boolean;
+  /** Set when only these paths inside the target were checked out (repo-relative). */
+  scope?: string[];
 }
 
 export interface CheckoutResult {
@@ -56,10 +64,13 @@ interface Planned {
  */
 export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { repo, config } = openRepo(ctx);
-  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const only = opts.pointerFiles && new Set(opts.pointerFiles);
+  const found = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const refs = found.refs.filter((r) => !only || only.has(r.pointerFile));
+  const problems = found.problems;
   const paths = new UserPaths(repo.root, ctx.cwd);
   const types = linkTypesFromConfig(config);
-  const linker = new Linker(repo, types, ctx.log.warn);
+  const linker = new Linker({ repo, types, warn: ctx.log.warn, verb: 'checkout' });
   const jobs = opts.jobs ?? defaultJobs();
   return withLock(repo, 'checkout', async () => {
     const result: CheckoutResult = { targets: [], missing: [], problems };
@@ -69,7 +80,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
       await forTarget(ref.pointerFile, problems, async () => {
         let desired: ManifestEntry[];
         try {
-          desired = await loadManifest(repo, ref.pointer, ref.pointerFile);
+          desired = entriesInScope(withoutMetadata(await loadManifest(repo, ref.pointer, ref.pointerFile)), ref, paths);
         } catch (err) {
           if (err instanceof DvdError && err.code === 'ENOOBJECT') {
             result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
@@ -77,7 +88,9 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
           }
           throw err;
         }
-        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs });
+        const recorded = desired.map((e) => e.path);
+        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => recorded, scope: ref.scope });
+        noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
         // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
         if (scan.refused.length) throw refusedError(scan.refused, ref.target, paths, ref.pointerFile);
         const plan = planCheckout({
@@ -111,10 +124,12 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
     for (const p of planned) {
       const progress = ctx.progress(`checkout ${p.ref.target}`);
       const total = p.plan.write.reduce((n, e) => n + e.size, 0);
+      let madeFolder = false;
       try {
-        await applyCheckout({
+        madeFolder = await applyCheckout({
           root: repo.root,
           target: p.ref.target,
+          isDir: p.ref.pointer.type === 'dir',
           write: p.plan.write,
           chmod: p.plan.chmod,
           remove: p.plan.remove,
@@ -136,6 +151,8 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         written: p.plan.write.length,
         removed: p.plan.remove.length,
         unchanged: p.desired.length - p.plan.write.length,
+        madeFolder,
+        ...(p.ref.scope ? { scope: p.ref.scope.map((s) => `${p.ref.target}/${s}`) } : {}),
       });
     }
     return result;

@@ -31,12 +31,13 @@ export async function commit(ctx: ApiContext, opts: CommitOptions = {}): Promise
   const { repo, config } = openRepo(ctx);
   const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
   const paths = new UserPaths(repo.root, ctx.cwd);
-  const linker = new Linker(repo, linkTypesFromConfig(config), ctx.log.warn);
+  const linker = new Linker({ repo, types: linkTypesFromConfig(config), warn: ctx.log.warn, verb: 'commit' });
   return withLock(repo, 'commit', async () => {
     const result: CommitResult = { committed: [], problems };
     for (const ref of refs) {
       await forTarget(ref.pointerFile, problems, async () => {
-        if (!fs.existsSync(path.join(repo.root, ref.target))) {
+        // lstat: a dangling link (a moved repository's, see walkTarget.ts) is in the workspace.
+        if (!fs.lstatSync(path.join(repo.root, ref.target), { throwIfNoEntry: false })) {
           throw new DvdError('ENOENT', `nothing to commit for ${paths.show(ref.target)}: not in the workspace`, {
             hint: `restore it with \`${paths.command('dvd checkout', [ref.target])}\`, or stop tracking it with \`${paths.command('dvd untrack', [ref.target])}\``,
           });

@@ -4,6 +4,8 @@ import { POINTER_EXT } from '../core/pointer.js';
 import { isErrno } from '../core/errors.js';
 import { toRepoPath } from '../core/relPath.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
+import { normalizeScope } from '../core/scope.js';
+import type { Logger } from './context.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { hasRevisionScope, pointersOfScope, type Scope } from './pointersOfScope.js';
 
@@ -16,13 +18,18 @@ const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWit
  * Targets narrow the revisions' pointers too; a target that only exists at a revision
  * is fine.
  */
-export async function pointersForTransfer(root: string, cwd: string, o: Scope & { targets?: string[] }): Promise<{ pointers: PointerSource[]; problems: PointerProblem[] }> {
+export async function pointersForTransfer(
+  root: string,
+  cwd: string,
+  o: Scope & { targets?: string[] },
+  log?: Logger,
+): Promise<{ pointers: PointerSource[]; problems: PointerProblem[] }> {
   const targets = o.targets ?? [];
   if (!hasRevisionScope(o)) {
     const { refs, problems } = findPointers(root, cwd, targets);
     return { pointers: refs, problems };
   }
-  const scope = await pointersOfScope(root, { ...o, workspace: false }, cwd);
+  const scope = await pointersOfScope(root, { ...o, workspace: false }, cwd, log);
   const out: PointerSource[] = [];
   const problems: PointerProblem[] = [];
   const workspace = (ts: string[]) => {
@@ -41,14 +48,28 @@ export async function pointersForTransfer(root: string, cwd: string, o: Scope & 
     }
   }
   const wanted = targets.map((t) => toRepoPath(root, path.resolve(cwd, t))).filter((p): p is string => p !== null);
-  /** Whether a pointer read at a revision (`REV:path`) is one the targets name; a pointer that cannot be read is judged by its file name. */
-  const isWanted = (pointerFile: string, name?: string) => {
-    if (wanted.length === 0) return true;
+  const targetOf = (pointerFile: string, name?: string) => {
     const file = pointerFile.slice(pointerFile.indexOf(':') + 1);
-    const target = file.slice(0, -POINTER_EXT.length).replace(/[^/]*$/, (own) => name ?? own);
-    return wanted.some((w) => under(target, w) || under(w, target) || w === file);
+    return { file, target: file.slice(0, -POINTER_EXT.length).replace(/[^/]*$/, (own) => name ?? own) };
   };
-  for (const p of scope.pointers) if (isWanted(p.pointerFile, p.pointer.path)) out.push(p);
-  for (const p of scope.problems) if (isWanted(p.pointerFile)) problems.push(p);
+  for (const p of scope.pointers) {
+    if (wanted.length === 0) {
+      out.push(p);
+      continue;
+    }
+    const { file, target } = targetOf(p.pointerFile, p.pointer.path);
+    if (wanted.some((w) => under(target, w) || w === file)) out.push(p);
+    else {
+      // Paths inside the folder: that part of it, where the revision has it (scope.ts).
+      const inside = wanted.filter((w) => w.startsWith(`${target}/`)).map((w) => w.slice(target.length + 1));
+      if (inside.length && p.pointer.type === 'dir') out.push({ ...p, target, scope: normalizeScope(inside), scopeMayMiss: true });
+      else if (inside.length) out.push(p);
+    }
+  }
+  // A pointer that cannot be read is judged by its file name.
+  for (const p of scope.problems) {
+    const { file, target } = targetOf(p.pointerFile);
+    if (wanted.length === 0 || wanted.some((w) => under(target, w) || under(w, target) || w === file)) problems.push(p);
+  }
   return { pointers: out, problems };
 }

@@ -2,6 +2,8 @@ import { findPointers, type PointerScan } from '../core/findPointers.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
 import { usageError } from '../core/errors.js';
 import { listAllCommits } from '../git/listAllCommits.js';
+import { isShallow, UNSHALLOW_HINT } from '../git/shallowCommits.js';
+import type { Logger } from './context.js';
 import { listBranches, listTags } from '../git/listRefs.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { gitRootOf, pointersAtRevisions, resolveRevision, type Revision } from './pointersAtRev.js';
@@ -34,8 +36,11 @@ export function hasRevisionScope(s: Scope): boolean {
   return !!(s.allBranches || s.allTags || s.allCommits || (s.rev && s.rev.length));
 }
 
-/** The commits a scope names, each once, labelled for messages. */
-export async function revisionsOfScope(root: string, s: Scope): Promise<Revision[]> {
+/**
+ * The commits a scope names, each once, labelled for messages. In a shallow clone
+ * --all-commits means the commits the clone has; `log` is told so.
+ */
+export async function revisionsOfScope(root: string, s: Scope, log?: Logger): Promise<Revision[]> {
   // `gc -w` in a --no-scm repository needs no Git at all.
   if (!hasRevisionScope(s)) return [];
   const { gitRoot } = gitRootOf(root);
@@ -49,7 +54,11 @@ export async function revisionsOfScope(root: string, s: Scope): Promise<Revision
   }
   if (s.allBranches) for (const b of await listBranches(gitRoot)) put({ label: b.name, oid: b.oid });
   if (s.allTags) for (const t of await listTags(gitRoot)) put({ label: t.name, oid: t.oid });
-  if (s.allCommits) for (const oid of await listAllCommits(gitRoot)) put({ label: oid.slice(0, 12), oid });
+  if (s.allCommits) {
+    const all = await listAllCommits(gitRoot);
+    if (isShallow(gitRoot)) log?.warn(`this clone is shallow: --all-commits covers the ${all.length} commit${all.length === 1 ? '' : 's'} it has, not older history (${UNSHALLOW_HINT})`);
+    for (const oid of all) put({ label: oid.slice(0, 12), oid });
+  }
   return [...revs.values()];
 }
 
@@ -59,8 +68,8 @@ export async function revisionsOfScope(root: string, s: Scope): Promise<Revision
  * message about a missing object says which version needs it. `cwd` is where messages'
  * workspace paths are relative to.
  */
-export async function pointersOfScope(root: string, s: Scope, cwd = root): Promise<ScopePointers> {
-  const revisions = await revisionsOfScope(root, s);
+export async function pointersOfScope(root: string, s: Scope, cwd = root, log?: Logger): Promise<ScopePointers> {
+  const revisions = await revisionsOfScope(root, s, log);
   const seen = new Set<string>();
   const pointers: PointerSource[] = [];
   const put = (p: PointerSource) => {

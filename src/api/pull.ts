@@ -25,16 +25,15 @@ export interface PullResult {
  */
 export async function pull(ctx: ApiContext, o: PullOptions = {}): Promise<PullResult> {
   const fetched = await fetch(ctx, o);
-  let targets = o.targets ?? [];
+  let only: string[] | undefined;
   if (fetched.incomplete.length) {
-    // Absolute paths: checkout resolves targets against ctx.cwd, pointer files are
-    // repo-relative. Pointers read at other revisions (`REV:path`) are not in the
-    // workspace, so only those that exist there are checked out.
+    // Pointers read at other revisions (`REV:path`) are not in the workspace, so only
+    // those that exist there are checked out, with the paths the user named in them.
     const root = openRepo(ctx).repo.root;
-    targets = fetched.complete.map((p) => path.join(root, p)).filter((p) => fs.existsSync(p));
-    if (targets.length === 0) return { fetch: fetched, checkout: null, problems: fetched.problems };
+    only = fetched.complete.filter((p) => fs.existsSync(path.join(root, p)));
+    if (only.length === 0) return { fetch: fetched, checkout: null, problems: fetched.problems };
   }
-  const checkedOut = await checkout(ctx, { targets, force: o.force });
+  const checkedOut = await checkout(ctx, { targets: o.targets ?? [], force: o.force, pointerFiles: only });
   return { fetch: fetched, checkout: checkedOut, problems: uniqueProblems([...fetched.problems, ...checkedOut.problems]) };
 }
 

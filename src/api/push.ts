@@ -50,7 +50,12 @@ const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, n
  */
 export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<PushResult> {
   const { repo, config } = openRepo(ctx);
-  const { pointers, problems } = o.pointers ? { pointers: o.pointers, problems: [] } : await pointersForTransfer(repo.root, ctx.cwd, o);
+  // A path inside a tracked folder pushes the whole folder (README: checkout scope): the
+  // manifest goes up only once all its files are there, and it is what a teammate's
+  // pull of any part needs.
+  const found = o.pointers ? { pointers: o.pointers, problems: [] } : await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log);
+  const pointers = found.pointers.map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p);
+  const problems = found.problems;
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], problems };

@@ -5,7 +5,7 @@ import { requireRepoRoot } from '../core/repo.js';
 import { shellPath } from '../core/userPaths.js';
 import { parseJobsValue, parseRemoteUrl, parseSize, REMOTE_KEYS, remoteNames } from '../remote/openRemote.js';
 import { checkSecretLevel } from './config.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 
 // `dvd remote add|list|remove|default|modify`: a thin, validating layer over the
 // `[remote "NAME"]` sections and `core.remote`, like `git remote` over .git/config.
@@ -29,14 +29,14 @@ function levelOf(local: boolean | undefined): ConfigLevel {
 }
 
 function update(root: string, level: ConfigLevel, fn: (cfg: Map<string, string>) => void): void {
-  const file = configFile(level, root);
+  const file = configFile(level, root, dvdShareOf(root));
   const cfg = readConfigFile(file);
   fn(cfg);
   writeConfigFile(file, cfg);
 }
 
 function requireRemote(root: string, name: string): void {
-  const cfg = loadConfig(root);
+  const cfg = loadConfig(root, dvdShareOf(root));
   if (!cfg.has(`remote.${name}.url`)) {
     const known = remoteNames(cfg);
     throw new DvdError('ENOREMOTE', `no remote named ${JSON.stringify(name)}`, {
@@ -59,7 +59,7 @@ export function remoteAdd(ctx: ApiContext, o: { name: string; url: string; setDe
   const root = requireRepoRoot(ctx.cwd);
   checkName(o.name);
   const url = urlForConfig(o.url, root, ctx.cwd);
-  if (!o.force && loadConfig(root).has(`remote.${o.name}.url`)) {
+  if (!o.force && loadConfig(root, dvdShareOf(root)).has(`remote.${o.name}.url`)) {
     throw new DvdError('EEXISTS', `remote ${JSON.stringify(o.name)} already exists`, {
       exitCode: 2,
       hint: `change its url with \`dvd remote modify ${o.name} url ${shellPath(o.url)}\`, or pass -f to replace it`,
@@ -74,7 +74,7 @@ export function remoteAdd(ctx: ApiContext, o: { name: string; url: string; setDe
 
 export function remoteList(ctx: ApiContext): RemoteInfo[] {
   const root = requireRepoRoot(ctx.cwd);
-  const cfg = loadConfig(root);
+  const cfg = loadConfig(root, dvdShareOf(root));
   const dflt = cfg.get('core.remote');
   return remoteNames(cfg).map((name) => {
     const settings: Record<string, string> = {};
@@ -107,9 +107,9 @@ export function remoteDefault(ctx: ApiContext, o: { name?: string; local?: boole
   const root = requireRepoRoot(ctx.cwd);
   if (o.unset) {
     update(root, levelOf(o.local), (cfg) => cfg.delete('core.remote'));
-    return { name: loadConfig(root).get('core.remote') };
+    return { name: loadConfig(root, dvdShareOf(root)).get('core.remote') };
   }
-  if (o.name === undefined) return { name: loadConfig(root).get('core.remote') };
+  if (o.name === undefined) return { name: loadConfig(root, dvdShareOf(root)).get('core.remote') };
   requireRemote(root, o.name);
   update(root, levelOf(o.local), (cfg) => cfg.set('core.remote', o.name!));
   return { name: o.name };

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { hashBuffer } from '../core/hashFile.js';
-import { loadManifest } from '../core/loadManifest.js';
+import { loadManifestSync } from '../core/loadManifest.js';
 import { forTarget, problemOf, type PointerProblem } from '../core/pointerProblem.js';
 import { UserPaths } from '../core/userPaths.js';
-import { refusedError } from '../core/walkTarget.js';
 import { serializeManifest, type ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type ScannedFile } from '../core/scanTarget.js';
+import { refusedError, withoutMetadata } from '../core/walkTarget.js';
+import { inScope } from '../core/scope.js';
+import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 import type { Repo } from '../core/repo.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { openRepo, type ApiContext } from './context.js';
@@ -29,6 +31,11 @@ export interface TargetStatus {
   added: string[];
   modified: string[];
   deleted: string[];
+  /**
+   * dvd's own links that do not lead into this repository's cache (it was moved or
+   * copied with absolute links, or the object is gone): checkout re-creates them.
+   */
+  relink: string[];
   /** The pointer's data (manifest or file object) is not in the local cache. */
   notInCache: boolean;
 }
@@ -67,14 +74,29 @@ export function currentEntries(files: ScannedFile[], desired?: Map<string, Manif
 export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef, jobs: number, problems: PointerProblem[]): Promise<TargetStatus> {
   const { pointer } = ref;
   const progress = ctx.progress(`status ${ref.target}`);
+  // The stored manifest, read at most once: when a .dvdignore rule matches during the
+  // walk (recorded files stay data) or to list which files changed.
+  let recorded: ManifestEntry[] | null | undefined;
+  const loadRecorded = (): ManifestEntry[] | null => {
+    if (recorded === undefined) {
+      recorded = pointer.type === 'dir' && hasObject(repo, pointer.oid) ? withoutMetadata(loadManifestSync(repo, pointer, ref.pointerFile)) : null;
+      // A path inside the folder (scope.ts): what is recorded there; status says what
+      // checkout of the same path would change, and a path not recorded is simply new.
+      if (recorded && ref.scope) recorded = recorded.filter((e) => inScope(e.path, ref.scope!));
+    }
+    return recorded;
+  };
   const scan = await scanTarget({
     repo,
     target: ref.target,
     abs: path.join(repo.root, ref.target),
     jobs,
+    tracked: () => loadRecorded()?.map((e) => e.path) ?? null,
+    scope: ref.scope,
     onProgress: (items, bytes, totalItems) => progress.update({ items, bytes, totalItems }),
   });
   progress.finish();
+  noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
   // Status is read-only for data, but remembering what it hashed is what makes the next
   // run fast (git refreshes its index the same way).
   if (scan.hashedFiles > 0) scan.state.save(ref.target);
@@ -87,12 +109,17 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     added: [],
     modified: [],
     deleted: [],
+    relink: [],
     notInCache: !hasObject(repo, pointer.oid),
   };
   if (scan.kind === 'missing') {
     res.state = 'missing';
     return res;
   }
+  for (const f of scan.files) if (f.relink) res.relink.push(f.path === '' ? ref.target : `${ref.target}/${f.path}`);
+  // Checkout would change these links, so the workspace is not as checkout leaves it.
+  if (res.relink.length) res.state = 'modified';
+  res.relink.sort();
   if (pointer.type === 'file') {
     const f = scan.files[0];
     // A file sharing the cache's inode (hardlink/symlink) has the object's mode: its bit says nothing.
@@ -111,14 +138,16 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
   // one: on 20,000 files that skips ~80 ms of parsing and comparing. Files whose mode is
   // the cache's (hardlink/symlink) take their exec bit from the stored manifest, so
   // they need it.
-  if (res.notInCache || !scan.files.some((f) => f.execUnknown)) {
+  if (!ref.scope && (res.notInCache || !scan.files.some((f) => f.execUnknown))) {
     const oid = hashBuffer(serializeManifest(currentEntries(scan.files)));
     if (oid === pointer.oid) return res;
     res.state = 'modified';
     // Without the manifest only the verdict is known, not which files changed.
     if (res.notInCache) return res;
   }
-  const desired = new Map((await loadManifest(repo, pointer, ref.pointerFile)).map((e) => [e.path, e]));
+  // (Scoped and not in the cache: which files differ is unknown, as for the whole target.)
+  if (res.notInCache) return res;
+  const desired = new Map(loadRecorded()!.map((e) => [e.path, e]));
   const seen = new Set<string>();
   for (const cur of currentEntries(scan.files, desired)) {
     seen.add(cur.path);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError, isErrno } from '../core/errors.js';
 import { readPointerFile } from '../core/findPointers.js';
-import { loadManifest } from '../core/loadManifest.js';
+import { loadManifestSync } from '../core/loadManifest.js';
 import type { ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
 import { POINTER_EXT, type Pointer } from '../core/pointer.js';
@@ -13,6 +13,7 @@ import type { ApiContext } from './context.js';
 import { writePointer } from '../core/writePointer.js';
 import { UserPaths } from '../core/userPaths.js';
 import type { TargetWalk } from '../core/walkTarget.js';
+import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 
 export interface StoreTrackedResult {
   pointerFile: string;
@@ -29,7 +30,7 @@ export async function storeTracked(
 ): Promise<StoreTrackedResult> {
   const { repo, target } = opts;
   const pointerFile = opts.pointerFile ?? `${target}${POINTER_EXT}`;
-  const previous = await previousEntries(repo, pointerFile);
+  const previous = previousEntries(repo, pointerFile);
   const progress = ctx.progress(`add ${target}`);
   try {
     const stored = await storeTarget({
@@ -39,6 +40,7 @@ export async function storeTracked(
       pointerFile: opts.pointerFile,
       onProgress: (items, bytes, totalItems, totalBytes) => progress.update({ items, bytes, totalItems, totalBytes }),
     });
+    noteSkippedMetadata(ctx, repo, target, stored.skipped);
     const changed = writePointer(repo.root, pointerFile, stored.pointer);
     return { pointerFile, pointer: stored.pointer, changed, storedFiles: stored.storedFiles };
   } finally {
@@ -46,7 +48,12 @@ export async function storeTracked(
   }
 }
 
-async function previousEntries(repo: Repo, pointerFile: string): Promise<Map<string, ManifestEntry> | undefined> {
+/**
+ * The entries `pointerFile` records now, by path: their executable bits, and the files a
+ * .dvdignore rule must not hide (walkTarget.ts). Undefined when there is no usable pointer
+ * or its manifest is not in the cache.
+ */
+export function previousEntries(repo: Repo, pointerFile: string): Map<string, ManifestEntry> | undefined {
   if (!fs.existsSync(path.join(repo.root, pointerFile))) return undefined;
   let p: Pointer;
   try {
@@ -57,5 +64,5 @@ async function previousEntries(repo: Repo, pointerFile: string): Promise<Map<str
     throw err;
   }
   if (p.type === 'dir' && !hasObject(repo, p.oid)) return undefined;
-  return new Map((await loadManifest(repo, p, pointerFile)).map((e) => [e.path, e]));
+  return new Map(loadManifestSync(repo, p, pointerFile).map((e) => [e.path, e]));
 }

@@ -24,7 +24,9 @@ export function registerCheckout(program: Command): void {
 export function printCheckout(r: CheckoutResult, quiet: boolean, paths: UserPaths): void {
   if (!quiet) {
     for (const t of r.targets) {
-      if (t.written || t.removed) process.stdout.write(`${paths.show(t.target)}: ${t.written} written, ${t.removed} removed, ${t.unchanged} unchanged\n`);
+      const name = (t.scope ?? [t.target]).map((p) => paths.show(p)).join(', ');
+      if (t.written || t.removed) process.stdout.write(`${name}: ${t.written} written, ${t.removed} removed, ${t.unchanged} unchanged\n`);
+      else if (t.madeFolder) process.stdout.write(`${name}: empty folder restored\n`);
     }
   }
   if (r.missing.length) {

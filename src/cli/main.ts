@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { DvdError } from '../core/errors.js';
+import { describeSystemError } from '../core/fsError.js';
 import { registerCommands } from './commands.js';
 import { version } from './version.js';
 
@@ -46,6 +47,8 @@ export function reportError(err: unknown, verbose: boolean): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return 2;
   }
+  // A system error no caller explained still gets words, not errno text.
+  if (!(err instanceof DvdError)) err = describeSystemError(err) ?? err;
   if (err instanceof DvdError) {
     process.stderr.write(`error: ${err.message}\n`);
     if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);

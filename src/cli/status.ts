@@ -29,7 +29,8 @@ export function registerStatus(program: Command): void {
         for (const p of t.added) lines.push(`\tadded:    ${show(p)}`);
         for (const p of t.modified) lines.push(`\tmodified: ${show(p)}`);
         for (const p of t.deleted) lines.push(`\tdeleted:  ${show(p)}`);
-        if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length === 0) lines.push(`\tmodified: ${show(t.target)}`);
+        for (const p of t.relink) lines.push(`\trelink:   ${show(p)}  (dvd's link, not into this repository's cache; \`dvd checkout\` re-creates it)`);
+        if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length + t.relink.length === 0) lines.push(`\tmodified: ${show(t.target)}`);
         if (t.notInCache) lines.push('\tnot in cache (run `dvd pull` to fetch it)');
       }
       if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);

@@ -4,6 +4,7 @@ import { DvdError, isErrno } from './errors.js';
 import { parsePointer, POINTER_EXT, type Pointer } from './pointer.js';
 import { problemOf, type PointerProblem } from './pointerProblem.js';
 import { toRepoPath } from './relPath.js';
+import { normalizeScope } from './scope.js';
 import { DVD_DIR } from './repo.js';
 import { shellPath, UserPaths } from './userPaths.js';
 
@@ -13,6 +14,11 @@ export interface PointerRef {
   /** Repo-relative POSIX path of the target, e.g. `data/images`. */
   target: string;
   pointer: Pointer;
+  /**
+   * Set when the user named paths inside a tracked folder rather than the folder:
+   * those paths, relative to the target (scope.ts). Absent: the whole target.
+   */
+  scope?: string[];
 }
 
 /** The pointers a command works on, and the ones it must leave out and report. */
@@ -67,7 +73,7 @@ class PointerFinder {
   readonly refs: PointerRef[] = [];
   readonly problems: PointerProblem[] = [];
   private readonly folders = new Map<string, FolderPointers>();
-  private readonly paths: UserPaths;
+  readonly paths: UserPaths;
 
   constructor(
     private readonly root: string,
@@ -247,7 +253,10 @@ export function findPointers(root: string, cwd: string, targets: string[] = []):
     const enclosing = finder.enclosing(rel);
     if (enclosing === 'unreadable') continue;
     if (enclosing) {
-      finder.refs.push(enclosing);
+      if (rel !== enclosing.target && enclosing.pointer.type === 'file') {
+        throw new DvdError('ENOTTRACKED', `${t}: ${finder.paths.show(enclosing.target)} is a file, tracked by ${finder.paths.show(enclosing.pointerFile)}`);
+      }
+      finder.refs.push(rel === enclosing.target ? enclosing : { ...enclosing, scope: [rel.slice(enclosing.target.length + 1)] });
       continue;
     }
     let st: fs.Stats | undefined;
@@ -265,8 +274,14 @@ export function findPointers(root: string, cwd: string, targets: string[] = []):
       hint: st ? `track it with \`dvd add ${shellPath(t)}\`` : undefined,
     });
   }
+  // One ref per pointer; the paths named inside it add up, and naming the whole target
+  // (or walking to it) wins over any path inside it.
   const seen = new Map<string, PointerRef>();
-  for (const r of finder.refs) seen.set(r.pointerFile, r);
+  for (const r of finder.refs) {
+    const had = seen.get(r.pointerFile);
+    if (!had) seen.set(r.pointerFile, r);
+    else if (had.scope) seen.set(r.pointerFile, r.scope ? { ...had, scope: normalizeScope([...had.scope, ...r.scope]) } : r);
+  }
   finder.refs.splice(0, finder.refs.length, ...[...seen.values()].sort((a, b) => (a.pointerFile < b.pointerFile ? -1 : a.pointerFile > b.pointerFile ? 1 : 0)));
   finder.dropSharedTargets();
   const problems = new Map<string, PointerProblem>();
