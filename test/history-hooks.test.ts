@@ -32,8 +32,8 @@ describe('dvd install', () => {
     const r2 = JSON.parse(dvdOk(repo, ['install', '--json']).stdout);
     expect(r2.hooks.map((h: { action: string }) => h.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect(treeHashes(hooks)).toEqual(after1);
-    expect(read(repo, '.gitattributes')).toBe('*.png binary\n*.dvd merge=dvd\n');
-    expect(git(repo, 'config', 'merge.dvd.driver')).toContain('merge-driver %O %A %B %P');
+    expect(read(repo, '.gitattributes')).toBe('*.png binary\n*.dvd text eol=lf\n*.dvd merge=dvd\n');
+    expect(git(repo, 'config', 'merge.dvd.driver')).toContain('merge-driver "$PWD"/%O "$PWD"/%A "$PWD"/%B %P');
     // The user's shell hook still runs (after dvd's block), and so does the node one.
     const pc = read(repo, '.git/hooks/post-checkout');
     expect(pc.startsWith('#!/bin/sh\n# >>> dvd >>>')).toBe(true);
@@ -47,7 +47,8 @@ describe('dvd install', () => {
     expect(read(repo, '.git/hooks/post-merge')).toBe(nodeHook);
     expect(fs.existsSync(path.join(hooks, 'pre-push'))).toBe(false);
     expect(fs.existsSync(path.join(hooks, 'post-merge.dvd-chained'))).toBe(false);
-    expect(read(repo, '.gitattributes')).toBe('*.png binary\n');
+    // The LF rule for pointers is dvd init's too, not the hooks': it stays.
+    expect(read(repo, '.gitattributes')).toBe('*.png binary\n*.dvd text eol=lf\n');
     expect(gitRun(repo, 'config', 'merge.dvd.driver').code).toBe(1);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dvdAsyncOk } from './dvdAsync.js';
 import { cloneRepo, commitAll, dvd, dvdOk, git, tempDir } from './helpers.js';
-import { pipelineRepo, ranLog, read, reproRan } from './pipelineHelpers.js';
+import { dataPipeline, pushedPipeline, ranLog, read, reproRan, setLr } from './pipelineHelpers.js';
 import { bucketKeys, startS3rver, type S3rverHandle } from './s3rver.js';
 
 // A two-stage pipeline over dvd-tracked data; model.txt depends on params.yaml's lr.
@@ -21,15 +21,7 @@ const YAML = `stages:
     metrics: [{metrics.json: {cache: false}}]
 `;
 
-function project(remoteUrl?: string): string {
-  const repo = pipelineRepo(YAML, { 'data/a.txt': 'a\n', 'data/b.txt': 'b\n', 'params.yaml': 'lr: 0.1\n' });
-  dvdOk(repo, ['add', 'data']);
-  if (remoteUrl) dvdOk(repo, ['remote', 'add', '-d', 'store', remoteUrl]);
-  fs.writeFileSync(path.join(repo, '.gitignore'), `${fs.existsSync(path.join(repo, '.gitignore')) ? read(repo, '.gitignore') : ''}/log.txt\n`);
-  return repo;
-}
-
-const setLr = (repo: string, lr: string) => fs.writeFileSync(path.join(repo, 'params.yaml'), `lr: ${lr}\n`);
+const project = (remoteUrl?: string) => dataPipeline(YAML, remoteUrl);
 
 describe('data commands understand outputs recorded in dvd.lock', () => {
   it('git checkout v1 && dvd checkout restores v1\'s model; gc scopes keep or drop it', () => {
@@ -109,11 +101,7 @@ describe('data commands understand outputs recorded in dvd.lock', () => {
   });
 
   it('repro --pull in a fresh clone fetches deps and outputs first, then runs nothing', () => {
-    const store = tempDir('dvd-store-');
-    const repo = project(store);
-    reproRan(repo);
-    commitAll(repo, 'v1');
-    dvdOk(repo, ['push']);
+    const { repo } = pushedPipeline(YAML);
     const b = cloneRepo(repo);
     const r = dvdOk(b, ['repro', '--pull']);
     expect(ranLog(b)).toEqual([]);

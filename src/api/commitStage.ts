@@ -3,6 +3,7 @@ import type { Linker } from '../core/Linker.js';
 import { serializeManifest } from '../core/manifest.js';
 import { hasObject, storeBuffer } from '../core/objects.js';
 import type { Repo } from '../core/repo.js';
+import type { UserPaths } from '../core/userPaths.js';
 import { storeTarget } from '../core/storeTarget.js';
 import { addToGitignore } from '../git/addToGitignore.js';
 import { updateLock, type LockEntry, type LockedOut, type LockedPath } from '../pipeline/lockFile.js';
@@ -26,6 +27,8 @@ export interface StageCommitContext {
   copyLinker: Linker;
   /** Files handled at once. */
   jobs: number;
+  /** How messages show paths (relative to where dvd runs). */
+  paths: UserPaths;
 }
 
 /**
@@ -36,9 +39,10 @@ export interface StageCommitContext {
 export async function commitStage(c: StageCommitContext, stage: Stage, deps: Map<string, PathState | null>, record: boolean): Promise<void> {
   const outs: LockedOut[] = [];
   for (const x of stage.outs) {
-    const s = await storeTarget({ repo: c.repo, target: x.path, abs: path.join(c.repo.root, x.path), linker: x.cache ? c.linker : c.copyLinker, jobs: c.jobs });
+    const s = await storeTarget({ repo: c.repo, target: x.path, abs: path.join(c.repo.root, x.path), linker: x.cache ? c.linker : c.copyLinker, jobs: c.jobs, paths: c.paths });
     const rec: LockedOut = { path: x.path, oid: s.pointer.oid, size: s.pointer.size };
     if (s.pointer.type === 'dir') rec.files = s.pointer.files;
+    else if (s.pointer.exec) rec.exec = true;
     if (!x.cache) rec.cache = false;
     outs.push(rec);
   }
@@ -50,7 +54,7 @@ export async function commitStage(c: StageCommitContext, stage: Stage, deps: Map
 
 /** Check out the outputs of an earlier identical run and write the stage's dvd.lock entry. */
 export async function restoreStage(c: StageCommitContext, stage: Stage, deps: Map<string, PathState | null>, run: LockEntry): Promise<void> {
-  await restoreOutputs({ repo: c.repo, outs: run.outs, linker: c.linker, copyLinker: c.copyLinker, jobs: c.jobs });
+  await restoreOutputs({ repo: c.repo, outs: run.outs, linker: c.linker, copyLinker: c.copyLinker, jobs: c.jobs, paths: c.paths });
   await storeDepManifests(c.repo, deps);
   writeEntry(c, stage, { cmd: stage.cmd, deps: lockedDeps(stage, deps), params: paramsOf(stage), outs: run.outs });
 }

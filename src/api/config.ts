@@ -2,7 +2,7 @@ import { configFile, readConfigFile, splitKey, writeConfigFile, type ConfigLevel
 import { DvdError, usageError } from '../core/errors.js';
 import { findRepoRoot } from '../core/repo.js';
 import { SECRET_KEYS } from '../remote/openRemote.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 
 export interface ConfigOptions {
   /** Which file: --local (.dvd/config.local), --global (user), else the repo's .dvd/config. */
@@ -33,18 +33,19 @@ export function checkSecretLevel(key: string, level: ConfigLevel): void {
 /** git-config-like get/set/unset/list over one level, or the merged view for get/list. */
 export function config(ctx: ApiContext, o: ConfigOptions): ConfigResult {
   const root = findRepoRoot(ctx.cwd);
+  const share = root ? dvdShareOf(root) : undefined;
   if (o.list) {
     if (o.key !== undefined || o.unset) throw usageError('--list takes no key and no --unset');
     const levels: ConfigLevel[] = o.level ? [o.level] : root ? ['user', 'repo', 'local'] : ['user'];
     const entries: { key: string; value: string; level: ConfigLevel }[] = [];
-    for (const level of levels) for (const [key, value] of readConfigFile(configFile(level, root))) entries.push({ key, value, level });
+    for (const level of levels) for (const [key, value] of readConfigFile(configFile(level, root, share))) entries.push({ key, value, level });
     return { action: 'list', entries };
   }
   if (o.key === undefined) throw usageError('missing KEY', 'dvd config KEY [VALUE], dvd config --unset KEY, or dvd config --list');
   splitKey(o.key);
   if (o.unset) {
     if (o.value !== undefined) throw usageError('--unset takes a KEY only');
-    const file = configFile(o.level ?? 'repo', root);
+    const file = configFile(o.level ?? 'repo', root, share);
     const cfg = readConfigFile(file);
     const existed = cfg.delete(o.key);
     if (existed) writeConfigFile(file, cfg);
@@ -54,12 +55,12 @@ export function config(ctx: ApiContext, o: ConfigOptions): ConfigResult {
     // Reading: one level when asked, else the merged view (local > repo > user).
     let value: string | undefined;
     const levels: ConfigLevel[] = o.level ? [o.level] : root ? ['user', 'repo', 'local'] : ['user'];
-    for (const level of levels) value = readConfigFile(configFile(level, root)).get(o.key) ?? value;
+    for (const level of levels) value = readConfigFile(configFile(level, root, share)).get(o.key) ?? value;
     return { action: 'get', key: o.key, value };
   }
   const level = o.level ?? 'repo';
   checkSecretLevel(o.key, level);
-  const file = configFile(level, root);
+  const file = configFile(level, root, share);
   const cfg = readConfigFile(file);
   cfg.set(o.key, o.value);
   writeConfigFile(file, cfg);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { configFile, readConfigFile, type FlatConfig } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
+import { workspaceMode } from '../core/fileMode.js';
 import { hashFile } from '../core/hashFile.js';
 import { parseManifest, type ManifestEntry } from '../core/manifest.js';
 import { objectPath } from '../core/objectPath.js';
@@ -15,7 +16,7 @@ import { readFileAtRev } from '../git/readFileAtRev.js';
 import { resolveRev } from '../git/resolveRev.js';
 import { openRemote } from '../remote/openRemote.js';
 import { TransferQueue, transferFailuresError, type TransferItem } from '../remote/TransferQueue.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 import { downloadInto } from './fetch.js';
 import { findTrackedAtRev } from './findTrackedAtRev.js';
 
@@ -65,7 +66,7 @@ async function sourceConfig(handle: Parameters<typeof readFileAtRev>[0], commit:
     fs.writeFileSync(path.join(tmp, 'config'), text);
     const cfg: FlatConfig = new Map(readConfigFile(configFile('user', null)));
     for (const [k, v] of readConfigFile(path.join(tmp, 'config'))) cfg.set(k, v);
-    if (workTree) for (const [k, v] of readConfigFile(configFile('local', workTree))) cfg.set(k, v);
+    if (workTree) for (const [k, v] of readConfigFile(configFile('local', workTree, dvdShareOf(workTree)))) cfg.set(k, v);
     return cfg;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -100,7 +101,7 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
         hint: `tracked there: ${tracked.slice(0, 10).join(', ') || 'nothing'}`,
       });
     }
-    const srcCache = src.workTree ? repoAt(src.workTree, config.get('cache.dir')).cacheDir : null;
+    const srcCache = src.workTree ? repoAt(src.workTree, config.get('cache.dir'), dvdShareOf(src.workTree)).cacheDir : null;
     tmpRoot = fs.mkdtempSync(path.join(path.dirname(outAbs), '.dvd-get-'));
     const repo: Repo = repoAt(tmpRoot);
     fs.mkdirSync(repo.tmpDir, { recursive: true });
@@ -143,7 +144,7 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
     try {
       let wanted: Wanted[];
       if (ref.pointer.type === 'file') {
-        wanted = [{ path: '', oid: ref.pointer.oid, size: ref.pointer.size, exec: false }];
+        wanted = [{ path: '', oid: ref.pointer.oid, size: ref.pointer.size, exec: ref.pointer.exec === true }];
       } else {
         await obtain([{ oid: ref.pointer.oid, size: 0, neededBy: `${rev}:${ref.pointerFile}` }]);
         const entries: ManifestEntry[] = parseManifest((await readObject(repo, ref.pointer.oid)).toString('utf8'), `${rev}:${ref.pointerFile} manifest`);
@@ -152,7 +153,7 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
         if (file) wanted = [{ path: '', oid: file.oid, size: file.size, exec: file.exec }];
         else {
           wanted = entries.filter((e) => inner === '' || e.path.startsWith(`${inner}/`)).map((e) => ({ ...e, path: inner === '' ? e.path : e.path.slice(inner.length + 1) }));
-          if (wanted.length === 0) throw new DvdError('ENOTTRACKED', `${want}: no such file or folder in ${ref.target} at ${rev}`);
+          if (wanted.length === 0 && inner !== '') throw new DvdError('ENOTTRACKED', `${want}: no such file or folder in ${ref.target} at ${rev}`);
         }
       }
       await obtain(wanted.map((w) => ({ oid: w.oid, size: w.size, neededBy: `${rev}:${ref.pointerFile}${w.path ? `: ${w.path}` : ''}` })));
@@ -162,14 +163,14 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
       const staging = path.join(tmpRoot, 'out');
       if (isFile) {
         await fs.promises.copyFile(objectPath(repo.cacheDir, wanted[0].oid), staging, fs.constants.COPYFILE_FICLONE);
-        await fs.promises.chmod(staging, wanted[0].exec ? 0o755 : 0o644);
+        await fs.promises.chmod(staging, workspaceMode(wanted[0].exec));
       } else {
         fs.mkdirSync(staging);
         for (const w of wanted) {
           const dest = resolveInside(staging, w.path, `${rev}:${ref.pointerFile} manifest`);
           fs.mkdirSync(path.dirname(dest), { recursive: true });
           await fs.promises.copyFile(objectPath(repo.cacheDir, w.oid), dest, fs.constants.COPYFILE_FICLONE);
-          await fs.promises.chmod(dest, w.exec ? 0o755 : 0o644);
+          await fs.promises.chmod(dest, workspaceMode(w.exec));
         }
       }
       fs.renameSync(staging, outAbs);

@@ -48,10 +48,17 @@ function parseOrNull(text: string, where: string): Pointer | null {
 export async function mergeDriver(ctx: ApiContext, o: MergeDriverOptions): Promise<MergeDriverResult> {
   const open = openRepo(ctx);
   const { repo } = open;
-  const read = (f: string) => fs.readFileSync(f, 'utf8');
-  const [tb, ta, tt] = [read(o.base), read(o.ours), read(o.theirs)];
+  // A side in another spelling (CRLF, no final newline) is the same pointer: compare,
+  // and write back, what dvd writes.
+  const read = (f: string, side: string) => {
+    const text = fs.readFileSync(f, 'utf8');
+    const p = parseOrNull(text, `${o.pointerFile} (${side})`);
+    return p ? serializePointer(p) : text;
+  };
+  const [tb, ta, tt] = [read(o.base, 'base'), read(o.ours, 'ours'), read(o.theirs, 'theirs')];
   const conflict = (reasons: string[]): MergeDriverResult => {
-    writeFileAtomic(o.ours, `<<<<<<< ours\n${ta}=======\n${tt}>>>>>>> theirs\n`);
+    const line = (t: string) => (t === '' || t.endsWith('\n') ? t : `${t}\n`);
+    writeFileAtomic(o.ours, `<<<<<<< ours\n${line(ta)}=======\n${line(tt)}>>>>>>> theirs\n`);
     return { clean: false, how: 'conflict', conflicts: reasons };
   };
   if (ta === tt) return { clean: true, how: 'same', conflicts: [] };

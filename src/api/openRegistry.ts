@@ -1,10 +1,10 @@
-import { loadConfig, type FlatConfig } from '../core/config.js';
+import type { FlatConfig } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
-import { repoAt, requireRepoRoot, type Repo } from '../core/repo.js';
+import type { Repo } from '../core/repo.js';
 import { listTagRecords, type TagRecord } from '../git/listTagRecords.js';
 import { buildRegistry, type ArtifactState } from '../pipeline/registryState.js';
 import { parseStageList } from '../pipeline/registryTag.js';
-import type { ApiContext } from './context.js';
+import { openRepo, type ApiContext } from './context.js';
 
 export interface OpenRegistry {
   root: string;
@@ -17,13 +17,16 @@ export interface OpenRegistry {
   allowedStages: string[] | null;
 }
 
-/** The repository around ctx.cwd and its registry, from one `git for-each-ref`. */
+/**
+ * The repository around ctx.cwd (opened as every command opens it: in a linked worktree,
+ * with the cache, lock and config.local all worktrees share) and its registry, from one
+ * `git for-each-ref`.
+ */
 export async function openRegistry(ctx: ApiContext): Promise<OpenRegistry> {
-  const root = requireRepoRoot(ctx.cwd);
-  const config = loadConfig(root);
+  const { repo, config } = openRepo(ctx);
   const allowedStages = parseStageList(config.get('registry.stages'));
-  const tags = await listTagRecords(root);
-  return { root, repo: repoAt(root, config.get('cache.dir')), config, tags, artifacts: buildRegistry(tags), allowedStages };
+  const tags = await listTagRecords(repo.root);
+  return { root: repo.root, repo, config, tags, artifacts: buildRegistry(tags), allowedStages };
 }
 
 /** The artifact's state; ENOARTIFACT (listing the known ones) when it has no tags. */

@@ -7,6 +7,7 @@ import { openRemote } from '../remote/openRemote.js';
 import { presentOnRemote } from '../remote/presentOnRemote.js';
 import { TransferQueue, type TransferFailure, type TransferItem } from '../remote/TransferQueue.js';
 import { TransferError } from '../remote/TransferError.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
 import { openRepo, type ApiContext } from './context.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
@@ -56,6 +57,8 @@ export interface PushResult {
   failed: TransferFailure[];
   /** Run-cache entries uploaded (`runs/`). */
   runs: number;
+  /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, neededBy: n.neededBy });
@@ -67,14 +70,18 @@ const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, n
  */
 export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<PushResult> {
   const { repo, config } = openRepo(ctx);
-  let pointers = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
+  // A path inside a tracked folder pushes the whole folder (README: checkout scope): the
+  // manifest goes up only once all its files are there, and it is what a teammate's
+  // pull of any part needs.
+  const found = o.pointers ? { pointers: o.pointers, problems: [] } : await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log);
+  const problems = found.problems;
   // The run cache goes up with whole-repository pushes: its entries, and the outputs they
   // record (so a teammate's repro can restore them), entries last.
   const runs = wantRunCache(repo.root, o) ? pushableRuns(repo, localRuns(repo), new PathObserver(repo, 1).manifest) : { runs: [], pointers: [] };
-  pointers = [...pointers, ...runs.pointers];
+  const pointers = [...found.pointers.map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p), ...runs.pointers];
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
-    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], runs: 0 };
+    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], runs: 0, problems };
     const needs = await objectsOfPointers(repo, pointers);
     const notLocal = (n: NeededObject): TransferFailure => ({
       item: toItem(n),

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { configFile, loadConfig, readConfigFile, writeConfigFile, type ConfigLevel } from '../core/config.js';
 import { DvdError, usageError } from '../core/errors.js';
 import { requireRepoRoot } from '../core/repo.js';
+import { shellPath } from '../core/userPaths.js';
 import { parseJobsValue, parseRemoteUrl, parseSize, REMOTE_KEYS, remoteNames } from '../remote/openRemote.js';
 import { checkSecretLevel } from './config.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 
 // `dvd remote add|list|remove|default|modify`: a thin, validating layer over the
 // `[remote "NAME"]` sections and `core.remote`, like `git remote` over .git/config.
@@ -27,14 +29,14 @@ function levelOf(local: boolean | undefined): ConfigLevel {
 }
 
 function update(root: string, level: ConfigLevel, fn: (cfg: Map<string, string>) => void): void {
-  const file = configFile(level, root);
+  const file = configFile(level, root, dvdShareOf(root));
   const cfg = readConfigFile(file);
   fn(cfg);
   writeConfigFile(file, cfg);
 }
 
 function requireRemote(root: string, name: string): void {
-  const cfg = loadConfig(root);
+  const cfg = loadConfig(root, dvdShareOf(root));
   if (!cfg.has(`remote.${name}.url`)) {
     const known = remoteNames(cfg);
     throw new DvdError('ENOREMOTE', `no remote named ${JSON.stringify(name)}`, {
@@ -43,18 +45,28 @@ function requireRemote(root: string, name: string): void {
   }
 }
 
+/**
+ * A folder remote typed on the command line is relative to the folder dvd runs in; the
+ * config stores folders relative to the repository root (docs/remotes.md), so the
+ * same remote is found from anywhere. URLs and absolute paths are kept as typed.
+ */
+function urlForConfig(url: string, root: string, cwd: string): string {
+  if (parseRemoteUrl(url, root).kind !== 'local' || url.startsWith('file://') || path.isAbsolute(url)) return url;
+  return path.relative(root, path.resolve(cwd, url)).split(path.sep).join('/') || '.';
+}
+
 export function remoteAdd(ctx: ApiContext, o: { name: string; url: string; setDefault?: boolean; local?: boolean; force?: boolean }): RemoteInfo {
   const root = requireRepoRoot(ctx.cwd);
   checkName(o.name);
-  parseRemoteUrl(o.url, root);
-  if (!o.force && loadConfig(root).has(`remote.${o.name}.url`)) {
+  const url = urlForConfig(o.url, root, ctx.cwd);
+  if (!o.force && loadConfig(root, dvdShareOf(root)).has(`remote.${o.name}.url`)) {
     throw new DvdError('EEXISTS', `remote ${JSON.stringify(o.name)} already exists`, {
       exitCode: 2,
-      hint: `change its url with \`dvd remote modify ${o.name} url ${o.url}\`, or pass -f to replace it`,
+      hint: `change its url with \`dvd remote modify ${o.name} url ${shellPath(o.url)}\`, or pass -f to replace it`,
     });
   }
   update(root, levelOf(o.local), (cfg) => {
-    cfg.set(`remote.${o.name}.url`, o.url);
+    cfg.set(`remote.${o.name}.url`, url);
     if (o.setDefault) cfg.set('core.remote', o.name);
   });
   return remoteList(ctx).find((r) => r.name === o.name)!;
@@ -62,7 +74,7 @@ export function remoteAdd(ctx: ApiContext, o: { name: string; url: string; setDe
 
 export function remoteList(ctx: ApiContext): RemoteInfo[] {
   const root = requireRepoRoot(ctx.cwd);
-  const cfg = loadConfig(root);
+  const cfg = loadConfig(root, dvdShareOf(root));
   const dflt = cfg.get('core.remote');
   return remoteNames(cfg).map((name) => {
     const settings: Record<string, string> = {};
@@ -95,9 +107,9 @@ export function remoteDefault(ctx: ApiContext, o: { name?: string; local?: boole
   const root = requireRepoRoot(ctx.cwd);
   if (o.unset) {
     update(root, levelOf(o.local), (cfg) => cfg.delete('core.remote'));
-    return { name: loadConfig(root).get('core.remote') };
+    return { name: loadConfig(root, dvdShareOf(root)).get('core.remote') };
   }
-  if (o.name === undefined) return { name: loadConfig(root).get('core.remote') };
+  if (o.name === undefined) return { name: loadConfig(root, dvdShareOf(root)).get('core.remote') };
   requireRemote(root, o.name);
   update(root, levelOf(o.local), (cfg) => cfg.set('core.remote', o.name!));
   return { name: o.name };
@@ -119,11 +131,11 @@ export function remoteModify(ctx: ApiContext, o: { name: string; key: string; va
   if (o.value === undefined) throw usageError(`missing VALUE for ${o.key}`);
   checkSecretLevel(full, level);
   // Validate now, so a typo fails here and not in the middle of a push.
-  if (o.key === 'url') parseRemoteUrl(o.value, root);
+  const value = o.key === 'url' ? urlForConfig(o.value, root, ctx.cwd) : o.value;
   if (o.key === 'jobs') parseJobsValue(o.value, full);
   if (o.key === 'multipart_threshold' || o.key === 'multipart_chunksize') parseSize(o.value, full);
   if (o.key === 'path_style' && !/^(true|false|yes|no|on|off|1|0)$/i.test(o.value)) throw usageError(`${full}: expected true or false`);
   if (o.key === 'endpoint' && !/^https?:\/\/[^/]+/.test(o.value)) throw usageError(`${full}: expected http(s)://host[:port], got ${JSON.stringify(o.value)}`);
-  update(root, level, (cfg) => cfg.set(full, o.value!));
-  return { name: o.name, key: o.key, value: o.value };
+  update(root, level, (cfg) => cfg.set(full, value));
+  return { name: o.name, key: o.key, value };
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { DvdError } from '../core/errors.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
+import { UserPaths } from '../core/userPaths.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
 import { isSameOrInside, producerOf, selectStages } from '../pipeline/buildDag.js';
@@ -67,6 +69,8 @@ export interface ReproResult {
   stages: StageReport[];
   /** Names of stages that failed (the command exit code was not 0, or a dep was missing). */
   failed: string[];
+  /** `.dvd` pointers that cannot be read (see OpenPipeline); the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 /**
@@ -82,21 +86,22 @@ export interface ReproResult {
 export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<ReproResult> {
   const open = openRepo(ctx);
   const { repo, config } = open;
-  const pipe = requirePipeline(repo.root);
+  const pipe = requirePipeline(repo.root, ctx.cwd);
   const stages = selectStages(pipe.dag, o.targets ?? [], o);
   const jobs = o.jobs ?? 1;
   const fileJobs = defaultJobs();
   if (o.pull && !o.dry) await pullForRepro(ctx, { pipe, stages, remote: o.remote, runCache: !o.noRunCache });
   const observer = new PathObserver(repo, fileJobs);
   observer.plan(stages.flatMap((s) => [...s.deps, ...s.outs.map((x) => x.path)]));
-  const linker = new Linker(repo, linkTypesFromConfig(config), ctx.log.warn);
-  const copyLinker = new Linker(repo, ['copy'], ctx.log.warn);
+  const linker = new Linker({ repo, types: linkTypesFromConfig(config), warn: ctx.log.warn, verb: 'repro' });
+  const copyLinker = new Linker({ repo, types: ['copy'], warn: ctx.log.warn, verb: 'repro' });
   const runner = new Runner();
   const reports = new Map<string, StageReport>();
   // Stages that ran (or, dry, would run): their downstream stages are decided again.
   const changed = new Set<string>();
   const commitLock = serialize();
-  const commit: StageCommitContext = { repo, pipe, linker, copyLinker, jobs: fileJobs };
+  const paths = new UserPaths(repo.root, ctx.cwd);
+  const commit: StageCommitContext = { repo, pipe, linker, copyLinker, jobs: fileJobs, paths };
   const output = o.output ?? { stdout: process.stdout, stderr: process.stderr, inherit: jobs === 1 };
 
   const report = (r: StageReport): Outcome => {
@@ -127,7 +132,7 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
       return report({ stage: stage.name, action: restorable ? 'restore' : 'run', reasons });
     }
     if (missing.length) {
-      return report({ stage: stage.name, action: 'failed', reasons, error: missingDepMessage(stage, missing) });
+      return report({ stage: stage.name, action: 'failed', reasons, error: missingDepMessage(stage, missing, paths) });
     }
     if (!mustRun) return report({ stage: stage.name, action: 'unchanged', reasons });
     changed.add(stage.name);
@@ -155,7 +160,7 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
     }
     const absent = stage.outs.filter((x) => !fs.existsSync(path.join(repo.root, x.path)));
     if (absent.length) {
-      return report({ stage: stage.name, action: 'failed', reasons, exitCode: 0, error: `the command did not create ${absent.map((x) => x.path).join(', ')}` });
+      return report({ stage: stage.name, action: 'failed', reasons, exitCode: 0, error: `the command did not create ${absent.map((x) => paths.show(x.path)).join(', ')}` });
     }
     const failed = await committed(stage, reasons, () => commitStage(commit, stage, deps, !o.noRunCache && runCacheable(stage)));
     return failed ?? report({ stage: stage.name, action: 'run', reasons });
@@ -212,7 +217,7 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
     stop: () => runner.interrupted !== null,
   });
   for (const s of stages) if (!reports.has(s.name)) report({ stage: s.name, action: 'skipped', reasons: [], error: 'not run: an earlier stage failed' });
-  const result: ReproResult = { dry: !!o.dry, stages: stages.map((s) => reports.get(s.name)!), failed: [] };
+  const result: ReproResult = { dry: !!o.dry, stages: stages.map((s) => reports.get(s.name)!), failed: [], problems: pipe.problems };
   result.failed = result.stages.filter((s) => s.action === 'failed').map((s) => s.stage);
   if (runner.interrupted) {
     throw new DvdError('EINTERRUPTED', `interrupted (${runner.interrupted}): stopped ${result.failed.join(', ') || 'the pipeline'}; nothing of the interrupted stages was committed`, {
@@ -231,12 +236,12 @@ function explainMissing(pipe: OpenPipeline, dep: string): Reason {
   return tracked ? { kind: 'dep-missing', path: dep, tracked: true } : { kind: 'dep-missing', path: dep };
 }
 
-function missingDepMessage(stage: Stage, missing: Reason[]): string {
+function missingDepMessage(stage: Stage, missing: Reason[], paths: UserPaths): string {
   return missing
     .map((r) => {
       if (r.kind !== 'dep-missing') return '';
       const how = r.producer ? `stage ${r.producer} makes it: run \`dvd repro ${r.producer}\`` : r.tracked ? 'it is tracked data: run `dvd pull` (or `dvd checkout`)' : 'no stage makes it and dvd does not track it';
-      return `stage ${stage.name} needs ${r.path}, which does not exist (${how})`;
+      return `stage ${stage.name} needs ${paths.show(r.path)}, which does not exist (${how})`;
     })
     .join('; ');
 }

@@ -15,8 +15,10 @@ export async function withReproLock<T>(repo: Repo, fn: () => Promise<T>): Promis
 }
 
 /**
- * An in-process mutex: stages of one repro commit one at a time, since the repository
- * lock is not re-entrant (a second acquisition by the same pid would wait for itself).
+ * An in-process mutex: stages of one repro commit one at a time. The repository lock
+ * cannot do that here: it is re-entrant within a process (core/lock.ts), so a second
+ * stage's acquisition would pass straight through while the first one's commit (an await
+ * away from its dvd.lock rewrite) is still going.
  */
 export function serialize(): <T>(fn: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();

@@ -94,7 +94,8 @@ export function stageAdd(ctx: ApiContext, o: StageAddOptions): StageAddResult {
   const next = doc.toString({ lineWidth: 0 });
   // Validate the result as a whole before writing anything.
   const pipeline = pipelineFromText(next, (rel) => readParamsFile(path.join(repo.root, rel), rel));
-  buildDag(pipeline.stages, findPointers(repo.root, repo.root, []).map((p) => p.target));
+  // Unreadable pointers are reported by the commands that work on data; their targets are unknown here.
+  buildDag(pipeline.stages, findPointers(repo.root, repo.root, []).refs.map((p) => p.target));
   writeFileAtomic(file, next);
   return { name: o.name, replaced, gitFiles: [DVD_YAML] };
 }

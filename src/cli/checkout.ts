@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CheckoutResult } from '../api/checkout.js';
-import { isQuiet, makeContext, parseJobs } from './context.js';
+import type { UserPaths } from '../core/userPaths.js';
+import { isQuiet, makeContext, parseJobs, userPaths } from './context.js';
+import { reportProblems } from './reportProblems.js';
 
 export function registerCheckout(program: Command): void {
   program
@@ -11,20 +13,24 @@ export function registerCheckout(program: Command): void {
     .option('--relink', 're-create every file with the configured cache type')
     .option('-j, --jobs <n>', 'files processed in parallel', parseJobs)
     .action(async (targets: string[], opts: { force?: boolean; relink?: boolean; jobs?: number }, cmd: Command) => {
-      const r = await (await import('../api/checkout.js')).checkout(makeContext(cmd), { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs });
-      printCheckout(r, isQuiet(cmd));
+      const ctx = makeContext(cmd);
+      const r = await (await import('../api/checkout.js')).checkout(ctx, { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs });
+      printCheckout(r, isQuiet(cmd), userPaths(ctx));
       if (r.missing.length) process.exitCode = 1;
+      reportProblems(r.problems);
     });
 }
 
-export function printCheckout(r: CheckoutResult, quiet: boolean): void {
+export function printCheckout(r: CheckoutResult, quiet: boolean, paths: UserPaths): void {
   if (!quiet) {
     for (const t of r.targets) {
-      if (t.written || t.removed) process.stdout.write(`${t.target}: ${t.written} written, ${t.removed} removed, ${t.unchanged} unchanged\n`);
+      const name = (t.scope ?? [t.target]).map((p) => paths.show(p)).join(', ');
+      if (t.written || t.removed) process.stdout.write(`${name}: ${t.written} written, ${t.removed} removed, ${t.unchanged} unchanged\n`);
+      else if (t.madeFolder) process.stdout.write(`${name}: empty folder restored\n`);
     }
   }
   if (r.missing.length) {
-    const shown = r.missing.slice(0, 20).map((m) => `  ${m.path} (sha256:${m.oid}, needed by ${m.pointerFile})`).join('\n');
+    const shown = r.missing.slice(0, 20).map((m) => `  ${paths.show(m.path)} (sha256:${m.oid}, needed by ${paths.show(m.pointerFile)})`).join('\n');
     process.stderr.write(`error: ${r.missing.length} object(s) are not in the cache; their targets were left unchanged:\n${shown}${r.missing.length > 20 ? `\n  ... and ${r.missing.length - 20} more` : ''}\nhint: run \`dvd pull\` to fetch them from a remote\n`);
   }
 }

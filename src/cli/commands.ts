@@ -15,12 +15,14 @@ import { registerDiff } from './diff.js';
 import { registerLs } from './ls.js';
 import { registerInstall } from './install.js';
 import { registerMergeDriver } from './mergeDriver.js';
+import { registerPrePush } from './prePush.js';
 import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
 import { registerStage } from './stage.js';
 import { registerDag } from './dag.js';
 import { registerRepro } from './repro.js';
 import { registerArtifact } from './artifact.js';
+import { registerCheckIgnore } from './checkIgnore.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -40,10 +42,12 @@ export function registerCommands(program: Command): void {
   registerLs(program);
   registerInstall(program);
   registerMergeDriver(program);
+  registerPrePush(program);
   registerGc(program);
   registerGet(program);
   registerStage(program);
   registerDag(program);
   registerRepro(program);
   registerArtifact(program);
+  registerCheckIgnore(program);
 }

@@ -1,5 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { DvdError } from '../core/errors.js';
+import { describeSystemError } from '../core/fsError.js';
+import { findRepoRoot } from '../core/repo.js';
+import { UserPaths } from '../core/userPaths.js';
+import { relabelPipelineError } from '../pipeline/pipelineError.js';
 import { registerCommands } from './commands.js';
 import { version } from './version.js';
 
@@ -63,16 +67,30 @@ function versionValuesJoined(argv: string[]): string[] {
   return out.filter((a) => a !== undefined);
 }
 
+/**
+ * A dvd.yaml, dvd.lock or params file error names its file from the repository root;
+ * printed, it is named from where dvd runs (README: printed paths), as `../dvd.yaml:7`.
+ */
+function shownFromCwd(err: DvdError): DvdError {
+  const file = err.data?.file;
+  if (err.code !== 'EPIPELINE' || typeof file !== 'string') return err;
+  const root = findRepoRoot(process.cwd());
+  return root ? relabelPipelineError(err, new UserPaths(root, process.cwd()).show(file)) : err;
+}
+
 export function reportError(err: unknown, verbose: boolean): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return 2;
   }
+  // A system error no caller explained still gets words, not errno text.
+  if (!(err instanceof DvdError)) err = describeSystemError(err) ?? err;
   if (err instanceof DvdError) {
-    process.stderr.write(`error: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    const shown = shownFromCwd(err);
+    process.stderr.write(`error: ${shown.message}\n`);
+    if (shown.hint) process.stderr.write(`hint: ${shown.hint}\n`);
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
-    return err.exitCode;
+    return shown.exitCode;
   }
   const e = err as Error;
   process.stderr.write(`error: ${e?.message ?? String(err)}\n`);

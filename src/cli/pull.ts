@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { printCheckout } from './checkout.js';
-import { isQuiet, makeContext, printJson } from './context.js';
+import { isQuiet, makeContext, printJson, userPaths } from './context.js';
 import { runCacheOption, runEntries, transferOptions, type TransferCliOptions } from './push.js';
+import { reportProblems } from './reportProblems.js';
 import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
 
 export function registerPull(program: Command): void {
@@ -13,12 +14,13 @@ export function registerPull(program: Command): void {
       const r = await pull(ctx, { targets, remote: opts.remote, jobs: opts.jobs, force: opts.force, allBranches: opts.allBranches, allTags: opts.allTags, allCommits: opts.allCommits, rev: opts.rev, runCache: runCacheOption(opts) });
       const f = r.fetch;
       if (opts.json) {
-        printJson({ fetch: { ...f, failed: failuresJson(f.failed) }, checkout: r.checkout });
+        printJson({ fetch: { ...f, failed: failuresJson(f.failed) }, checkout: r.checkout, problems: r.problems });
       } else {
         if (f.downloaded || f.runs) ctx.log.info(`fetched ${plural(f.downloaded, 'object')} (${formatBytes(f.bytes)}) from ${f.remote}${f.runs ? `; ${runEntries(f.runs)}` : ''}`);
-        if (r.checkout) printCheckout(r.checkout, isQuiet(cmd));
+        if (r.checkout) printCheckout(r.checkout, isQuiet(cmd), userPaths(ctx));
       }
       if (r.checkout?.missing.length) process.exitCode = 1;
+      reportProblems(r.problems);
       throwIfFailed('pull', f.failed, f.remote);
     });
 }

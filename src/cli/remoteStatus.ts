@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
-import { makeContext, printJson } from './context.js';
+import { makeContext, printJson, userPaths } from './context.js';
+import { reportProblems } from './reportProblems.js';
 import { plural } from './transferReport.js';
 
 /** `dvd status --remote [NAME]`: what is not pushed, not fetched, or missing everywhere. */
 export async function printRemoteStatus(cmd: Command, targets: string[], remote: string | undefined, json?: boolean): Promise<void> {
   const { remoteStatus } = await import('../api/remoteStatus.js');
-  const r = await remoteStatus(makeContext(cmd), { targets, remote });
+  const ctx = makeContext(cmd);
+  const r = await remoteStatus(ctx, { targets, remote });
+  reportProblems(r.problems);
   if (json) return printJson(r);
   const lines: string[] = [];
   for (const p of r.pointers) {
@@ -14,7 +17,7 @@ export async function printRemoteStatus(cmd: Command, targets: string[], remote:
     if (p.notFetched) parts.push(`${plural(p.notFetched, 'object')} not in the cache (run \`dvd fetch\`)`);
     if (p.missing) parts.push(`${plural(p.missing, 'object')} missing everywhere (in neither the cache nor ${r.remote})`);
     if (p.unknownFiles) parts.push('its file list (manifest) is missing everywhere');
-    if (parts.length) lines.push(`${p.pointerFile}:\n${parts.map((x) => `\t${x}`).join('\n')}`);
+    if (parts.length) lines.push(`${userPaths(ctx).show(p.pointerFile)}:\n${parts.map((x) => `\t${x}`).join('\n')}`);
   }
   process.stdout.write(`Remote ${r.remote} (${r.url}):\n`);
   process.stdout.write(lines.length ? `${lines.join('\n')}\n` : `\tup to date (${plural(r.pointers.length, 'pointer')})\n`);

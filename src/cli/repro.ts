@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { DvdError } from '../core/errors.js';
 import type { ReproEvent, ReproResult, StageReport } from '../api/repro.js';
-import { makeContext, parseJobs, printJson, isQuiet } from './context.js';
+import type { UserPaths } from '../core/userPaths.js';
+import { makeContext, parseJobs, printJson, isQuiet, userPaths } from './context.js';
 import { reasonsLine } from './reasonWords.js';
+import { reportProblems } from './reportProblems.js';
 
 interface ReproCliOptions {
   force?: boolean;
@@ -17,9 +19,9 @@ interface ReproCliOptions {
   remote?: string;
 }
 
-/** The line for a decided stage (`repro --dry` and `dvd status` print the same words). */
-export function stageLine(r: StageReport, dry: boolean): string | null {
-  const why = reasonsLine(r.reasons);
+/** The line for a decided stage (`repro --dry` and `dvd status` print the same words); paths as `paths` shows them. */
+export function stageLine(r: StageReport, dry: boolean, paths: UserPaths): string | null {
+  const why = reasonsLine(r.reasons, paths);
   switch (r.action) {
     case 'run':
       return dry ? `${r.stage}: would run: ${why}` : null;
@@ -55,6 +57,7 @@ export function registerRepro(program: Command): void {
     .option('--json', 'print one JSON document (command output goes to stderr)')
     .action(async (targets: string[], opts: ReproCliOptions, cmd: Command) => {
       const ctx = makeContext(cmd);
+      const paths = userPaths(ctx);
       const quiet = isQuiet(cmd);
       const jobs = opts.jobs ?? 1;
       const say = (line: string) => {
@@ -62,7 +65,7 @@ export function registerRepro(program: Command): void {
       };
       const onEvent = (e: ReproEvent) => {
         if (e.type === 'start') {
-          say(`Running stage ${e.stage}: ${reasonsLine(e.reasons)}`);
+          say(`Running stage ${e.stage}: ${reasonsLine(e.reasons, paths)}`);
           for (const c of e.cmd) say(`> ${c}`);
           return;
         }
@@ -71,7 +74,7 @@ export function registerRepro(program: Command): void {
           process.stderr.write(`error: stage ${r.stage} failed: ${r.error}\n`);
           return;
         }
-        const line = stageLine(r, !!opts.dry);
+        const line = stageLine(r, !!opts.dry, paths);
         if (line) say(line);
       };
       const { repro } = await import('../api/repro.js');
@@ -97,6 +100,7 @@ export function registerRepro(program: Command): void {
       }
       if (opts.json) printJson(result);
       else if (!opts.dry && result.stages.every((s) => s.action === 'unchanged' || s.action === 'frozen')) say('Pipeline is up to date. Nothing to reproduce.');
+      reportProblems(result.problems);
       if (result.failed.length) {
         throw new DvdError('EREPRO', `${result.failed.length === 1 ? 'stage' : 'stages'} ${result.failed.join(', ')} failed`, {
           hint: 'their dvd.lock entries and the cache are as they were; fix the cause and run `dvd repro` again',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { isQuiet, makeContext } from './context.js';
+import { shellQuote } from '../core/userPaths.js';
+import { isQuiet, makeContext, userPaths } from './context.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -21,9 +22,9 @@ export function registerStage(program: Command): void {
     .action(async (command: string[], opts: Record<string, string[] | string | boolean | undefined>, cmd: Command) => {
       // One argument is taken as written (a quoted shell line); several are joined with
       // shell quoting, as the shell would have seen them.
-      const { quote } = await import('shell-quote');
-      const line = command.length === 1 ? command[0] : quote(command);
-      const r = (await import('../api/stageAdd.js')).stageAdd(makeContext(cmd), {
+      const line = command.length === 1 ? command[0] : command.map(shellQuote).join(' ');
+      const ctx = makeContext(cmd);
+      const r = (await import('../api/stageAdd.js')).stageAdd(ctx, {
         name: opts.name as string,
         cmd: line,
         deps: opts.deps as string[] | undefined,
@@ -36,7 +37,8 @@ export function registerStage(program: Command): void {
         force: opts.force as boolean | undefined,
       });
       if (isQuiet(cmd)) return;
-      process.stdout.write(`${r.replaced ? 'replaced' : 'added'} stage ${r.name} in dvd.yaml\n\nTo track the change with git, run:\n\n\tgit add ${r.gitFiles.join(' ')}\n`);
+      const paths = userPaths(ctx);
+      process.stdout.write(`${r.replaced ? 'replaced' : 'added'} stage ${r.name} in ${paths.show('dvd.yaml')}\n\nTo track the change with git, run:\n\n\t${paths.command('git add', r.gitFiles)}\n`);
     });
   stage.commands.forEach((c) => c.exitOverride());
 }

@@ -31,6 +31,11 @@ export interface LockedPath {
 export interface LockedOut extends LockedPath {
   /** false: committed to Git, not to the cache (recorded only when false). */
   cache?: false;
+  /**
+   * A file output's executable bit, recorded only when set (as a single-file pointer
+   * records it; a folder's manifest has it per file), so checkout of the output keeps it.
+   */
+  exec?: true;
 }
 
 export interface LockEntry {
@@ -56,6 +61,7 @@ export function canonicalEntry(e: LockEntry): LockEntry {
 
 function pathNode(doc: Document, p: LockedOut): Node {
   const o: Record<string, unknown> = { path: p.path, oid: `sha256:${p.oid}`, size: p.size };
+  if (p.exec) o.exec = true;
   if (p.files !== undefined) o.files = p.files;
   if (p.cache === false) o.cache = false;
   const n = doc.createNode(o) as Node & { flow?: boolean };
@@ -132,7 +138,7 @@ export function parseEntry(raw: unknown, at: { file: string; stage?: string; lin
     if (!Array.isArray(list)) throw fail([key], 'must be a list');
     return list.map((item, i) => {
       if (!isMapV(item)) throw fail([key, i], 'must be a map');
-      for (const k of Object.keys(item)) if (!['path', 'oid', 'size', 'files', 'cache'].includes(k) || (k === 'cache' && key === 'deps')) throw fail([key, i, k], 'unknown key');
+      for (const k of Object.keys(item)) if (!['path', 'oid', 'size', 'files', 'cache', 'exec'].includes(k) || ((k === 'cache' || k === 'exec') && key === 'deps')) throw fail([key, i, k], 'unknown key');
       if (typeof item.path !== 'string') throw fail([key, i, 'path'], 'must be a path');
       try {
         checkRelPath(item.path, `${key}[${i}].path`);
@@ -151,6 +157,11 @@ export function parseEntry(raw: unknown, at: { file: string; stage?: string; lin
       if (item.cache !== undefined) {
         if (item.cache !== false) throw fail([key, i, 'cache'], 'only `cache: false` is recorded');
         out.cache = false;
+      }
+      if (item.exec !== undefined) {
+        if (item.exec !== true) throw fail([key, i, 'exec'], 'only `exec: true` is recorded');
+        if (out.files !== undefined) throw fail([key, i, 'exec'], 'only a file output records it (a folder has it per file)');
+        out.exec = true;
       }
       return out;
     });

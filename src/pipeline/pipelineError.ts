@@ -26,3 +26,15 @@ export function pipelineError(
     data: { file: where.file, line, stage: where.stage, field: where.field },
   });
 }
+
+/**
+ * `err` (from pipelineError) with its file shown as `label`, e.g. `../dvd.lock` when dvd
+ * runs in a subfolder (printed paths are relative to where dvd runs). Files are parsed
+ * under their repo-relative names, which key the parse cache; only what is shown changes.
+ * Other errors, and files named at a revision (`v1:dvd.lock`), are returned as they are.
+ */
+export function relabelPipelineError(err: DvdError, label: string): DvdError {
+  const file = err.data?.file;
+  if (err.code !== 'EPIPELINE' || typeof file !== 'string' || file === label || file.includes(':') || !err.message.startsWith(`${file}:`)) return err;
+  return new DvdError(err.code, `${label}${err.message.slice(file.length)}`, { hint: err.hint, exitCode: err.exitCode, data: { ...err.data, file: label }, cause: err });
+}

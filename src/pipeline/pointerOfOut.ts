@@ -8,5 +8,6 @@ import type { LockedOut } from './lockFile.js';
  */
 export function pointerOfOut(out: LockedOut): Pointer {
   const name = out.path.slice(out.path.lastIndexOf('/') + 1);
-  return out.files === undefined ? { path: name, type: 'file', oid: out.oid, size: out.size } : { path: name, type: 'dir', oid: out.oid, size: out.size, files: out.files };
+  if (out.files !== undefined) return { path: name, type: 'dir', oid: out.oid, size: out.size, files: out.files };
+  return out.exec ? { path: name, type: 'file', oid: out.oid, size: out.size, exec: true } : { path: name, type: 'file', oid: out.oid, size: out.size };
 }
