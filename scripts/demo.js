@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { demoShell, project } from './demoShell.js';
 
-const { base, run } = demoShell('dvd-demo-');
+const { base, run, shareAndClone } = demoShell('dvd-demo-');
 const work = path.join(base, 'project');
 
 function treeHashes(dir) {
@@ -61,15 +61,7 @@ run(work, 'dvd', 'checkout');
 expectSame('data/ is v2 again after git checkout main && dvd checkout', treeHashes(path.join(work, 'data')), v2);
 
 process.stdout.write('\n# share it: a folder remote, a fresh clone, dvd pull\n');
-const store = path.join(base, 'dvd-store');
-run(base, 'mkdir', '-p', store);
-run(work, 'dvd', 'remote', 'add', '-d', 'storage', store);
-run(work, 'git', 'add', '.dvd/config');
-run(work, 'git', 'commit', '-qm', 'Configure the dvd remote');
-run(work, 'dvd', 'push');
-const clone = path.join(base, 'clone');
-run(base, 'git', 'clone', '-q', work, clone);
-run(clone, 'dvd', 'pull');
+const clone = shareAndClone(work);
 expectSame('the clone pulled exactly v2', treeHashes(path.join(clone, 'data')), v2);
 
 process.stdout.write(`\nDemo finished: everything matched. Files are in ${base}\n`);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { demoShell, project } from './demoShell.js';
 
-const { base, run } = demoShell('dvd-demo-pipeline-');
+const { base, run, shareAndClone } = demoShell('dvd-demo-pipeline-');
 const work = path.join(base, 'project');
 
 function expect(label, ok) {
@@ -49,16 +49,7 @@ out = run(work, 'dvd', 'repro');
 expect('reverting the param restores every stage from the run cache', ran(out).length === 0 && /train: restored from run cache/.test(out));
 expect('model.json is the first run\'s, byte for byte', fs.readFileSync(path.join(work, 'model.json'), 'utf8') === model1);
 
-const store = path.join(base, 'store');
-fs.mkdirSync(store);
-run(work, 'dvd', 'remote', 'add', '-d', 'storage', store);
-run(work, 'git', 'add', '-A');
-run(work, 'git', 'commit', '-qm', 'remote');
-run(work, 'dvd', 'push');
-
-const clone = path.join(base, 'clone');
-run(base, 'git', 'clone', '-q', work, clone);
-run(clone, 'dvd', 'pull');
+const clone = shareAndClone(work);
 out = run(clone, 'dvd', 'repro');
 expect('in the clone, after pull, repro runs nothing', ran(out).length === 0 && /Pipeline is up to date/.test(out));
 expect('the clone\'s model is the same bytes', fs.readFileSync(path.join(clone, 'model.json'), 'utf8') === model1);

@@ -1,6 +1,6 @@
 // What both demos share: a temp base folder with its own Git identity and dvd user
-// config, and `run`, which prints each command, runs it there (`dvd` is this checkout's
-// bin/dvd.js) and stops the demo with a message if it fails.
+// config, `run`, which prints each command, runs it there (`dvd` is this checkout's
+// bin/dvd.js) and stops the demo with a message if it fails, and `shareAndClone`.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,5 +33,21 @@ export function demoShell(prefix) {
       process.exit(1);
     }
   };
-  return { base, run };
+  /**
+   * Share `work` as a team would: a folder remote (committed as the default), `dvd push`,
+   * then a `git clone` and `dvd pull` there. Returns the clone's path.
+   */
+  const shareAndClone = (work) => {
+    const store = path.join(base, 'dvd-store');
+    fs.mkdirSync(store);
+    run(work, 'dvd', 'remote', 'add', '-d', 'storage', store);
+    run(work, 'git', 'add', '.dvd/config');
+    run(work, 'git', 'commit', '-qm', 'Configure the dvd remote');
+    run(work, 'dvd', 'push');
+    const clone = path.join(base, 'clone');
+    run(base, 'git', 'clone', '-q', work, clone);
+    run(clone, 'dvd', 'pull');
+    return clone;
+  };
+  return { base, run, shareAndClone };
 }
