@@ -16,12 +16,15 @@ import { gitIndexChecker } from '../git/isTrackedByGit.js';
 import { stageFiles } from '../git/stageFiles.js';
 import { findGitRoot } from '../git/findGitRoot.js';
 import { openRepo, type ApiContext } from './context.js';
+import { expandGlobs } from './expandGlobs.js';
 import { resolveTargets, type ResolvedTarget } from './resolveTargets.js';
 import { storeTracked } from './storeTracked.js';
 
 export interface AddOptions {
   targets: string[];
   glob?: boolean;
+  /** -R: each file inside a folder target is tracked on its own (one pointer per file), as `dvc add -R`. */
+  recursive?: boolean;
   jobs?: number;
 }
 
@@ -34,15 +37,8 @@ export interface AddResult {
 
 export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult> {
   const { repo, config } = openRepo(ctx);
-  let args = opts.targets;
-  if (opts.glob) {
-    args = [];
-    for (const pattern of opts.targets) {
-      const hits = await fg(pattern, { cwd: ctx.cwd, onlyFiles: false, dot: false, followSymbolicLinks: false });
-      if (hits.length === 0) throw new DvdError('ENOMATCH', `glob ${JSON.stringify(pattern)} matched nothing`);
-      args.push(...hits.filter((h) => !h.endsWith(POINTER_EXT)).sort());
-    }
-  }
+  let args = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets, { tracked: false }) : opts.targets;
+  if (opts.recursive) args = await filesUnder(ctx.cwd, args);
   if (args.length === 0) throw new DvdError('EUSAGE', 'nothing to add', { exitCode: 2 });
   const targets = resolveTargets(repo.root, ctx.cwd, args);
   // Validate every target before touching anything: bad input changes nothing.
@@ -119,4 +115,23 @@ function safeInnerPointers(root: string, rel: string): string[] {
     if (err instanceof DvdError && err.code === 'ENOTTRACKED') return [];
     throw err;
   }
+}
+
+/**
+ * `add -R`: folder arguments become the files below them (dot files too; pointer files,
+ * .gitignore, and the .git and .dvd folders left out); file arguments stay as they are.
+ */
+async function filesUnder(cwd: string, args: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const a of args) {
+    if (!fs.statSync(path.resolve(cwd, a), { throwIfNoEntry: false })?.isDirectory()) {
+      out.push(a);
+      continue;
+    }
+    const files = await fg('**', { cwd: path.resolve(cwd, a), dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**', '**/.dvd/**'] });
+    const kept = files.filter((f) => !f.endsWith(POINTER_EXT) && path.posix.basename(f) !== '.gitignore' && !/(^|\/)\.[^/]*\.dvd-tmp-/.test(f));
+    if (kept.length === 0) throw new DvdError('ENOENT', `${a}: no files inside to add`);
+    out.push(...kept.sort().map((f) => path.join(a, f)));
+  }
+  return out;
 }

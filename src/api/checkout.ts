@@ -11,11 +11,14 @@ import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
 import type { ManifestEntry } from '../core/manifest.js';
+import { expandGlobs } from './expandGlobs.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
 
 export interface CheckoutOptions {
   targets?: string[];
+  /** Targets are shell-style patterns (expandGlobs). */
+  glob?: boolean;
   /** Overwrite or delete workspace data even if it is not in the cache. */
   force?: boolean;
   /** Re-materialize every file with the configured cache type. */
@@ -51,7 +54,8 @@ interface Planned {
  */
 export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { repo, config } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const targets = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets ?? [], { tracked: true }) : opts.targets;
+  const refs = findPointers(repo.root, ctx.cwd, targets ?? []);
   const types = linkTypesFromConfig(config);
   const linker = new Linker(repo, types, ctx.log.warn);
   const jobs = opts.jobs ?? defaultJobs();

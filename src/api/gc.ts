@@ -13,6 +13,8 @@ import { referencedObjects } from './referencedObjects.js';
 export interface GcOptions extends Scope {
   /** Also clean this remote. */
   remote?: string;
+  /** Remote requests in flight; default remote.NAME.jobs, else the backend's. */
+  jobs?: number;
   dryRun?: boolean;
   /** Delete from the remote without asking. */
   force?: boolean;
@@ -92,7 +94,7 @@ export async function gc(ctx: ApiContext, o: GcOptions): Promise<GcResult> {
   });
 
   if (o.remote !== undefined) {
-    const { remote, jobs } = await openRemote(repo.root, open.config, o.remote);
+    const { remote, jobs } = await openRemote(repo.root, open.config, o.remote, { jobs: o.jobs });
     try {
       const keys: string[] = [];
       const fans = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { findPointers } from '../core/findPointers.js';
 import { isErrno } from '../core/errors.js';
+import { expandGlobs } from './expandGlobs.js';
 import { toRepoPath } from '../core/relPath.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { hasRevisionScope, pointersOfScope, type Scope } from './pointersOfScope.js';
@@ -14,8 +15,8 @@ const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWit
  * Targets narrow the revisions' pointers too; a target that only exists at a revision
  * is fine.
  */
-export async function pointersForTransfer(root: string, cwd: string, o: Scope & { targets?: string[] }): Promise<PointerSource[]> {
-  const targets = o.targets ?? [];
+export async function pointersForTransfer(root: string, cwd: string, o: Scope & { targets?: string[]; glob?: boolean }): Promise<PointerSource[]> {
+  const targets = o.glob ? await expandGlobs(root, cwd, o.targets ?? [], { tracked: true }) : (o.targets ?? []);
   if (!hasRevisionScope(o)) return findPointers(root, cwd, targets);
   const { pointers } = await pointersOfScope(root, { ...o, workspace: false });
   const out: PointerSource[] = [];

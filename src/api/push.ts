@@ -19,6 +19,8 @@ export interface RevisionOptions {
 export interface TransferOptions extends RevisionOptions {
   /** Paths as typed, relative to ctx.cwd; all pointers in the workspace when empty. */
   targets?: string[];
+  /** Targets are shell-style patterns (expandGlobs). */
+  glob?: boolean;
   remote?: string;
   jobs?: number;
   /**

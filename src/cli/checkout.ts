@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CheckoutResult } from '../api/checkout.js';
-import { isQuiet, makeContext, parseJobs } from './context.js';
+import { isQuiet, makeContext, parseJobs, printJson, RECURSIVE_HELP } from './context.js';
+import { plural } from './transferReport.js';
 
 export function registerCheckout(program: Command): void {
   program
@@ -10,11 +11,25 @@ export function registerCheckout(program: Command): void {
     .option('-f, --force', 'overwrite or delete changed data even if it is not in the cache')
     .option('--relink', 're-create every file with the configured cache type')
     .option('-j, --jobs <n>', 'files processed in parallel', parseJobs)
-    .action(async (targets: string[], opts: { force?: boolean; relink?: boolean; jobs?: number }, cmd: Command) => {
-      const r = await (await import('../api/checkout.js')).checkout(makeContext(cmd), { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs });
-      printCheckout(r, isQuiet(cmd));
+    .option('--glob', 'targets are shell-style patterns (quote them), matched against the workspace and tracked targets')
+    .option('-R, --recursive', RECURSIVE_HELP)
+    .option('--json', 'print one JSON document')
+    .action(async (targets: string[], opts: { force?: boolean; relink?: boolean; jobs?: number; glob?: boolean; json?: boolean }, cmd: Command) => {
+      const r = await (await import('../api/checkout.js')).checkout(makeContext(cmd), { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs, glob: opts.glob });
+      if (opts.json) printJson(r);
+      else {
+        printCheckout(r, isQuiet(cmd));
+        if (!isQuiet(cmd) && !checkoutChanged(r) && r.missing.length === 0) {
+          process.stdout.write(r.targets.length ? `Nothing to check out: the workspace matches ${plural(r.targets.length, 'pointer')}.\n` : 'No data tracked by dvd.\n');
+        }
+      }
       if (r.missing.length) process.exitCode = 1;
     });
+}
+
+/** Whether a checkout wrote or removed anything. */
+export function checkoutChanged(r: CheckoutResult): boolean {
+  return r.targets.some((t) => t.written > 0 || t.removed > 0);
 }
 
 export function printCheckout(r: CheckoutResult, quiet: boolean): void {

@@ -17,6 +17,9 @@ import { registerInstall } from './install.js';
 import { registerMergeDriver } from './mergeDriver.js';
 import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
+import { registerMove } from './move.js';
+import { registerUnprotect } from './unprotect.js';
+import { registerCache } from './cache.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -38,4 +41,7 @@ export function registerCommands(program: Command): void {
   registerMergeDriver(program);
   registerGc(program);
   registerGet(program);
+  registerMove(program);
+  registerUnprotect(program);
+  registerCache(program);
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isQuiet, makeContext, parseJobs } from './context.js';
+import { isQuiet, makeContext, parseJobs, printJson, RECURSIVE_HELP } from './context.js';
 
 export function registerCommit(program: Command): void {
   program
@@ -8,8 +8,11 @@ export function registerCommit(program: Command): void {
     .argument('[targets...]', 'tracked targets (default: all)')
     .option('-f, --force', 're-hash every file instead of trusting the stat cache')
     .option('-j, --jobs <n>', 'files processed in parallel', parseJobs)
-    .action(async (targets: string[], opts: { force?: boolean; jobs?: number }, cmd: Command) => {
+    .option('-R, --recursive', RECURSIVE_HELP)
+    .option('--json', 'print one JSON document')
+    .action(async (targets: string[], opts: { force?: boolean; jobs?: number; json?: boolean }, cmd: Command) => {
       const r = await (await import('../api/commit.js')).commit(makeContext(cmd), { targets, force: opts.force, jobs: opts.jobs });
+      if (opts.json) return printJson(r);
       if (isQuiet(cmd)) return;
       const changed = r.committed.filter((c) => c.changed);
       for (const c of changed) process.stdout.write(`committed ${c.target} -> ${c.pointerFile}\n`);

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { makeContext, printJson } from './context.js';
+import { makeContext, printJson, printResult } from './context.js';
 
 export function registerInstall(program: Command): void {
   program
@@ -18,8 +18,8 @@ export function registerInstall(program: Command): void {
         printJson(r);
         return;
       }
-      for (const h of r.hooks) ctx.log.info(`${h.name}: ${h.action}`);
-      ctx.log.info(`merge driver: ${r.mergeDriver}; .gitattributes: ${r.gitattributes}`);
-      if (!opts.uninstall && r.gitattributes === 'added') ctx.log.info('Commit .gitattributes so clones merge pointer files with dvd too (each clone runs `dvd install` once).');
+      for (const h of r.hooks) printResult(cmd, `${h.name}: ${h.action}`);
+      printResult(cmd, `merge driver: ${r.mergeDriver}; .gitattributes: ${r.gitattributes}`);
+      if (!opts.uninstall && r.gitattributes === 'added') printResult(cmd, 'Commit .gitattributes so clones merge pointer files with dvd too (each clone runs `dvd install` once).');
     });
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DvdError } from '../core/errors.js';
 import { registerCommands } from './commands.js';
+import { printedJson, printJson, stopProgressBars } from './context.js';
 import { version } from './version.js';
 
 export interface GlobalOptions {
@@ -37,11 +38,27 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    return reportError(err, program.opts<GlobalOptions>().verbose ?? false);
+    const code = reportError(err, program.opts<GlobalOptions>().verbose ?? false);
+    if (code !== 0 && wantsJson(argv) && !printedJson()) printJson(errorDocument(err, code));
+    return code;
   }
 }
 
+/** --json among the options (before a `--`), wherever commander would have put it. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** What a script reading --json output gets when the command fails: `{"error": {...}}`. */
+function errorDocument(err: unknown, exitCode: number) {
+  if (err instanceof CommanderError) return { error: { code: 'EUSAGE', message: err.message.replace(/^error: /, ''), exitCode } };
+  if (err instanceof DvdError) return { error: { code: err.code, message: err.message, hint: err.hint, exitCode, ...(err.data ? { data: err.data } : {}) } };
+  return { error: { code: (err as NodeJS.ErrnoException)?.code ?? 'EUNKNOWN', message: (err as Error)?.message ?? String(err), exitCode } };
+}
+
 export function reportError(err: unknown, verbose: boolean): number {
+  stopProgressBars();
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return 2;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isQuiet, makeContext, printJson } from './context.js';
+import { isQuiet, makeContext, printJson, printResult } from './context.js';
 
 // Loaded on use: the CLI starts faster when a command imports only what it runs.
 const api = () => import('../api/remote.js');
@@ -17,7 +17,7 @@ export function registerRemote(program: Command): void {
     .action(async (name: string, url: string, opts: { default?: boolean; local?: boolean; force?: boolean }, cmd: Command) => {
       const ctx = makeContext(cmd);
       (await api()).remoteAdd(ctx, { name, url, setDefault: opts.default, local: opts.local, force: opts.force });
-      ctx.log.info(`added remote ${name} -> ${url}${opts.default ? ' (default)' : ''}`);
+      printResult(cmd, `added remote ${name} -> ${url}${opts.default ? ' (default)' : ''}`);
     });
   remote
     .command('list')
@@ -50,7 +50,7 @@ export function registerRemote(program: Command): void {
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const ctx = makeContext(cmd);
       const r = (await api()).remoteRemove(ctx, { name });
-      ctx.log.info(`removed remote ${name}${r.wasDefault ? ' (it was the default; set another with `dvd remote default NAME`)' : ''}`);
+      printResult(cmd, `removed remote ${name}${r.wasDefault ? ' (it was the default; set another with `dvd remote default NAME`)' : ''}`);
     });
   remote
     .command('default')

@@ -1,12 +1,20 @@
 import type { Command } from 'commander';
-import { makeContext, printJson } from './context.js';
+import { isQuiet, makeContext, printJson } from './context.js';
 import { plural } from './transferReport.js';
 
-/** `dvd status --remote [NAME]`: what is not pushed, not fetched, or missing everywhere. */
-export async function printRemoteStatus(cmd: Command, targets: string[], remote: string | undefined, json?: boolean): Promise<void> {
+/**
+ * `dvd status --remote [NAME]`: what is not pushed, not fetched, or missing everywhere.
+ * Returns whether anything is out of sync (for -q and --exit-code).
+ */
+export async function printRemoteStatus(cmd: Command, targets: string[], remote: string | undefined, json?: boolean): Promise<boolean> {
   const { remoteStatus } = await import('../api/remoteStatus.js');
   const r = await remoteStatus(makeContext(cmd), { targets, remote });
-  if (json) return printJson(r);
+  const differs = r.pointers.some((p) => p.notPushed || p.notFetched || p.missing || p.unknownFiles);
+  if (json) {
+    printJson(r);
+    return differs;
+  }
+  if (isQuiet(cmd)) return differs;
   const lines: string[] = [];
   for (const p of r.pointers) {
     const parts: string[] = [];
@@ -18,4 +26,5 @@ export async function printRemoteStatus(cmd: Command, targets: string[], remote:
   }
   process.stdout.write(`Remote ${r.remote} (${r.url}):\n`);
   process.stdout.write(lines.length ? `${lines.join('\n')}\n` : `\tup to date (${plural(r.pointers.length, 'pointer')})\n`);
+  return differs;
 }

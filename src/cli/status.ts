@@ -1,21 +1,35 @@
 import type { Command } from 'commander';
-import { makeContext, printJson } from './context.js';
+import type { StatusResult } from '../api/status.js';
+import { isQuiet, makeContext, parseJobs, printJson, RECURSIVE_HELP } from './context.js';
 import { printRemoteStatus } from './remoteStatus.js';
+
+/** Whether any target differs from its pointer (or its data is not in the cache). */
+export function statusDiffers(r: StatusResult): boolean {
+  return r.targets.some((t) => t.state !== 'unchanged' || t.notInCache);
+}
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
     .description('show tracked data that differs from its pointer')
     .argument('[targets...]', 'tracked targets (default: all)')
+    .option('-j, --jobs <n>', 'files hashed in parallel', parseJobs)
+    .option('-R, --recursive', RECURSIVE_HELP)
+    .option('--exit-code', "exit 1 when anything differs (git's rule; with -q that is always so, DVC's rule)")
     .option('--json', 'print one JSON document')
     .option('-r, --remote [name]', 'compare the cache with a remote (default: core.remote) instead of the workspace')
-    .action(async (targets: string[], opts: { json?: boolean; remote?: string | true }, cmd: Command) => {
-      if (opts.remote !== undefined) return printRemoteStatus(cmd, targets, opts.remote === true ? undefined : opts.remote, opts.json);
-      const r = await (await import('../api/status.js')).status(makeContext(cmd), { targets });
-      if (opts.json) {
-        printJson(r);
+    .action(async (targets: string[], opts: { json?: boolean; remote?: string | true; jobs?: number; exitCode?: boolean }, cmd: Command) => {
+      // -q prints nothing and answers with the exit code alone; --exit-code keeps the output.
+      const failIfDiffers = opts.exitCode || isQuiet(cmd);
+      if (opts.remote !== undefined) {
+        const differs = await printRemoteStatus(cmd, targets, opts.remote === true ? undefined : opts.remote, opts.json);
+        if (differs && failIfDiffers) process.exitCode = 1;
         return;
       }
+      const r = await (await import('../api/status.js')).status(makeContext(cmd), { targets, jobs: opts.jobs });
+      if (failIfDiffers && statusDiffers(r)) process.exitCode = 1;
+      if (opts.json) return printJson(r);
+      if (isQuiet(cmd)) return;
       const lines: string[] = [];
       for (const t of r.targets) {
         if (t.state === 'unchanged' && !t.notInCache) continue;
