@@ -14,8 +14,8 @@ const noProgress: Progress = { update() {}, finish() {} };
 
 // Bars hide the terminal's cursor while they draw. restore-cursor (signal-exit) shows it
 // again on every way out: normal exit, an error, SIGINT, SIGTERM. It loads on a terminal
-// only (~14 ms), and until it has loaded bars leave the cursor visible, so no exit path
-// can leave it hidden.
+// only (~14 ms, in the background), and no bar is drawn before it has loaded, so no exit
+// path can leave the cursor hidden.
 let cursorRestorable = false;
 let cursorGuard: Promise<void> | null = null;
 function guardCursor(): void {
@@ -52,12 +52,14 @@ function makeProgress(label: string): Progress {
         rate,
       };
       if (!bar) {
+        // Draw only once the cursor's restoration is armed (see guardCursor).
+        if (!cursorRestorable) return;
         const cliProgress = loadCliProgress();
         bar = new cliProgress.SingleBar(
           {
             stream: process.stderr,
             format: '{label} [{bar}] {value}/{total} files | {bytes}/{totalBytes} | {rate} | ETA {eta_formatted}',
-            hideCursor: cursorRestorable,
+            hideCursor: true,
             clearOnComplete: true,
             noTTYOutput: false,
           },
