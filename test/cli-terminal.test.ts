@@ -16,22 +16,21 @@ const SHOW = '\x1b[?25h';
 
 let server: http.Server;
 let endpoint = '';
-let mode: 'trickle' | 'deny' = 'trickle';
+let mode: 'trickle' | 'reset' = 'trickle';
 const open = new Set<http.ServerResponse>();
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     req.resume();
-    if (mode === 'deny') {
-      const body = '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>denied</Message></Error>';
-      res.writeHead(403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-      return;
-    }
-    // 64 MiB announced, 4 KiB every 50 ms: the bar keeps moving and the download never ends.
+    // 64 MiB announced, 4 KiB every 50 ms: the bar keeps moving and the download never
+    // ends ('trickle'), or the connection is cut after 2 s ('reset': a failed download).
     res.writeHead(200, { 'content-length': String(64 * 1024 * 1024), etag: '"x"', 'content-type': 'application/octet-stream' });
     open.add(res);
-    const timer = setInterval(() => res.write(Buffer.alloc(4096, 7)), 50);
+    let chunks = 0;
+    const timer = setInterval(() => {
+      if (mode === 'reset' && ++chunks > 40) res.destroy();
+      else res.write(Buffer.alloc(4096, 7));
+    }, 50);
     res.on('close', () => {
       clearInterval(timer);
       open.delete(res);
@@ -117,11 +116,16 @@ describe('the terminal after a progress bar', { timeout: 180_000 }, () => {
   });
 
   it('an error while the bar is up ends with the cursor shown and the message on its own line', async () => {
-    mode = 'deny';
+    mode = 'reset';
     const r = repoWithSlowRemote();
     const res = await onPty(r, 'none', ['fetch']);
     expect(res.exit).toBe(1);
-    expect(res.output).toMatch(/error: /);
+    expect(res.output).toContain(HIDE);
+    // The bar is stopped (its line cleared) before the error is printed.
+    const hidden = res.output.lastIndexOf(HIDE);
+    const shown = res.output.indexOf(SHOW, hidden);
+    expect(shown).toBeGreaterThan(hidden);
+    expect(res.output.indexOf('error: ', hidden)).toBeGreaterThan(shown);
     expect(cursorVisibleAtEnd(res.output)).toBe(true);
   });
 });
