@@ -20,6 +20,7 @@ import { registerGet } from './get.js';
 import { registerMove } from './move.js';
 import { registerUnprotect } from './unprotect.js';
 import { registerCache } from './cache.js';
+import { registerVersion } from './version.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -44,4 +45,5 @@ export function registerCommands(program: Command): void {
   registerMove(program);
   registerUnprotect(program);
   registerCache(program);
+  registerVersion(program);
 }

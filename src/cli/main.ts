@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('dvd');
   program
     .description('Version datasets and models next to Git')
-    .version(version(), '--version')
+    .version(version(), '-V, --version', 'print the version number (`dvd version` tells more)')
     .option('-q, --quiet', 'print only errors')
     .option('-v, --verbose', 'print stack traces on errors')
     .option('-C <dir>', 'run as if dvd was started in DIR')
