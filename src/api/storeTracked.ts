@@ -34,8 +34,9 @@ export async function storeTracked(
       previous,
       onProgress: (items, bytes, totalItems, totalBytes) => progress.update({ items, bytes, totalItems, totalBytes }),
     });
-    const changed = writePointer(repo.root, pointerFile, stored.pointer);
-    return { pointerFile, pointer: stored.pointer, changed, storedFiles: stored.storedFiles };
+    const pointer = keepImportSource(ctx, repo, pointerFile, stored.pointer);
+    const changed = writePointer(repo.root, pointerFile, pointer);
+    return { pointerFile, pointer, changed, storedFiles: stored.storedFiles };
   } finally {
     progress.finish();
   }
@@ -54,4 +55,23 @@ async function previousEntries(repo: Repo, pointerFile: string): Promise<Map<str
   if (p.type !== 'dir' || !hasObject(repo, p.oid)) return undefined;
   const entries = parseManifest((await readObject(repo, p.oid)).toString('utf8'), pointerFile);
   return new Map(entries.map((e) => [e.path, e]));
+}
+
+/**
+ * An imported target committed unchanged keeps its `source:` (so `dvd update` still
+ * applies); once its data differs from what was imported it becomes ordinary tracked
+ * data, with a warning, since the source no longer describes it.
+ */
+function keepImportSource(ctx: ApiContext, repo: Repo, pointerFile: string, fresh: Pointer): Pointer {
+  let old: Pointer;
+  try {
+    old = readPointerFile(repo.root, pointerFile).pointer;
+  } catch {
+    return fresh; // no pointer yet, or a damaged one being replaced
+  }
+  if (!old.source) return fresh;
+  if (old.oid === fresh.oid) return { ...fresh, source: old.source };
+  const from = old.source.kind === 'git' ? `${old.source.repo}:${old.source.path}` : old.source.url;
+  ctx.log.warn(`${pointerFile}: the data changed since it was imported from ${from}; it is ordinary tracked data now (\`dvd update\` no longer applies)`);
+  return fresh;
 }

@@ -1,5 +1,6 @@
 import { DvdError } from './errors.js';
 import { checkRelPath } from './relPath.js';
+import { parseImportSource, serializeImportSource, type ImportSource } from './importSource.js';
 import { formatOid, OID_RE } from './oid.js';
 
 // The pointer file Git tracks instead of the data. Fixed key order, strict parse,
@@ -14,6 +15,8 @@ export interface Pointer {
   size: number;
   /** Directories only. */
   files?: number;
+  /** Imported data only (`dvd import`, `dvd import-url`): where it came from (importSource.ts). */
+  source?: ImportSource;
 }
 
 export const POINTER_EXT = '.dvd';
@@ -29,10 +32,20 @@ function serializeString(s: string): string {
 export function serializePointer(p: Pointer): string {
   let out = `path: ${serializeString(p.path)}\ntype: ${p.type}\noid: ${formatOid(p.oid)}\nsize: ${p.size}\n`;
   if (p.type === 'dir') out += `files: ${p.files ?? 0}\n`;
+  if (p.source) out += serializeImportSource(p.source);
   return out;
 }
 
+/** Parse a pointer: the data fields, then an imported target's `source:` block if any. */
 export function parsePointer(text: string, file: string): Pointer {
+  const at = text.startsWith('source: ') ? 0 : text.indexOf('\nsource: ') + 1;
+  if (at <= 0 || !text.endsWith('\n')) return parseDataFields(text, file);
+  const p = parseDataFields(text.slice(0, at), file);
+  p.source = parseImportSource(text.slice(at), file, text.slice(0, at).split('\n').length);
+  return p;
+}
+
+function parseDataFields(text: string, file: string): Pointer {
   const fail = (line: number, field: string | null, msg: string, hint?: string) =>
     new DvdError('EBADPOINTER', `${file}:${line}: ${field ? `${field}: ` : ''}${msg}`, {
       hint: hint ?? 'pointer files are written by dvd; restore this one from Git (git checkout -- FILE) or re-add the target',
