@@ -11,6 +11,7 @@ import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
 import type { TransferOptions } from './push.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
+import { fetchImported, isGitImport } from './fetchImported.js';
 
 export interface FetchResult {
   remote: string;
@@ -58,10 +59,14 @@ export function downloadInto(repo: Repo, remote: Remote) {
  */
 export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<FetchResult> {
   const { repo, config } = openRepo(ctx);
-  const pointers: PointerSource[] = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
+  const all: PointerSource[] = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
+  // Imported data comes from its source repository, not from this repository's remote.
+  const pointers = all.filter((p) => !isGitImport(p));
+  const imported = all.length > pointers.length ? await withLock(repo, 'fetch', () => fetchImported(ctx, repo, all.filter(isGitImport), o)) : null;
+  if (imported && pointers.length === 0) return { remote: '(import sources)', url: '', bytes: 0, ...imported };
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
-    return await withLock(repo, 'fetch', async () => {
+    const fetched = await withLock(repo, 'fetch', async () => {
       const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [] };
       const download = downloadInto(repo, remote);
 
@@ -92,6 +97,14 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
       for (const [pointerFile, ok] of [...fileOk, ...dirOk]) (ok ? result.complete : result.incomplete).push(pointerFile);
       return result;
     });
+    if (imported) {
+      fetched.downloaded += imported.downloaded;
+      fetched.alreadyCached += imported.alreadyCached;
+      fetched.failed.push(...imported.failed);
+      fetched.complete.push(...imported.complete);
+      fetched.incomplete.push(...imported.incomplete);
+    }
+    return fetched;
   } finally {
     remote.close();
   }

@@ -7,6 +7,7 @@ import { TransferQueue, type TransferFailure, type TransferItem } from '../remot
 import { TransferError } from '../remote/TransferError.js';
 import { openRepo, type ApiContext } from './context.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
+import { isGitImport } from './fetchImported.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
 
 export interface RevisionOptions {
@@ -49,7 +50,8 @@ const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, n
  */
 export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<PushResult> {
   const { repo, config } = openRepo(ctx);
-  const pointers = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
+  // Imported data stays with its source repository (`dvd pull` fetches it from there).
+  const pointers = (o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o))).filter((p) => !isGitImport(p));
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [] };

@@ -21,6 +21,7 @@ import { registerMove } from './move.js';
 import { registerUnprotect } from './unprotect.js';
 import { registerCache } from './cache.js';
 import { registerVersion } from './version.js';
+import { registerImport } from './importData.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -46,4 +47,5 @@ export function registerCommands(program: Command): void {
   registerUnprotect(program);
   registerCache(program);
   registerVersion(program);
+  registerImport(program);
 }

@@ -23,7 +23,9 @@ const PLAIN_RE = /^[A-Za-z0-9_./][A-Za-z0-9_.+@=,:/~-]*$/;
 
 /** A YAML scalar that reads back as `s`: plain when safe, else a JSON (double-quoted) string. */
 function str(s: string): string {
-  return PLAIN_RE.test(s) && !/^(true|false|null|yes|no|on|off|~|[0-9.+-].*)$/i.test(s) && !s.includes(': ') ? s : JSON.stringify(s);
+  // Quoted when YAML would read it as something else: a boolean, null, a number (5, -1, .5, .inf).
+  const special = /^(true|false|null|yes|no|on|off|~)$/i.test(s) || /^[-+]?\.?[0-9]/.test(s) || /^[-+]?\.(inf|nan)$/i.test(s);
+  return PLAIN_RE.test(s) && !special && !s.includes(': ') ? s : JSON.stringify(s);
 }
 
 export function serializeImportSource(s: ImportSource): string {
