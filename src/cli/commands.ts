@@ -22,6 +22,7 @@ import { registerUnprotect } from './unprotect.js';
 import { registerCache } from './cache.js';
 import { registerVersion } from './version.js';
 import { registerImport } from './importData.js';
+import { registerCompletion } from './completion.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -48,4 +49,5 @@ export function registerCommands(program: Command): void {
   registerCache(program);
   registerVersion(program);
   registerImport(program);
+  registerCompletion(program);
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DvdError } from '../core/errors.js';
 import { registerCommands } from './commands.js';
+import { addExamples, addHabitSuggestions } from './examples.js';
 import { printedJson, printJson, stopProgressBars } from './context.js';
 import { version } from './version.js';
 
@@ -32,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   });
   registerCommands(program);
+  addExamples(program);
+  addHabitSuggestions(program);
   // Subcommands inherit exitOverride so usage errors come back to us as exit 2.
   for (const c of program.commands) c.exitOverride();
   try {
