@@ -1,21 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles, removedAfterEach } from './helpers.js';
 
 // Issue 11, item 5: remove (DVC's name for untrack), move, unprotect, cache dir.
 
-const cleanup: string[] = [];
-afterEach(() => {
-  for (const d of cleanup.splice(0)) {
-    fs.chmodSync(d, 0o755);
-    fs.rmSync(d, { recursive: true, force: true });
-  }
-});
+const cleanup = removedAfterEach();
 
 function repo(): string {
   const r = tempRepo();
-  cleanup.push(r);
+  cleanup(r);
   return r;
 }
 
@@ -119,7 +113,7 @@ describe('dvd cache dir', { timeout: 120_000 }, () => {
     const r = repo();
     expect(dvdOk(r, ['cache', 'dir']).stdout).toBe(`${fs.realpathSync(r)}/.dvd/cache\n`.replace(fs.realpathSync(r), r));
     const shared = tempDir('dvd-shared-cache-');
-    cleanup.push(shared);
+    cleanup(shared);
     fs.mkdirSync(path.join(r, 'sub'));
     dvdOk(path.join(r, 'sub'), ['cache', 'dir', path.relative(path.join(r, 'sub'), shared)]);
     expect(dvdOk(r, ['config', 'cache.dir']).stdout).toBe(`${path.relative(path.join(r, '.dvd'), shared)}\n`);

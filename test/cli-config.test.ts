@@ -1,19 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { dvd, dvdOk, tempRepo } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { dvd, dvdOk, tempRepo, removedAfterEach } from './helpers.js';
 
 // Issue 11, item 1: config values round-trip exactly, hand edits survive dvd's writes,
 // typos and bad values are refused when typed, remotes list their settings and rename.
 
-const cleanup: string[] = [];
-afterEach(() => {
-  for (const d of cleanup.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const cleanup = removedAfterEach();
 
 function repo(): string {
   const r = tempRepo();
-  cleanup.push(r);
+  cleanup(r);
   return r;
 }
 

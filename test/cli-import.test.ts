@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointer, serializePointer, type Pointer } from '../src/core/pointer.js';
-import { dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles, removedAfterEach } from './helpers.js';
 import { startS3rver, type S3rverHandle } from './s3rver.js';
 
 // Issue 11, item 6: dvd import / import-url / update, and pull of imported data from its source.
@@ -49,17 +49,14 @@ describe('pointer source block', () => {
   }
 });
 
-const cleanup: string[] = [];
-afterEach(() => {
-  for (const d of cleanup.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const cleanup = removedAfterEach();
 
 const read = (r: string, p: string) => fs.readFileSync(path.join(r, p), 'utf8');
 
 /** A registry repo (data/images, model.bin) with v1 tagged and v2 on main, pushed to a folder remote; and a project beside it. */
 function world() {
   const top = tempDir('dvd-import-');
-  cleanup.push(top);
+  cleanup(top);
   const registry = path.join(top, 'registry');
   fs.mkdirSync(registry);
   git(registry, 'init', '-q', '-b', 'main');
@@ -208,7 +205,7 @@ describe('dvd import-url and update', { timeout: 240_000 }, () => {
     await put('2024/images/one.png', 'one');
     await put('2024/images/two/three.png', 'three');
     const r = tempRepo();
-    cleanup.push(r);
+    cleanup(r);
     // The bucket's connection settings come from the remote on that bucket.
     dvdOk(r, ['remote', 'add', '-d', 'lake', 's3://raw-data/dvd']);
     dvdOk(r, ['remote', 'modify', 'lake', 'endpoint', s3.endpoint]);
@@ -235,9 +232,9 @@ describe('dvd import-url and update', { timeout: 240_000 }, () => {
 
   it('a local folder: mtime-only changes refresh the stamp, content changes update the data', () => {
     const r = tempRepo();
-    cleanup.push(r);
+    cleanup(r);
     const src = tempDir('dvd-url-src-');
-    cleanup.push(src);
+    cleanup(src);
     writeFiles(src, { 'a.csv': 'a\n', 'nested/b.csv': 'b\n' });
     dvdOk(r, ['import-url', src, 'raw']);
     expect(read(r, 'raw/nested/b.csv')).toBe('b\n');

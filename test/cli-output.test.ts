@@ -1,25 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { dvd, dvdOk, git, tempDir, tempRepo, writeFiles } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { dvd, dvdOk, git, tempDir, tempRepo, writeFiles, removedAfterEach } from './helpers.js';
 
 // Issue 11, items 3 and 8: status for scripts, the short options DVC users type, --glob
 // targets, human sizes, results on stdout, "nothing to do", --json everywhere it matters.
 
-const cleanup: string[] = [];
-afterEach(() => {
-  for (const d of cleanup.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const cleanup = removedAfterEach();
 
 function repo(): string {
   const r = tempRepo();
-  cleanup.push(r);
+  cleanup(r);
   return r;
 }
 
 function folderRemote(r: string, name = 'store'): string {
   const dir = tempDir('dvd-remote-');
-  cleanup.push(dir);
+  cleanup(dir);
   dvdOk(r, ['remote', 'add', '-d', name, dir]);
   return dir;
 }

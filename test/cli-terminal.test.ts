@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DVD_BIN, PROJECT, dvdOk, tempRepo, writeFiles } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DVD_BIN, PROJECT, dvdOk, tempRepo, writeFiles, removedAfterEach } from './helpers.js';
 
 // Issue 11, item 9: a progress bar hides the terminal's cursor; Ctrl-C, SIGTERM or an
 // error in the middle must still give it back. dvd runs on a real pseudo-terminal
@@ -45,15 +45,12 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const cleanup: string[] = [];
-afterEach(() => {
-  for (const d of cleanup.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const cleanup = removedAfterEach();
 
 /** A repo whose one tracked file is not in the cache, with the slow endpoint as its remote. */
 function repoWithSlowRemote(): string {
   const r = tempRepo();
-  cleanup.push(r);
+  cleanup(r);
   writeFiles(r, { 'big.bin': 'not the real bytes' });
   dvdOk(r, ['add', 'big.bin']);
   fs.rmSync(path.join(r, '.dvd/cache'), { recursive: true });

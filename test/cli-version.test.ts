@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT, dvd, dvdOk, tempDir, tempRepo, tinyTmpfs } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT, dvd, dvdOk, tempDir, tempRepo, tinyTmpfs, removedAfterEach } from './helpers.js';
 import { startS3rver, type S3rverHandle } from './s3rver.js';
 
 // Issue 11, item 2: dvd version / -V / doctor.
@@ -15,10 +15,7 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-const cleanup: string[] = [];
-afterEach(() => {
-  for (const d of cleanup.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const cleanup = removedAfterEach();
 
 const pkgVersion = JSON.parse(fs.readFileSync(path.join(PROJECT, 'package.json'), 'utf8')).version;
 const sdkVersion = JSON.parse(fs.readFileSync(path.join(PROJECT, 'node_modules/@aws-sdk/client-s3/package.json'), 'utf8')).version;
@@ -38,14 +35,14 @@ const fsType = (p: string) => spawnSync('stat', ['-f', '-c', '%T', p], { encodin
 describe('dvd version and -V', { timeout: 120_000 }, () => {
   it('-V and --version print the version number alone', () => {
     const r = tempDir();
-    cleanup.push(r);
+    cleanup(r);
     expect(dvdOk(r, ['-V']).stdout).toBe(`${pkgVersion}\n`);
     expect(dvdOk(r, ['--version']).stdout).toBe(`${pkgVersion}\n`);
   });
 
   it('outside a repository: versions only', () => {
     const d = tempDir();
-    cleanup.push(d);
+    cleanup(d);
     const j = JSON.parse(dvdOk(d, ['version', '--json']).stdout);
     expect(j).toEqual({ dvd: pkgVersion, node: process.versions.node, git: gitVersion, awsSdk: sdkVersion, platform: `${process.platform} ${process.arch}`, repo: null });
     const text = dvdOk(d, ['version']).stdout;
@@ -55,7 +52,7 @@ describe('dvd version and -V', { timeout: 120_000 }, () => {
 
   it('in a repository: the cache, its file system and the link types that really work', () => {
     const r = tempRepo();
-    cleanup.push(r);
+    cleanup(r);
     dvdOk(r, ['remote', 'add', '-d', 'store', 's3://bucket/prefix']);
     const j = JSON.parse(dvdOk(r, ['version', '--json']).stdout);
     const cacheDir = path.join(r, '.dvd/cache');
@@ -77,7 +74,7 @@ describe('dvd version and -V', { timeout: 120_000 }, () => {
     it('hardlink is found not to work, and checkout would fall back to copy', () => {
       if (!fsys.mounted) return; // mounting not allowed here
       const r = tempRepo();
-      cleanup.push(r);
+      cleanup(r);
       dvdOk(r, ['cache', 'dir', fsys.mnt]);
       dvdOk(r, ['config', 'cache.type', 'hardlink,copy']);
       const j = JSON.parse(dvdOk(r, ['version', '--json']).stdout);
@@ -90,9 +87,9 @@ describe('dvd version and -V', { timeout: 120_000 }, () => {
 describe('dvd doctor', { timeout: 120_000 }, () => {
   it('says which remotes answer; exit 1 and the reason when one does not', () => {
     const r = tempRepo();
-    cleanup.push(r);
+    cleanup(r);
     const folder = tempDir('dvd-doctor-remote-');
-    cleanup.push(folder);
+    cleanup(folder);
     dvdOk(r, ['remote', 'add', '-d', 'share', folder]);
     dvdOk(r, ['remote', 'add', 's3', `s3://${s3.bucket}/p`]);
     dvdOk(r, ['remote', 'modify', 's3', 'endpoint', s3.endpoint]);

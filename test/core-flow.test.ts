@@ -95,7 +95,7 @@ describe('core flow: add, status, commit, checkout across Git commits', () => {
     expect(fs.readFileSync(path.join(repo, '.gitignore'), 'utf8')).toBe('/model.bin\n/other\n/other2\n');
     // Re-adding a changed target records it, like commit.
     fs.writeFileSync(path.join(repo, 'model.bin'), 'v2');
-    expect(dvdOk(repo, ['add', 'model.bin']).stdout).toMatch(/^added model\.bin \(2 bytes\)/);
+    expect(dvdOk(repo, ['add', 'model.bin']).stdout).toMatch(/^added model\.bin \(2 B\)/);
     expect(fs.readFileSync(path.join(repo, 'model.bin.dvd'), 'utf8')).toContain('size: 2\n');
 
     // checkout of one target restores only that target.
