@@ -85,6 +85,15 @@ describe('dvd version and -V', { timeout: 120_000 }, () => {
 });
 
 describe('dvd doctor', { timeout: 120_000 }, () => {
+  it('a hand-edited bad setting: version still prints, doctor names it and exits 1', () => {
+    const r = cleanup(tempRepo());
+    fs.appendFileSync(path.join(r, '.dvd/config'), '[cache]\n\ttype = bogus\n');
+    expect(dvdOk(r, ['version']).stdout).toContain('Repository: cannot be read: cache.type: unknown link type "bogus"\n');
+    const d = dvd(r, ['doctor', '--json']);
+    expect(d.code).toBe(1);
+    expect(JSON.parse(d.stdout).problems).toEqual(['cache.type: unknown link type "bogus"']);
+  });
+
   it('says which remotes answer; exit 1 and the reason when one does not', () => {
     const r = tempRepo();
     cleanup(r);

@@ -30,6 +30,7 @@ export const REMOTE_CHECK_TIMEOUT_MS = 15_000;
 export async function doctor(ctx: ApiContext, o: { dvdVersion: string }): Promise<DoctorReport> {
   const report: DoctorReport = { ...versionReport(ctx, o), remoteChecks: [], problems: [] };
   if (!report.git) report.problems.push('git was not found on PATH: dvd reads Git history more slowly without it, and `dvd get URL` needs it');
+  if (report.repoError) report.problems.push(report.repoError);
   if (!report.repo) return report;
   const root = requireRepoRoot(ctx.cwd);
   const config = loadConfig(root);

@@ -15,7 +15,9 @@ export interface VersionReport {
   git: string | null;
   awsSdk: string | null;
   platform: string;
-  /** null outside a dvd repository. */
+  /** Why the repository part could not be read (a config file dvd cannot parse, a bad cache.type). */
+  repoError?: string;
+  /** null outside a dvd repository (or when repoError says why not). */
   repo: null | {
     root: string;
     fileSystem: string;
@@ -49,9 +51,17 @@ export function versionReport(ctx: ApiContext, o: { dvdVersion: string }): Versi
   };
   const root = findRepoRoot(ctx.cwd);
   if (!root) return report;
-  const config = loadConfig(root);
+  let config: ReturnType<typeof loadConfig>;
+  let configured: LinkType[];
+  try {
+    config = loadConfig(root);
+    configured = linkTypesFromConfig(config);
+  } catch (err) {
+    // The versions are still worth printing; doctor reports this as a problem.
+    report.repoError = (err as Error).message;
+    return report;
+  }
   const repo = repoAt(root, config.get('cache.dir'));
-  const configured = linkTypesFromConfig(config);
   const works = probeLinkTypes(repo);
   const dflt = config.get('core.remote');
   report.repo = {

@@ -18,6 +18,7 @@ function reportLines(r: VersionReport): string[] {
     `AWS SDK (client-s3): ${r.awsSdk ?? 'not found'}`,
     `Platform: ${r.platform}`,
   ];
+  if (r.repoError) return [...lines, `Repository: cannot be read: ${r.repoError}`];
   if (!r.repo) return [...lines, 'Repository: none here (not inside a dvd repository)'];
   const c = r.repo.cache;
   const works = (Object.keys(c.works) as (keyof typeof c.works)[]).filter((t) => c.works[t]);
