@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { configBool } from '../core/config.js';
-import { detachFromCache } from '../core/detachFromCache.js';
 import { findPointers } from '../core/findPointers.js';
 import { withLock } from '../core/lock.js';
 import { StatCache } from '../core/statCache.js';
@@ -40,4 +39,20 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
     if (configBool(config, 'core.autostage', false) && findGitRoot(repo.root)) await stageFiles(repo.root, res.gitFiles);
     return res;
   });
+}
+
+/** Replace symlinks and shared (read-only, multiply linked) files under abs with private copies. */
+function detachFromCache(abs: string): void {
+  const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+  if (!st) return;
+  if (st.isDirectory()) {
+    for (const name of fs.readdirSync(abs)) detachFromCache(path.join(abs, name));
+    return;
+  }
+  const shared = st.isSymbolicLink() || (st.nlink > 1 && (st.mode & 0o222) === 0);
+  if (!shared) return;
+  const tmp = `${abs}.dvd-untrack-${process.pid}`;
+  fs.copyFileSync(abs, tmp); // follows a symlink: copies the object's bytes
+  fs.chmodSync(tmp, 0o644);
+  fs.renameSync(tmp, abs);
 }

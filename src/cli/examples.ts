@@ -38,6 +38,8 @@ export const EXAMPLES: Record<string, string[]> = {
   import: ['dvd import ../registry data/images -o images-v2', 'dvd import ../registry model.bin --rev v1 -o models/model-v1.bin'],
   'import-url': ['dvd import-url s3://ml-data/raw/2024/labels.csv', 'dvd import-url ../incoming/2024 incoming'],
   update: ['dvd update images', 'dvd update --rev v1 images', 'dvd update'],
+  // check-ignore comes with issue 11 item 4 (another branch); its examples wait here for the merge.
+  'check-ignore': ['echo .DS_Store >> .dvdignore && dvd check-ignore data/raw/.DS_Store', "printf '*.tmp\\n!keep.tmp\\n' > .dvdignore && dvd check-ignore --json data/raw/x.tmp data/raw/keep.tmp"],
   completion: ['dvd completion bash > dvd-completion.bash', 'dvd completion zsh > _dvd', 'dvd completion fish > dvd.fish'],
 };
 
