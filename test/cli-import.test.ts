@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePointer, serializePointer, type Pointer } from '../src/core/pointer.js';
-import { dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles, removedAfterEach } from './helpers.js';
+import { commitAll, dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles, removedAfterEach } from './helpers.js';
 import { startS3rver, type S3rverHandle } from './s3rver.js';
 
 // Issue 11, item 6: dvd import / import-url / update, and pull of imported data from its source.
@@ -82,6 +83,12 @@ function world() {
 }
 
 const head = (r: string) => git(r, 'rev-parse', 'HEAD').trim();
+
+/** git merge, which may fail (a conflict is asserted on). */
+function gitMerge(cwd: string, branch: string) {
+  const r = spawnSync('git', ['merge', '--no-edit', branch], { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_COMMITTER_NAME: 'T', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_EMAIL: 't@e' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
 
 describe('dvd import and update', { timeout: 240_000 }, () => {
   it('imports at a revision, records the source, follows it with update', () => {
@@ -173,6 +180,51 @@ describe('dvd import and update', { timeout: 240_000 }, () => {
     const bad = dvd(clone2, ['pull']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`but model.bin.dvd says sha256:${OID}`);
+  });
+
+  it('the merge driver keeps the source block, and refuses to merge two source versions into one', () => {
+    const { registry, project } = world();
+    git(registry, 'tag', 'v2');
+    writeFiles(registry, { 'data/images/dog.jpg': 'dog v3' });
+    dvdOk(registry, ['commit']);
+    git(registry, 'commit', '-qam', 'v3');
+    git(registry, 'tag', 'v3');
+    dvdOk(project, ['import', '../registry', 'data/images', '--rev', 'v1']);
+    dvdOk(project, ['install']);
+    // Without the eol=lf line dvd install adds, Git keeps a CRLF spelling as committed
+    // (as in a repository that got its pointers from elsewhere).
+    fs.writeFileSync(path.join(project, '.gitattributes'), '*.dvd merge=dvd\n');
+    commitAll(project, 'images at v1');
+    const base = read(project, 'images.dvd');
+
+    // Both sides touch images.dvd: main only respells it (CRLF), left follows v2. Git
+    // calls the driver, which takes left's pointer whole, source block and all.
+    git(project, 'checkout', '-q', '-b', 'left');
+    dvdOk(project, ['update', '--rev', 'v2', 'images']);
+    commitAll(project, 'images at v2');
+    const left = read(project, 'images.dvd');
+    expect(left).toContain(`source: git\nrepo: ../registry\nrepo_path: data/images\nrev: v2\ncommit: ${git(registry, 'rev-parse', 'v2').trim()}\n`);
+    git(project, 'checkout', '-q', 'main');
+    fs.writeFileSync(path.join(project, 'images.dvd'), base.replace(/\n/g, '\r\n'));
+    commitAll(project, 'crlf');
+    const clean = gitMerge(project, 'left');
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(read(project, 'images.dvd')).toBe(left);
+    expect(read(project, 'images/cat.jpg')).toBe('cat v2');
+
+    // Two branches follow different versions (v3; back to v1): the manifests would merge
+    // file by file (cat v1, dog v3), but no source describes that, so it is a conflict,
+    // not a silent drop of the source block.
+    git(project, 'checkout', '-q', '-b', 'to-v3');
+    dvdOk(project, ['update', '--rev', 'v3', 'images']);
+    commitAll(project, 'images at v3');
+    git(project, 'checkout', '-q', 'main');
+    dvdOk(project, ['update', '--rev', 'v1', 'images']);
+    commitAll(project, 'images back at v1 on main');
+    const conflict = gitMerge(project, 'to-v3');
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stdout + conflict.stderr).toContain('images.dvd: both sides imported images from different source versions');
+    expect(git(project, 'status', '--porcelain')).toContain('UU images.dvd');
   });
 
   it('refuses an OUT that exists or is inside tracked data, and a path the source does not track', () => {

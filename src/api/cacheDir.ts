@@ -3,7 +3,7 @@ import { configFile, editConfigFile, type ConfigLevel } from '../core/config.js'
 import { usageError } from '../core/errors.js';
 import { DVD_DIR, findRepoRoot, repoAt, requireRepoRoot } from '../core/repo.js';
 import { checkConfigValue } from './configKeys.js';
-import { openRepo, type ApiContext } from './context.js';
+import { dvdShareOf, openRepo, type ApiContext } from './context.js';
 
 export interface CacheDirResult {
   /** The cache folder in effect now, absolute. */
@@ -23,7 +23,7 @@ export function cacheDir(ctx: ApiContext, o: { path?: string; level?: ConfigLeve
   if (o.path !== undefined && o.unset) throw usageError('--unset takes no PATH');
   const level = o.level ?? 'repo';
   const root = level === 'user' ? findRepoRoot(ctx.cwd) : requireRepoRoot(ctx.cwd);
-  const file = configFile(level, root);
+  const file = configFile(level, root, root ? dvdShareOf(root) : undefined);
   if (o.unset) {
     editConfigFile(file, (doc) => doc.unset('cache.dir'));
     return { dir: openRepo(ctx).repo.cacheDir, written: null, file };
@@ -32,5 +32,5 @@ export function cacheDir(ctx: ApiContext, o: { path?: string; level?: ConfigLeve
   const value = level === 'user' || !root ? abs : path.relative(path.join(root, DVD_DIR), abs) || '.';
   checkConfigValue('cache.dir', value, { root, level });
   editConfigFile(file, (doc) => doc.set('cache.dir', value));
-  return { dir: root ? repoAt(root, value).cacheDir : abs, written: value, file };
+  return { dir: root ? repoAt(root, value, dvdShareOf(root)).cacheDir : abs, written: value, file };
 }

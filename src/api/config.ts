@@ -3,7 +3,7 @@ import { joinKey, splitKey } from '../core/configDocument.js';
 import { usageError } from '../core/errors.js';
 import { findRepoRoot } from '../core/repo.js';
 import { checkConfigValue, checkKnownKey } from './configKeys.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 
 export interface ConfigOptions {
   /** Which file: --local (.dvd/config.local), --global (user), else the repo's .dvd/config. */
@@ -28,31 +28,32 @@ export type ConfigResult =
  */
 export function config(ctx: ApiContext, o: ConfigOptions): ConfigResult {
   const root = findRepoRoot(ctx.cwd);
+  const share = root ? dvdShareOf(root) : undefined;
   const levels: ConfigLevel[] = o.level ? [o.level] : root ? ['user', 'repo', 'local'] : ['user'];
   if (o.list) {
     if (o.key !== undefined || o.unset) throw usageError('--list takes no key and no --unset');
     const entries: { key: string; value: string; level: ConfigLevel }[] = [];
-    for (const level of levels) for (const [key, value] of readConfigFile(configFile(level, root))) entries.push({ key, value, level });
+    for (const level of levels) for (const [key, value] of readConfigFile(configFile(level, root, share))) entries.push({ key, value, level });
     return { action: 'list', entries };
   }
   if (o.key === undefined) throw usageError('missing KEY', 'dvd config KEY [VALUE], dvd config --unset KEY, or dvd config --list');
   const key = joinKey(splitKey(o.key));
   if (o.unset) {
     if (o.value !== undefined) throw usageError('--unset takes a KEY only');
-    const file = configFile(o.level ?? 'repo', root);
+    const file = configFile(o.level ?? 'repo', root, share);
     const existed = editConfigFile(file, (doc) => doc.unset(key));
     return { action: 'unset', key, file, existed };
   }
   if (o.value === undefined) {
     // Reading: one level when asked, else the merged view (local > repo > user).
     let value: string | undefined;
-    for (const level of levels) value = readConfigFile(configFile(level, root)).get(key) ?? value;
+    for (const level of levels) value = readConfigFile(configFile(level, root, share)).get(key) ?? value;
     if (value === undefined) checkKnownKey(key);
     return { action: 'get', key, value };
   }
   const level = o.level ?? 'repo';
   checkConfigValue(key, o.value, { root, level });
-  const file = configFile(level, root);
+  const file = configFile(level, root, share);
   editConfigFile(file, (doc) => doc.set(key, o.value!));
   return { action: 'set', key, value: o.value, file };
 }

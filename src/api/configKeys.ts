@@ -3,6 +3,7 @@ import { loadConfig, type ConfigLevel } from '../core/config.js';
 import { joinKey, splitKey } from '../core/configDocument.js';
 import { DvdError, usageError } from '../core/errors.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
+import { dvdShareOf } from './context.js';
 import { parseJobsValue, parseRemoteUrl, parseSize, REMOTE_KEYS, SECRET_KEYS } from '../remote/openRemote.js';
 
 // Every key dvd reads, with the check a value must pass, so `dvd config` refuses a typo or
@@ -25,7 +26,7 @@ const PLAIN_KEYS: Record<string, Check> = {
     if (!REMOTE_NAME_RE.test(v)) throw usageError(`${key}: bad remote name ${JSON.stringify(v)}`);
     // In a repository the default must name a remote that exists; the user level may name
     // one that only some repositories define.
-    if (env.root && env.level !== 'user' && !loadConfig(env.root).has(`remote.${v}.url`)) {
+    if (env.root && env.level !== 'user' && !loadConfig(env.root, dvdShareOf(env.root)).has(`remote.${v}.url`)) {
       throw new DvdError('ENOREMOTE', `${key}: no remote named ${JSON.stringify(v)}`, { exitCode: 2, hint: 'add it first with `dvd remote add NAME URL`' });
     }
   },

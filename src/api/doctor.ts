@@ -1,7 +1,7 @@
 import { loadConfig } from '../core/config.js';
 import { requireRepoRoot } from '../core/repo.js';
 import { openRemote } from '../remote/openRemote.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 import { versionReport, type VersionReport } from './versionReport.js';
 
 export interface RemoteCheck {
@@ -33,7 +33,7 @@ export async function doctor(ctx: ApiContext, o: { dvdVersion: string }): Promis
   if (report.repoError) report.problems.push(report.repoError);
   if (!report.repo) return report;
   const root = requireRepoRoot(ctx.cwd);
-  const config = loadConfig(root);
+  const config = loadConfig(root, dvdShareOf(root));
   if (!report.repo.cache.uses) {
     report.problems.push(`none of cache.type (${report.repo.cache.configured.join(',')}) works between ${report.repo.cache.dir} and the workspace; add copy to cache.type`);
   }

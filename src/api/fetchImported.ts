@@ -1,5 +1,6 @@
 import { DvdError } from '../core/errors.js';
 import { hasObject } from '../core/objects.js';
+import { UserPaths } from '../core/userPaths.js';
 import type { Repo } from '../core/repo.js';
 import type { TransferFailure } from '../remote/TransferQueue.js';
 import type { ApiContext } from './context.js';
@@ -24,11 +25,12 @@ export interface FetchImportedResult {
  * its remote. The result must hash to the pointer's oid, or nothing is trusted.
  */
 export async function fetchImported(ctx: ApiContext, repo: Repo, pointers: PointerSource[], o: { jobs?: number }): Promise<FetchImportedResult> {
+  const paths = new UserPaths(repo.root, ctx.cwd);
   const res: FetchImportedResult = { downloaded: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [] };
   for (const p of pointers) {
     const src = p.pointer.source;
     if (src?.kind !== 'git') continue;
-    const needs = await objectsOfPointers(repo, [p]);
+    const needs = await objectsOfPointers(repo, [p], paths);
     const wanted = [...needs.files, ...needs.dirs.flatMap((d) => d.files ?? [d.manifest])];
     if (needs.dirs.every((d) => d.files !== null) && wanted.every((n) => hasObject(repo, n.oid))) {
       res.alreadyCached += wanted.length;
@@ -39,8 +41,8 @@ export async function fetchImported(ctx: ApiContext, repo: Repo, pointers: Point
       const data = (await fetchSourceData(ctx, { repo: src.repo, path: src.path, rev: src.commit, jobs: o.jobs, base: repo.root }, repo))!;
       const got = await importedPointer(repo, p.pointer.path, data.type, data.files, src);
       if (got.oid !== p.pointer.oid) {
-        throw new DvdError('ECORRUPT', `${src.repo} at ${src.commit.slice(0, 12)} gives ${src.path} as sha256:${got.oid}, but ${p.pointerFile} says sha256:${p.pointer.oid}`, {
-          hint: `the pointer was edited, or the source rewrote its history; \`dvd update ${p.pointerFile}\` takes the source's current data`,
+        throw new DvdError('ECORRUPT', `${src.repo} at ${src.commit.slice(0, 12)} gives ${src.path} as sha256:${got.oid}, but ${paths.show(p.pointerFile)} says sha256:${p.pointer.oid}`, {
+          hint: `the pointer was edited, or the source rewrote its history; \`dvd update ${paths.arg(p.pointerFile)}\` takes the source's current data`,
         });
       }
       res.downloaded += data.downloaded + data.fromSourceCache;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError } from '../core/errors.js';
+import { workspaceMode } from '../core/fileMode.js';
 import { objectPath } from '../core/objectPath.js';
 import { resolveInside } from '../core/relPath.js';
 import { repoAt } from '../core/repo.js';
@@ -49,14 +50,14 @@ export async function get(ctx: ApiContext, o: GetOptions): Promise<GetResult> {
     const staging = path.join(tmpRoot, 'out');
     if (data.type === 'file') {
       await fs.promises.copyFile(objectPath(cache.cacheDir, data.files[0].oid), staging, fs.constants.COPYFILE_FICLONE);
-      await fs.promises.chmod(staging, data.files[0].exec ? 0o755 : 0o644);
+      await fs.promises.chmod(staging, workspaceMode(data.files[0].exec));
     } else {
       fs.mkdirSync(staging);
       for (const w of data.files) {
         const dest = resolveInside(staging, w.path, `${data.rev}:${data.ref.pointerFile} manifest`);
         fs.mkdirSync(path.dirname(dest), { recursive: true });
         await fs.promises.copyFile(objectPath(cache.cacheDir, w.oid), dest, fs.constants.COPYFILE_FICLONE);
-        await fs.promises.chmod(dest, w.exec ? 0o755 : 0o644);
+        await fs.promises.chmod(dest, workspaceMode(w.exec));
       }
     }
     fs.renameSync(staging, outAbs);

@@ -8,7 +8,8 @@ import { withLock } from '../core/lock.js';
 import { installTempObject, storeFileSync, tempPath } from '../core/objects.js';
 import type { Pointer } from '../core/pointer.js';
 import type { Repo } from '../core/repo.js';
-import { walkTarget } from '../core/walkTarget.js';
+import { UserPaths } from '../core/userPaths.js';
+import { refusedError, walkAt } from '../core/walkTarget.js';
 import { openRemote } from '../remote/openRemote.js';
 import { S3Remote } from '../remote/s3.js';
 import { checkout, type CheckoutResult } from './checkout.js';
@@ -94,14 +95,21 @@ export async function snapshotUrl(ctx: ApiContext, repo: Repo, config: FlatConfi
     const st = fs.statSync(loc.abs, { throwIfNoEntry: false });
     if (!st) throw new DvdError('ENOENT', `${loc.abs}: no such file or folder`);
     if (st.isFile()) {
-      const stamp = `file:${st.size}:${Math.trunc(st.mtimeMs)}:${st.ino}`;
+      // The executable bit is data (a pointer records it) but chmod leaves the mtime be,
+      // so the stamp names it; only when set, so stamps of other files read as before.
+      const exec = (st.mode & 0o100) !== 0;
+      const stamp = `file:${st.size}:${Math.trunc(st.mtimeMs)}:${st.ino}${exec ? ':x' : ''}`;
       if (o.stampOnly) return { type: 'file', stamp };
       const { oid, size } = storeFileSync(repo, loc.abs);
-      return { type: 'file', stamp, files: [{ path: '', oid, size, exec: (st.mode & 0o111) !== 0 }] };
+      return { type: 'file', stamp, files: [{ path: '', oid, size, exec }] };
     }
     if (!st.isDirectory()) throw new DvdError('ESPECIAL', `${loc.abs}: not a regular file or folder`);
-    const entries = walkTarget(loc.abs);
-    const stamp = stampOf('dir', entries.map((e) => `${e.path}\0${e.size}\0${Math.trunc(e.mtimeMs)}\0${e.ino}`));
+    // Walked as `dvd add` would walk it where it is: its .dvdignore files apply, other
+    // tools' metadata folders are skipped, and links, fifos and untrackable names refused.
+    const walk = walkAt(loc.abs, { cacheDir: repo.cacheDir, root: path.dirname(loc.abs), target: path.basename(loc.abs) });
+    if (walk.refused.length) throw refusedError(walk.refused, path.basename(loc.abs), new UserPaths(path.dirname(loc.abs), ctx.cwd));
+    const entries = walk.entries;
+    const stamp = stampOf('dir', entries.map((e) => `${e.path}\0${e.size}\0${Math.trunc(e.mtimeMs)}\0${e.ino}${e.exec ? '\0x' : ''}`));
     if (o.stampOnly) return { type: 'dir', stamp };
     const files = entries.map((e) => ({ path: e.path, exec: e.exec, ...storeFileSync(repo, path.join(loc.abs, e.path)) }));
     return { type: 'dir', stamp, files };

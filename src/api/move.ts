@@ -2,15 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { configBool } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
-import { enclosingPointer, findPointers } from '../core/findPointers.js';
+import { findPointers } from '../core/findPointers.js';
 import { withLock } from '../core/lock.js';
 import { POINTER_EXT } from '../core/pointer.js';
 import { StatCache } from '../core/statCache.js';
+import { UserPaths } from '../core/userPaths.js';
 import { writePointer } from '../core/writePointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
 import { findGitRoot } from '../git/findGitRoot.js';
 import { removeFromGitignore } from '../git/removeFromGitignore.js';
 import { stageFiles } from '../git/stageFiles.js';
+import { checkNewTarget } from './checkNewTarget.js';
 import { openRepo, type ApiContext } from './context.js';
 import { resolveTargets } from './resolveTargets.js';
 
@@ -41,12 +43,19 @@ const gitignoreOf = (dirRel: string) => (dirRel === '' ? '.gitignore' : `${dirRe
  */
 export async function move(ctx: ApiContext, o: { src: string; dst: string }): Promise<MoveResult> {
   const { repo, config } = openRepo(ctx);
+  const paths = new UserPaths(repo.root, ctx.cwd);
   const [src] = resolveTargets(repo.root, ctx.cwd, [o.src.endsWith(POINTER_EXT) ? o.src.slice(0, -POINTER_EXT.length) : o.src]);
-  const ref = findPointers(repo.root, ctx.cwd, [src.arg])[0];
+  const found = findPointers(repo.root, ctx.cwd, [src.arg]);
+  const ref = found.refs[0];
+  // The one pointer to move must be usable: a damaged one (or two for one target) is the error.
+  if (found.problems.length && ref?.target !== src.rel) {
+    const bad = found.problems[0];
+    throw new DvdError(bad.code, bad.message, { hint: bad.hint });
+  }
   if (!ref || ref.target !== src.rel) {
     const inside = ref !== undefined && src.rel.startsWith(`${ref.target}/`);
-    throw new DvdError('ENOTTRACKED', `${o.src}: not a tracked target${inside ? ` (it is inside ${ref.target})` : ref ? ' (it holds tracked targets; move them one by one)' : ''}`, {
-      hint: inside ? `move the whole target (dvd move ${ref.target} ...), or change the data and \`dvd commit\`` : undefined,
+    throw new DvdError('ENOTTRACKED', `${o.src}: not a tracked target${inside ? ` (it is inside ${paths.show(ref.target)})` : ref ? ' (it holds tracked targets; move them one by one)' : ''}`, {
+      hint: inside ? `move the whole target (\`${paths.command('dvd move', [ref.target])} ...\`), or change the data and \`dvd commit\`` : undefined,
     });
   }
   let [dst] = resolveTargets(repo.root, ctx.cwd, [o.dst]);
@@ -56,14 +65,8 @@ export async function move(ctx: ApiContext, o: { src: string; dst: string }): Pr
   const name = path.posix.basename(dst.rel);
   if (dst.rel === src.rel) throw new DvdError('EBADTARGET', `${o.dst}: is ${o.src} itself`);
   if (dst.rel.startsWith(`${src.rel}/`)) throw new DvdError('EBADTARGET', `${o.dst}: inside ${o.src}, which is being moved`);
-  if (name.endsWith(POINTER_EXT) || name === '.gitignore') throw new DvdError('EBADTARGET', `${o.dst}: dvd cannot track a file named ${JSON.stringify(name)}`);
-  if (fs.lstatSync(dst.abs, { throwIfNoEntry: false })) throw new DvdError('EEXIST', `${o.dst}: already exists`, { hint: 'choose a new name, or remove it first' });
+  checkNewTarget(repo.root, dst, paths, 'choose a new name, or remove it first');
   const pointerTo = `${dst.rel}${POINTER_EXT}`;
-  if (fs.existsSync(path.join(repo.root, pointerTo))) throw new DvdError('EEXIST', `${pointerTo}: a pointer of that name already exists`);
-  const enclosing = dirOf(dst.rel) === '' ? null : enclosingPointer(repo.root, dirOf(dst.rel));
-  if (enclosing) {
-    throw new DvdError('EBADTARGET', `${o.dst}: inside ${enclosing.target}, which dvd already tracks (${enclosing.pointerFile})`);
-  }
 
   return withLock(repo, 'move', async () => {
     fs.mkdirSync(path.dirname(dst.abs), { recursive: true });

@@ -1,10 +1,12 @@
+import path from 'node:path';
 import { configFile, editConfigFile, loadConfig, readConfigFile, type ConfigLevel } from '../core/config.js';
 import type { ConfigDocument } from '../core/configDocument.js';
 import { DvdError, usageError } from '../core/errors.js';
 import { requireRepoRoot } from '../core/repo.js';
+import { shellPath } from '../core/userPaths.js';
 import { parseRemoteUrl, REMOTE_KEYS, remoteNames, SECRET_KEYS } from '../remote/openRemote.js';
 import { checkConfigValue, REMOTE_NAME_RE, suggest } from './configKeys.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 
 // `dvd remote add|list|remove|default|modify`: a thin, validating layer over the
 // `[remote "NAME"]` sections and `core.remote`, like `git remote` over .git/config.
@@ -26,11 +28,11 @@ function levelOf(local: boolean | undefined): ConfigLevel {
 }
 
 function update<T>(root: string, level: ConfigLevel, fn: (doc: ConfigDocument) => T): T {
-  return editConfigFile(configFile(level, root), fn);
+  return editConfigFile(configFile(level, root, dvdShareOf(root)), fn);
 }
 
 function requireRemote(root: string, name: string): void {
-  const cfg = loadConfig(root);
+  const cfg = loadConfig(root, dvdShareOf(root));
   if (!cfg.has(`remote.${name}.url`)) {
     const known = remoteNames(cfg);
     throw new DvdError('ENOREMOTE', `no remote named ${JSON.stringify(name)}`, {
@@ -39,18 +41,28 @@ function requireRemote(root: string, name: string): void {
   }
 }
 
+/**
+ * A folder remote typed on the command line is relative to the folder dvd runs in; the
+ * config stores folders relative to the repository root (docs/remotes.md), so the
+ * same remote is found from anywhere. URLs and absolute paths are kept as typed.
+ */
+function urlForConfig(url: string, root: string, cwd: string): string {
+  if (parseRemoteUrl(url, root).kind !== 'local' || url.startsWith('file://') || path.isAbsolute(url)) return url;
+  return path.relative(root, path.resolve(cwd, url)).split(path.sep).join('/') || '.';
+}
+
 export function remoteAdd(ctx: ApiContext, o: { name: string; url: string; setDefault?: boolean; local?: boolean; force?: boolean }): RemoteInfo {
   const root = requireRepoRoot(ctx.cwd);
   checkName(o.name);
-  parseRemoteUrl(o.url, root);
-  if (!o.force && loadConfig(root).has(`remote.${o.name}.url`)) {
+  const url = urlForConfig(o.url, root, ctx.cwd);
+  if (!o.force && loadConfig(root, dvdShareOf(root)).has(`remote.${o.name}.url`)) {
     throw new DvdError('EEXISTS', `remote ${JSON.stringify(o.name)} already exists`, {
       exitCode: 2,
-      hint: `change its url with \`dvd remote modify ${o.name} url ${o.url}\`, or pass -f to replace it`,
+      hint: `change its url with \`dvd remote modify ${o.name} url ${shellPath(o.url)}\`, or pass -f to replace it`,
     });
   }
   update(root, levelOf(o.local), (doc) => {
-    doc.set(`remote.${o.name}.url`, o.url);
+    doc.set(`remote.${o.name}.url`, url);
     if (o.setDefault) doc.set('core.remote', o.name);
   });
   return remoteList(ctx).find((r) => r.name === o.name)!;
@@ -58,7 +70,7 @@ export function remoteAdd(ctx: ApiContext, o: { name: string; url: string; setDe
 
 export function remoteList(ctx: ApiContext): RemoteInfo[] {
   const root = requireRepoRoot(ctx.cwd);
-  const cfg = loadConfig(root);
+  const cfg = loadConfig(root, dvdShareOf(root));
   const dflt = cfg.get('core.remote');
   return remoteNames(cfg).map((name) => {
     const settings: Record<string, string> = {};
@@ -91,9 +103,9 @@ export function remoteDefault(ctx: ApiContext, o: { name?: string; local?: boole
   const root = requireRepoRoot(ctx.cwd);
   if (o.unset) {
     update(root, levelOf(o.local), (doc) => doc.unset('core.remote'));
-    return { name: loadConfig(root).get('core.remote') };
+    return { name: loadConfig(root, dvdShareOf(root)).get('core.remote') };
   }
-  if (o.name === undefined) return { name: loadConfig(root).get('core.remote') };
+  if (o.name === undefined) return { name: loadConfig(root, dvdShareOf(root)).get('core.remote') };
   requireRemote(root, o.name);
   update(root, levelOf(o.local), (doc) => doc.set('core.remote', o.name!));
   return { name: o.name };
@@ -116,8 +128,9 @@ export function remoteModify(ctx: ApiContext, o: { name: string; key: string; va
   if (o.value === undefined) throw usageError(`missing VALUE for ${o.key}`);
   // Validate now, so a typo fails here and not in the middle of a push.
   checkConfigValue(full, o.value, { root, level });
-  update(root, level, (doc) => doc.set(full, o.value!));
-  return { name: o.name, key: o.key, value: o.value };
+  const value = o.key === 'url' ? urlForConfig(o.value, root, ctx.cwd) : o.value;
+  update(root, level, (doc) => doc.set(full, value));
+  return { name: o.name, key: o.key, value };
 }
 
 /**
@@ -128,13 +141,13 @@ export function remoteRename(ctx: ApiContext, o: { from: string; to: string }): 
   const root = requireRepoRoot(ctx.cwd);
   requireRemote(root, o.from);
   checkName(o.to);
-  const merged = loadConfig(root);
+  const merged = loadConfig(root, dvdShareOf(root));
   if ([...merged.keys()].some((k) => k.startsWith(`remote.${o.to}.`))) {
     throw new DvdError('EEXISTS', `remote ${JSON.stringify(o.to)} already exists`, { exitCode: 2, hint: `remove it first with \`dvd remote remove ${o.to}\`` });
   }
   let wasDefault = false;
   for (const level of ['user', 'repo', 'local'] as const) {
-    if (![...readConfigFile(configFile(level, root)).keys()].some((k) => k.startsWith(`remote.${o.from}.`) || k === 'core.remote')) continue;
+    if (![...readConfigFile(configFile(level, root, dvdShareOf(root))).keys()].some((k) => k.startsWith(`remote.${o.from}.`) || k === 'core.remote')) continue;
     update(root, level, (doc) => {
       doc.renameSection('remote', o.from, o.to);
       if (doc.get('core.remote') === o.from) {

@@ -1,5 +1,6 @@
 import { findPointers } from '../core/findPointers.js';
 import { hasObject } from '../core/objects.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
 import { openRemote } from '../remote/openRemote.js';
 import { presentOnRemote } from '../remote/presentOnRemote.js';
 import { openRepo, type ApiContext } from './context.js';
@@ -23,12 +24,16 @@ export interface RemoteStatusResult {
   remote: string;
   url: string;
   pointers: PointerRemoteStatus[];
+  /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 /** For `dvd status --remote [NAME]`: per pointer, what is not pushed and what is missing everywhere. */
 export async function remoteStatus(ctx: ApiContext, o: { targets?: string[]; remote?: string; jobs?: number; pointers?: PointerSource[] } = {}): Promise<RemoteStatusResult> {
   const { repo, config } = openRepo(ctx);
-  const pointers = o.pointers ?? findPointers(repo.root, ctx.cwd, o.targets ?? []);
+  const { refs: pointers, problems }: { refs: PointerSource[]; problems: PointerProblem[] } = o.pointers
+    ? { refs: o.pointers, problems: [] }
+    : findPointers(repo.root, ctx.cwd, o.targets ?? []);
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     const needs = await objectsOfPointers(repo, pointers);
@@ -63,7 +68,7 @@ export async function remoteStatus(ctx: ApiContext, o: { targets?: string[]; rem
       }
       for (const n of d.files) count(s, n.oid, complete || present.has(n.oid));
     }
-    return { remote: remote.name, url: remote.url, pointers: [...byPointer.values()] };
+    return { remote: remote.name, url: remote.url, pointers: [...byPointer.values()], problems };
   } finally {
     remote.close();
   }

@@ -17,7 +17,7 @@ import { readPointersAtRev } from '../git/readPointersAtRev.js';
 import { resolveRev } from '../git/resolveRev.js';
 import { openRemote } from '../remote/openRemote.js';
 import { TransferQueue, transferFailuresError, type TransferItem } from '../remote/TransferQueue.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 import { downloadInto } from './fetch.js';
 
 // What `dvd get`, `dvd import`, `dvd update` and the pull of imported data share: open
@@ -81,7 +81,7 @@ async function sourceConfig(handle: Parameters<typeof readFileAtRev>[0], commit:
     fs.writeFileSync(path.join(tmp, 'config'), text);
     const cfg: FlatConfig = new Map(readConfigFile(configFile('user', null)));
     for (const [k, v] of readConfigFile(path.join(tmp, 'config'))) cfg.set(k, v);
-    if (workTree) for (const [k, v] of readConfigFile(configFile('local', workTree))) cfg.set(k, v);
+    if (workTree) for (const [k, v] of readConfigFile(configFile('local', workTree, dvdShareOf(workTree)))) cfg.set(k, v);
     return cfg;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -104,16 +104,19 @@ export async function fetchSourceData(ctx: ApiContext, spec: SourceSpec & { base
     const commit = await resolveRev(src.handle, rev);
     if (spec.unlessCommit === commit) return null;
     const config = await sourceConfig(src.handle, commit, rev, spec.repo, src.workTree);
-    const refs = await readPointersAtRev(src.handle, commit, rev);
+    const { refs, problems } = await readPointersAtRev(src.handle, commit, rev);
     const ref =
       refs.find((r) => r.pointerFile === want || r.target === want) ??
       refs.find((r) => r.pointer.type === 'dir' && want.startsWith(`${r.target}/`));
+    // Other pointers of that revision may be broken; only the one asked for matters.
+    const bad = ref ? undefined : problems.find((p) => p.pointerFile === want || p.pointerFile === `${want}${POINTER_EXT}` || want.startsWith(`${p.pointerFile.slice(0, -POINTER_EXT.length)}/`));
+    if (bad) throw new DvdError(bad.code, bad.message, { hint: bad.hint });
     if (!ref) {
       throw new DvdError('ENOTTRACKED', `${want}: not tracked by dvd in ${spec.repo} at ${rev}`, {
         hint: `tracked there: ${refs.map((r) => r.target).slice(0, 10).join(', ') || 'nothing'}`,
       });
     }
-    const srcCache = src.workTree ? repoAt(src.workTree, config.get('cache.dir')).cacheDir : null;
+    const srcCache = src.workTree ? repoAt(src.workTree, config.get('cache.dir'), dvdShareOf(src.workTree)).cacheDir : null;
     fs.mkdirSync(cache.tmpDir, { recursive: true });
     const stats = { fromSourceCache: 0, downloaded: 0 };
 
@@ -151,7 +154,7 @@ export async function fetchSourceData(ctx: ApiContext, spec: SourceSpec & { base
 
     let files: SourceFile[];
     if (ref.pointer.type === 'file') {
-      files = [{ path: '', oid: ref.pointer.oid, size: ref.pointer.size, exec: false }];
+      files = [{ path: '', oid: ref.pointer.oid, size: ref.pointer.size, exec: ref.pointer.exec === true }];
     } else {
       await obtain([{ oid: ref.pointer.oid, size: 0, neededBy: `${rev}:${ref.pointerFile}` }]);
       const entries: ManifestEntry[] = parseManifest((await readObject(cache, ref.pointer.oid)).toString('utf8'), `${rev}:${ref.pointerFile} manifest`);
@@ -160,7 +163,7 @@ export async function fetchSourceData(ctx: ApiContext, spec: SourceSpec & { base
       if (file) files = [{ path: '', oid: file.oid, size: file.size, exec: file.exec }];
       else {
         files = entries.filter((e) => inner === '' || e.path.startsWith(`${inner}/`)).map((e) => ({ ...e, path: inner === '' ? e.path : e.path.slice(inner.length + 1) }));
-        if (files.length === 0) throw new DvdError('ENOTTRACKED', `${want}: no such file or folder in ${ref.target} at ${rev}`);
+        if (files.length === 0 && inner !== '') throw new DvdError('ENOTTRACKED', `${want}: no such file or folder in ${ref.target} at ${rev}`);
       }
     }
     await obtain(files.map((w) => ({ oid: w.oid, size: w.size, neededBy: `${rev}:${ref.pointerFile}${w.path ? `: ${w.path}` : ''}` })));

@@ -3,6 +3,8 @@ import { DvdError } from '../core/errors.js';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { withLock } from '../core/lock.js';
 import type { Pointer } from '../core/pointer.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
+import { UserPaths } from '../core/userPaths.js';
 import { writePointer } from '../core/writePointer.js';
 import { checkout } from './checkout.js';
 import { openRepo, type ApiContext } from './context.js';
@@ -20,6 +22,15 @@ export interface UpdateOptions {
   jobs?: number;
   /** Replace local changes to the imported data. */
   force?: boolean;
+}
+
+/** Same bytes and, for a file, the same executable bit: nothing to check out. */
+const sameData = (a: Pointer, b: Pointer) => a.oid === b.oid && (a.exec ?? false) === (b.exec ?? false);
+
+export interface UpdateResult {
+  targets: UpdateTargetResult[];
+  /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 export interface UpdateTargetResult {
@@ -41,18 +52,19 @@ export interface UpdateTargetResult {
  * data is checked out with checkout's rules: local changes to the target are refused
  * unless `force`.
  */
-export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<{ targets: UpdateTargetResult[] }> {
+export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<UpdateResult> {
   const { repo, config } = openRepo(ctx);
-  const all = findPointers(repo.root, ctx.cwd, o.targets ?? []);
+  const { refs: all, problems } = findPointers(repo.root, ctx.cwd, o.targets ?? []);
+  const paths = new UserPaths(repo.root, ctx.cwd);
   const refs = o.targets?.length ? all : all.filter((r) => r.pointer.source);
   for (const r of refs) {
-    if (!r.pointer.source) throw new DvdError('ENOTIMPORTED', `${r.target}: not imported (no source recorded in ${r.pointerFile})`, { hint: 'dvd update follows data brought in by `dvd import` or `dvd import-url`' });
-    if (o.rev !== undefined && r.pointer.source.kind !== 'git') throw new DvdError('EUSAGE', `${r.target}: --rev applies to \`dvd import\` targets only`, { exitCode: 2 });
+    if (!r.pointer.source) throw new DvdError('ENOTIMPORTED', `${paths.show(r.target)}: not imported (no source recorded in ${paths.show(r.pointerFile)})`, { hint: 'dvd update follows data brought in by `dvd import` or `dvd import-url`' });
+    if (o.rev !== undefined && r.pointer.source.kind !== 'git') throw new DvdError('EUSAGE', `${paths.show(r.target)}: --rev applies to \`dvd import\` targets only`, { exitCode: 2 });
   }
   if (!o.force && refs.length) {
     const dirty = (await status(ctx, { targets: refs.map((r) => path.join(repo.root, r.target)), jobs: o.jobs })).targets.filter((t) => t.state === 'modified');
     if (dirty.length) {
-      throw new DvdError('EBLOCKED', `local changes to imported data: ${dirty.map((t) => t.target).join(', ')}`, { hint: 'discard them with `dvd update -f`, or keep them: `dvd commit` makes the data ordinary tracked data' });
+      throw new DvdError('EBLOCKED', `local changes to imported data: ${dirty.map((t) => paths.show(t.target)).join(', ')}`, { hint: 'discard them with `dvd update -f`, or keep them: `dvd commit` makes the data ordinary tracked data' });
     }
   }
   const results: UpdateTargetResult[] = [];
@@ -61,7 +73,7 @@ export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<{ 
     results.push(res);
     if (res.outcome === 'updated') await checkout(ctx, { targets: [path.join(repo.root, ref.target)], force: o.force });
   }
-  return { targets: results };
+  return { targets: results, problems };
 
   async function updateOne(ctx: ApiContext, ref: PointerRef, o: UpdateOptions, cfg: typeof config): Promise<UpdateTargetResult> {
     const src = ref.pointer.source!;
@@ -80,7 +92,7 @@ export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<{ 
       }
       const source = { kind: 'git' as const, repo: src.repo, path: src.path, ...(rev !== undefined ? { rev } : {}), commit: data.commit };
       const p = await importedPointer(repo, ref.pointer.path, data.type, data.files, source);
-      return write(p, p.oid === ref.pointer.oid ? 'recorded' : 'updated', data.commit);
+      return write(p, sameData(p, ref.pointer) ? 'recorded' : 'updated', data.commit);
     }
     const loc = parseImportUrl(src.url, repo.root);
     const now = await snapshotUrl(ctx, repo, cfg, loc, { remote: o.remote, jobs: o.jobs, stampOnly: true });
@@ -88,6 +100,6 @@ export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<{ 
     // The stamp moved: read and hash the data; the same bytes only refresh the stamp.
     const snap = await snapshotUrl(ctx, repo, cfg, loc, { remote: o.remote, jobs: o.jobs });
     const p = await importedPointer(repo, ref.pointer.path, snap.type, snap.files!, { ...src, stamp: snap.stamp });
-    return write(p, p.oid === ref.pointer.oid ? 'recorded' : 'updated');
+    return write(p, sameData(p, ref.pointer) ? 'recorded' : 'updated');
   }
 }

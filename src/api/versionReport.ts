@@ -6,7 +6,7 @@ import { findRepoRoot, repoAt } from '../core/repo.js';
 import { gitVersion } from '../git/gitVersion.js';
 import { remoteNames } from '../remote/openRemote.js';
 import { sdkVersion } from '../remote/sdkVersion.js';
-import type { ApiContext } from './context.js';
+import { dvdShareOf, type ApiContext } from './context.js';
 
 export interface VersionReport {
   dvd: string;
@@ -51,17 +51,18 @@ export function versionReport(ctx: ApiContext, o: { dvdVersion: string }): Versi
   };
   const root = findRepoRoot(ctx.cwd);
   if (!root) return report;
+  const share = dvdShareOf(root);
   let config: ReturnType<typeof loadConfig>;
   let configured: LinkType[];
   try {
-    config = loadConfig(root);
+    config = loadConfig(root, share);
     configured = linkTypesFromConfig(config);
   } catch (err) {
     // The versions are still worth printing; doctor reports this as a problem.
     report.repoError = (err as Error).message;
     return report;
   }
-  const repo = repoAt(root, config.get('cache.dir'));
+  const repo = repoAt(root, config.get('cache.dir'), share);
   const works = probeLinkTypes(repo);
   const dflt = config.get('core.remote');
   report.repo = {

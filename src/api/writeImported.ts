@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { configBool, type FlatConfig } from '../core/config.js';
-import { DvdError } from '../core/errors.js';
-import { enclosingPointer } from '../core/findPointers.js';
 import type { ImportSource } from '../core/importSource.js';
 import { serializeManifest, sortEntries } from '../core/manifest.js';
 import { storeBuffer } from '../core/objects.js';
@@ -12,29 +10,27 @@ import { writePointer } from '../core/writePointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
 import { findGitRoot } from '../git/findGitRoot.js';
 import { stageFiles } from '../git/stageFiles.js';
+import { UserPaths } from '../core/userPaths.js';
+import { checkNewTarget } from './checkNewTarget.js';
 import { resolveTargets, type ResolvedTarget } from './resolveTargets.js';
 import type { SourceFile } from './sourceData.js';
 
 // What `dvd import` and `dvd import-url` share once the objects are in the cache: check
 // where the data goes, build its pointer (a manifest for a folder), record it.
 
-/** OUT for an import: inside the repository, not there yet, not inside tracked data. */
+/** OUT for an import: inside the repository, a new target dvd can record (checkNewTarget.ts). */
 export function checkImportOut(repo: Repo, cwd: string, out: string): ResolvedTarget {
   const [t] = resolveTargets(repo.root, cwd, [out]);
-  const name = path.posix.basename(t.rel);
-  if (name.endsWith(POINTER_EXT) || name === '.gitignore') throw new DvdError('EBADTARGET', `${out}: dvd cannot track a file named ${JSON.stringify(name)}`);
-  if (fs.lstatSync(t.abs, { throwIfNoEntry: false })) throw new DvdError('EEXIST', `${out}: already exists`, { hint: 'pass -o with a new path, or remove it first' });
-  if (fs.existsSync(`${t.abs}${POINTER_EXT}`)) throw new DvdError('EEXIST', `${t.rel}${POINTER_EXT}: already exists`, { hint: 'to follow the source, use `dvd update`' });
-  const parent = path.posix.dirname(t.rel);
-  const enclosing = parent === '.' ? null : enclosingPointer(repo.root, parent);
-  if (enclosing) throw new DvdError('EBADTARGET', `${out}: inside ${enclosing.target}, which dvd already tracks (${enclosing.pointerFile})`);
+  const hint = fs.existsSync(`${t.abs}${POINTER_EXT}`) ? 'to follow the source, use `dvd update`' : 'pass -o with a new path, or remove it first';
+  checkNewTarget(repo.root, t, new UserPaths(repo.root, cwd), hint);
   return t;
 }
 
 /** The pointer of imported data whose objects are in the cache; a folder's manifest is stored too. */
 export async function importedPointer(repo: Repo, name: string, type: 'file' | 'dir', files: SourceFile[], source: ImportSource): Promise<Pointer> {
   const size = files.reduce((s, f) => s + f.size, 0);
-  if (type === 'file') return { path: name, type, oid: files[0].oid, size, source };
+  // A single file's executable bit is recorded as `dvd add` records it (exec: true).
+  if (type === 'file') return { path: name, type, oid: files[0].oid, size, ...(files[0].exec ? { exec: true as const } : {}), source };
   const oid = await storeBuffer(repo, serializeManifest(sortEntries(files.map((f) => ({ path: f.path, oid: f.oid, size: f.size, exec: f.exec })))));
   return { path: name, type, oid, size, files: files.length, source };
 }

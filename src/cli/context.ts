@@ -2,6 +2,8 @@ import type cliProgressTypes from 'cli-progress';
 import { createRequire } from 'node:module';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ApiContext, Progress } from '../api/context.js';
+import { requireRepoRoot } from '../core/repo.js';
+import { UserPaths } from '../core/userPaths.js';
 import { formatBytes } from './formatBytes.js';
 import type { GlobalOptions } from './main.js';
 
@@ -95,6 +97,11 @@ export function makeContext(cmd: Command): ApiContext {
     },
     progress: (label) => (tty ? makeProgress(label) : noProgress),
   };
+}
+
+/** How to print the repo-relative paths of a result: relative to where dvd runs, quoted in commands. */
+export function userPaths(ctx: ApiContext): UserPaths {
+  return new UserPaths(requireRepoRoot(ctx.cwd), ctx.cwd);
 }
 
 export function isQuiet(cmd: Command): boolean {

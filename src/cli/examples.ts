@@ -27,7 +27,7 @@ export const EXAMPLES: Record<string, string[]> = {
   diff: ['dvd diff', 'dvd diff v1', 'dvd diff v1 main --json'],
   ls: ['dvd ls', 'dvd ls data --rev v1 -R'],
   install: ['dvd install', 'dvd install --uninstall'],
-  gc: ['dvd gc --all-commits', 'dvd gc -w --dry-run', 'dvd gc -a -r storage -f'],
+  gc: ['dvd gc -w --dry-run', 'dvd gc --all-commits', 'dvd gc -a -r storage -f'],
   get: ['dvd get ../registry data/images -o images-copy', 'dvd get ../registry model.bin --rev v1 -o model-v1.bin'],
   move: ['dvd move model.bin models/model.bin', 'dvd move data/raw data/archive'],
   unprotect: ['dvd config cache.type hardlink && dvd checkout --relink && dvd unprotect model.bin', 'dvd unprotect data/raw'],
@@ -38,7 +38,6 @@ export const EXAMPLES: Record<string, string[]> = {
   import: ['dvd import ../registry data/images -o images-v2', 'dvd import ../registry model.bin --rev v1 -o models/model-v1.bin'],
   'import-url': ['dvd import-url s3://ml-data/raw/2024/labels.csv', 'dvd import-url ../incoming/2024 incoming'],
   update: ['dvd update images', 'dvd update --rev v1 images', 'dvd update'],
-  // check-ignore comes with issue 11 item 4 (another branch); its examples wait here for the merge.
   'check-ignore': ['echo .DS_Store >> .dvdignore && dvd check-ignore data/raw/.DS_Store', "printf '*.tmp\\n!keep.tmp\\n' > .dvdignore && dvd check-ignore --json data/raw/x.tmp data/raw/keep.tmp"],
   completion: ['dvd completion bash > dvd-completion.bash', 'dvd completion zsh > _dvd', 'dvd completion fish > dvd.fish'],
 };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { makeContext, printJson, printResult } from './context.js';
 import { transferOptions, type TransferCliOptions } from './push.js';
+import { reportProblems } from './reportProblems.js';
 import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
 
 export function registerFetch(program: Command): void {
@@ -12,6 +13,7 @@ export function registerFetch(program: Command): void {
       if (opts.json) printJson({ ...r, failed: failuresJson(r.failed) });
       else if (r.downloaded === 0 && r.failed.length === 0) printResult(cmd, `Everything is already in the cache (${plural(r.alreadyCached, 'object')}).`);
       else printResult(cmd, `fetched ${plural(r.downloaded, 'object')} (${formatBytes(r.bytes)}) from ${r.remote}; ${r.alreadyCached} already cached`);
+      reportProblems(r.problems);
       throwIfFailed('fetch', r.failed, r.remote);
     },
   );

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { makeContext, parseJobs, printJson, printResult } from './context.js';
+import type { UserPaths } from '../core/userPaths.js';
+import { makeContext, parseJobs, printJson, printResult, userPaths } from './context.js';
+import { reportProblems } from './reportProblems.js';
 import { formatBytes } from './formatBytes.js';
 import { plural } from './transferReport.js';
 
 /** `git add ...` advice or the staged list, as add prints it. */
-function gitAdvice(cmd: Command, r: { gitFiles: string[]; staged: boolean }): void {
-  if (r.staged) printResult(cmd, `staged ${r.gitFiles.join(' ')}`);
-  else printResult(cmd, `\nTo track the changes with git, run:\n\n\tgit add ${r.gitFiles.join(' ')}`);
+export function gitAdvice(cmd: Command, paths: UserPaths, r: { gitFiles: string[]; staged: boolean }): void {
+  if (r.staged) printResult(cmd, `staged ${r.gitFiles.map((f) => paths.show(f)).join(' ')}`);
+  else printResult(cmd, `\nTo track the changes with git, run:\n\n\t${paths.command('git add', r.gitFiles)}`);
 }
 
 export function registerImport(program: Command): void {
@@ -21,10 +23,12 @@ export function registerImport(program: Command): void {
     .option('-j, --jobs <n>', 'downloads in flight', parseJobs)
     .option('--json', 'print one JSON document')
     .action(async (repo: string, p: string, opts: { rev?: string; out?: string; remote?: string; jobs?: number; json?: boolean }, cmd: Command) => {
-      const r = await (await import('../api/importRepo.js')).importRepo(makeContext(cmd), { repo, path: p, rev: opts.rev, out: opts.out, remote: opts.remote, jobs: opts.jobs });
+      const ctx = makeContext(cmd);
+      const paths = userPaths(ctx);
+      const r = await (await import('../api/importRepo.js')).importRepo(ctx, { repo, path: p, rev: opts.rev, out: opts.out, remote: opts.remote, jobs: opts.jobs });
       if (opts.json) return printJson(r);
-      printResult(cmd, `imported ${r.target} from ${repo}:${p} at ${r.rev} (${r.commit.slice(0, 12)}; ${plural(r.files, 'file')}, ${formatBytes(r.bytes)}) -> ${r.pointerFile}`);
-      gitAdvice(cmd, r);
+      printResult(cmd, `imported ${paths.show(r.target)} from ${repo}:${p} at ${r.rev} (${r.commit.slice(0, 12)}; ${plural(r.files, 'file')}, ${formatBytes(r.bytes)}) -> ${paths.show(r.pointerFile)}`);
+      gitAdvice(cmd, paths, r);
     });
   program
     .command('import-url')
@@ -35,10 +39,12 @@ export function registerImport(program: Command): void {
     .option('-j, --jobs <n>', 'downloads in flight', parseJobs)
     .option('--json', 'print one JSON document')
     .action(async (url: string, out: string | undefined, opts: { remote?: string; jobs?: number; json?: boolean }, cmd: Command) => {
-      const r = await (await import('../api/importUrl.js')).importUrl(makeContext(cmd), { url, out, remote: opts.remote, jobs: opts.jobs });
+      const ctx = makeContext(cmd);
+      const paths = userPaths(ctx);
+      const r = await (await import('../api/importUrl.js')).importUrl(ctx, { url, out, remote: opts.remote, jobs: opts.jobs });
       if (opts.json) return printJson(r);
-      printResult(cmd, `imported ${r.target} from ${url} (${plural(r.files, 'file')}, ${formatBytes(r.bytes)}) -> ${r.pointerFile}`);
-      gitAdvice(cmd, r);
+      printResult(cmd, `imported ${paths.show(r.target)} from ${url} (${plural(r.files, 'file')}, ${formatBytes(r.bytes)}) -> ${paths.show(r.pointerFile)}`);
+      gitAdvice(cmd, paths, r);
     });
   program
     .command('update')
@@ -50,16 +56,21 @@ export function registerImport(program: Command): void {
     .option('-f, --force', 'discard local changes to the imported data')
     .option('--json', 'print one JSON document')
     .action(async (targets: string[], opts: { rev?: string; remote?: string; jobs?: number; force?: boolean; json?: boolean }, cmd: Command) => {
-      const r = await (await import('../api/update.js')).update(makeContext(cmd), { targets, rev: opts.rev, remote: opts.remote, jobs: opts.jobs, force: opts.force });
-      if (opts.json) return printJson(r);
-      if (r.targets.length === 0) return printResult(cmd, 'No imported data here (see `dvd import`, `dvd import-url`).');
-      for (const t of r.targets) {
-        const at = t.commit ? ` at ${t.commit.slice(0, 12)}` : '';
-        if (t.outcome === 'updated') printResult(cmd, `updated ${t.target}${at} -> ${t.pointerFile}`);
-        else if (t.outcome === 'recorded') printResult(cmd, `${t.target}: same data${at}; ${t.pointerFile} records the source's new state`);
-        else printResult(cmd, `${t.target}: up to date${at}`);
+      const ctx = makeContext(cmd);
+      const r = await (await import('../api/update.js')).update(ctx, { targets, rev: opts.rev, remote: opts.remote, jobs: opts.jobs, force: opts.force });
+      if (opts.json) printJson(r);
+      else if (r.targets.length === 0 && r.problems.length === 0) printResult(cmd, 'No imported data here (see `dvd import`, `dvd import-url`).');
+      else {
+        const paths = userPaths(ctx);
+        for (const t of r.targets) {
+          const at = t.commit ? ` at ${t.commit.slice(0, 12)}` : '';
+          if (t.outcome === 'updated') printResult(cmd, `updated ${paths.show(t.target)}${at} -> ${paths.show(t.pointerFile)}`);
+          else if (t.outcome === 'recorded') printResult(cmd, `${paths.show(t.target)}: same data${at}; ${paths.show(t.pointerFile)} records the source's new state`);
+          else printResult(cmd, `${paths.show(t.target)}: up to date${at}`);
+        }
+        const changed = r.targets.filter((t) => t.outcome !== 'current').map((t) => t.pointerFile);
+        if (changed.length) printResult(cmd, `\nTo track the changes with git, run:\n\n\t${paths.command('git add', changed)}`);
       }
-      const changed = r.targets.filter((t) => t.outcome !== 'current').map((t) => t.pointerFile);
-      if (changed.length) printResult(cmd, `\nTo track the changes with git, run:\n\n\tgit add ${changed.join(' ')}`);
+      reportProblems(r.problems);
     });
 }

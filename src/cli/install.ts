@@ -5,7 +5,7 @@ import { makeContext, printJson, printResult } from './context.js';
 export function registerInstall(program: Command): void {
   program
     .command('install')
-    .description('install Git hooks (post-checkout, post-merge: dvd checkout; pre-push: dvd push) and the pointer merge driver')
+    .description('install Git hooks (post-checkout, post-merge: dvd -q checkout; pre-push: dvd pre-push) and the pointer merge driver')
     .option('--uninstall', 'remove exactly what `dvd install` added')
     .option('--json', 'print one JSON document')
     .action(async (opts: { uninstall?: boolean; json?: boolean }, cmd: Command) => {

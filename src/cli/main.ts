@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DvdError } from '../core/errors.js';
+import { describeSystemError } from '../core/fsError.js';
+import { exitQuietlyOnClosedPipe } from './closedPipe.js';
 import { registerCommands } from './commands.js';
 import { addExamples, addHabitSuggestions } from './examples.js';
 import { printedJson, printJson, stopProgressBars } from './context.js';
@@ -12,6 +14,7 @@ export interface GlobalOptions {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = new Command('dvd');
   program
     .description('Version datasets and models next to Git')
@@ -66,6 +69,8 @@ export function reportError(err: unknown, verbose: boolean): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return 2;
   }
+  // A system error no caller explained still gets words, not errno text.
+  if (!(err instanceof DvdError)) err = describeSystemError(err) ?? err;
   if (err instanceof DvdError) {
     process.stderr.write(`error: ${err.message}\n`);
     if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { makeContext, parseJobs, printJson, printResult, RECURSIVE_HELP } from './context.js';
+import { reportProblems } from './reportProblems.js';
 import { failuresJson, formatBytes, plural, throwIfFailed } from './transferReport.js';
 
 const collect = (v: string, prev: string[] | undefined) => [...(prev ?? []), v];
@@ -39,6 +40,7 @@ export function registerPush(program: Command): void {
       if (opts.json) printJson({ ...r, failed: failuresJson(r.failed) });
       else if (r.uploaded === 0 && r.failed.length === 0) printResult(cmd, `Everything is already on ${r.remote} (${plural(r.alreadyPresent, 'object')}).`);
       else printResult(cmd, `pushed ${plural(r.uploaded, 'object')} (${formatBytes(r.bytes)}) to ${r.remote}; ${r.alreadyPresent} already there`);
+      reportProblems(r.problems);
       throwIfFailed('push', r.failed, r.remote);
     },
   );

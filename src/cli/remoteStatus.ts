@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { isQuiet, makeContext, printJson } from './context.js';
+import { isQuiet, makeContext, printJson, userPaths } from './context.js';
+import { reportProblems } from './reportProblems.js';
 import { plural } from './transferReport.js';
 
 /**
@@ -8,7 +9,9 @@ import { plural } from './transferReport.js';
  */
 export async function printRemoteStatus(cmd: Command, targets: string[], remote: string | undefined, json?: boolean): Promise<boolean> {
   const { remoteStatus } = await import('../api/remoteStatus.js');
-  const r = await remoteStatus(makeContext(cmd), { targets, remote });
+  const ctx = makeContext(cmd);
+  const r = await remoteStatus(ctx, { targets, remote });
+  reportProblems(r.problems);
   const differs = r.pointers.some((p) => p.notPushed || p.notFetched || p.missing || p.unknownFiles);
   if (json) {
     printJson(r);
@@ -22,7 +25,7 @@ export async function printRemoteStatus(cmd: Command, targets: string[], remote:
     if (p.notFetched) parts.push(`${plural(p.notFetched, 'object')} not in the cache (run \`dvd fetch\`)`);
     if (p.missing) parts.push(`${plural(p.missing, 'object')} missing everywhere (in neither the cache nor ${r.remote})`);
     if (p.unknownFiles) parts.push('its file list (manifest) is missing everywhere');
-    if (parts.length) lines.push(`${p.pointerFile}:\n${parts.map((x) => `\t${x}`).join('\n')}`);
+    if (parts.length) lines.push(`${userPaths(ctx).show(p.pointerFile)}:\n${parts.map((x) => `\t${x}`).join('\n')}`);
   }
   process.stdout.write(`Remote ${r.remote} (${r.url}):\n`);
   process.stdout.write(lines.length ? `${lines.join('\n')}\n` : `\tup to date (${plural(r.pointers.length, 'pointer')})\n`);

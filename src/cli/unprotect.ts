@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { makeContext, printJson, printResult } from './context.js';
+import { makeContext, printJson, printResult, userPaths } from './context.js';
 import { plural } from './transferReport.js';
 
 export function registerUnprotect(program: Command): void {
@@ -9,10 +9,12 @@ export function registerUnprotect(program: Command): void {
     .argument('<paths...>', 'tracked targets or files and folders inside them')
     .option('--json', 'print one JSON document')
     .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => {
-      const r = await (await import('../api/unprotect.js')).unprotect(makeContext(cmd), { targets: paths });
+      const ctx = makeContext(cmd);
+      const r = await (await import('../api/unprotect.js')).unprotect(ctx, { targets: paths });
       if (opts.json) return printJson(r);
+      const show = (p: string) => userPaths(ctx).show(p);
       for (const p of r.paths) {
-        printResult(cmd, p.copied ? `unprotected ${p.path} (${plural(p.copied, 'file')} copied out of the cache)` : `${p.path}: already writable (not linked to the cache)`);
+        printResult(cmd, p.copied ? `unprotected ${show(p.path)} (${plural(p.copied, 'file')} copied out of the cache)` : `${show(p.path)}: already writable (not linked to the cache)`);
       }
     });
 }

@@ -10,13 +10,17 @@ import { writeFileAtomic } from './writeFileAtomic.js';
 export type ConfigLevel = 'local' | 'repo' | 'user';
 export type FlatConfig = Map<string, string>;
 
-export function configFile(level: ConfigLevel, root: string | null): string {
+/**
+ * The file of one level. `shareDir` is where config.local lives: `<root>/.dvd`, or in a
+ * linked Git worktree the directory all worktrees share (like git's own config).
+ */
+export function configFile(level: ConfigLevel, root: string | null, shareDir?: string): string {
   if (level === 'user') {
     const base = process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
     return path.join(base, 'dvd', 'config');
   }
   if (!root) throw new DvdError('ENOTREPO', 'not a dvd repository', { hint: 'use --global, or run `dvd init`' });
-  return path.join(root, '.dvd', level === 'local' ? 'config.local' : 'config');
+  return level === 'local' ? path.join(shareDir ?? path.join(root, '.dvd'), 'config.local') : path.join(root, '.dvd', 'config');
 }
 
 export { splitKey } from './configDocument.js';
@@ -60,12 +64,12 @@ function displayName(file: string): string {
   return i >= 0 ? parts.slice(i).join('/') : file;
 }
 
-/** Merged view of all three levels. */
-export function loadConfig(root: string | null): FlatConfig {
+/** Merged view of all three levels (`shareDir`: see configFile). */
+export function loadConfig(root: string | null, shareDir?: string): FlatConfig {
   const merged: FlatConfig = new Map();
   const levels: ConfigLevel[] = root ? ['user', 'repo', 'local'] : ['user'];
   for (const level of levels) {
-    for (const [k, v] of readConfigFile(configFile(level, root))) merged.set(k, v);
+    for (const [k, v] of readConfigFile(configFile(level, root, shareDir))) merged.set(k, v);
   }
   return merged;
 }

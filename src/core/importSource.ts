@@ -44,8 +44,8 @@ const COMMIT_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 export function parseImportSource(text: string, file: string, firstLine: number): ImportSource {
   const fail = (line: number, field: string | null, msg: string) =>
     new DvdError('EBADPOINTER', `${file}:${line}: ${field ? `${field}: ` : ''}${msg}`, {
-      hint: 'pointer files are written by dvd; restore this one from Git (git checkout -- FILE) or import again',
-      data: { file, line, field },
+      hint: 'pointer files are written by dvd: restore this one from Git, or import its target again',
+      data: { file, line, field, conflict: false },
     });
   const lines = text.split('\n');
   lines.pop(); // the final newline (the caller checked it is there)
