@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DVD_BIN = path.join(PROJECT, 'bin', 'dvd.js');
@@ -130,6 +130,21 @@ export function tinyTmpfs(size: string): { mnt: string; mounted: boolean } {
     if (mounted) spawnSync('umount', [mnt]);
   });
   return { mnt, mounted };
+}
+
+/**
+ * Folders to delete after each test of the calling file: `const track = removedAfterEach()`,
+ * then `track(tempRepo())`. Returns the folder, so it can wrap the call that makes it.
+ */
+export function removedAfterEach(): (dir: string) => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return (dir: string) => {
+    dirs.push(dir);
+    return dir;
+  };
 }
 
 /** The objects in a cache or folder remote (`<dir>/sha256/ab/cdef...`), as sorted oids. */

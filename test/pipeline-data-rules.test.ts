@@ -280,3 +280,34 @@ describe('linked worktrees: repro uses the shared cache and the shared lock', ()
     expect(fs.existsSync(lockFile)).toBe(false);
   });
 });
+
+describe("issue 11's commands count stages and their outputs", () => {
+  it('status -q exits 1 for a stage that is not up to date; --glob and unprotect find outputs', () => {
+    const repo = project();
+    reproRan(repo);
+    const quiet = dvd(repo, ['status', '-q']);
+    expect([quiet.code, quiet.stdout]).toEqual([0, '']);
+    setLr(repo, '0.2');
+    const stale = dvd(repo, ['status', '-q']);
+    expect([stale.code, stale.stdout]).toEqual([1, '']);
+    expect(dvd(repo, ['status', '--exit-code']).code).toBe(1);
+    expect(dvdOk(repo, ['status']).stdout).toContain('train: ');
+    setLr(repo, '0.1');
+
+    // A pattern matches outputs that are not in the workspace now.
+    fs.rmSync(path.join(repo, 'model.txt'));
+    dvdOk(repo, ['checkout', '--glob', 'mod*']);
+    expect(read(repo, 'model.txt')).toBe('a\nb\nlr=0.1\n');
+
+    // With hardlinks an output is the read-only cache object until unprotected.
+    dvdOk(repo, ['config', 'cache.type', 'hardlink']);
+    dvdOk(repo, ['checkout', '--relink']);
+    const model = path.join(repo, 'model.txt');
+    expect(fs.statSync(model).nlink).toBeGreaterThan(1);
+    dvdOk(repo, ['unprotect', 'model.txt', 'prepared/sub/x.txt']);
+    expect(fs.statSync(model).nlink).toBe(1);
+    expect(mode(model) & 0o200).not.toBe(0);
+    expect(read(repo, 'model.txt')).toBe('a\nb\nlr=0.1\n');
+    expect(mode(path.join(repo, 'prepared/sub/x.txt')) & 0o200).not.toBe(0);
+  });
+});

@@ -143,13 +143,14 @@ describe('the run cache', () => {
     const m2 = read(repo, 'model.txt');
     setLr(repo, '0.1');
     reproRan(repo);
+    // Results go to stdout (issue 11).
     const push = dvdOk(repo, ['push']);
-    expect(push.stderr).toMatch(/3 run-cache entries/);
+    expect(push.stdout).toMatch(/3 run-cache entries/);
     expect(fs.readdirSync(path.join(store, 'runs')).length).toBe(3);
 
     const b = cloneRepo(repo);
     const pull = dvdOk(b, ['pull']);
-    expect(pull.stderr).toMatch(/3 run-cache entries/);
+    expect(pull.stdout).toMatch(/3 run-cache entries/);
     expect(reproRan(b)).toEqual([]);
     setLr(b, '0.2');
     const r = dvdOk(b, ['repro']);

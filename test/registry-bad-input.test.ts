@@ -78,7 +78,10 @@ describe('dvd artifact: bad input is refused with the fix, and nothing is writte
     dvdOk(repo, ['artifact', 'assign', 'clf', '--stage', 'prod']);
     refused(repo, ['artifact', 'assign', 'clf', '--stage', 'prod'], 2, 'clf v1.0.0 is already in stage prod', 'pass --force to assign it again (a new tag, e.g. to re-run a deployment)');
     expect(dvdOk(repo, ['artifact', 'assign', 'clf', '--stage', 'prod', '--force']).stdout).toContain('tag clf#prod#2');
-    dvdOk(repo, ['config', 'registry.stages', 'prod, pro d.x']);
+    // A bad list is refused when typed, and read back from a hand-edited file it stops the registry.
+    refused(repo, ['config', 'registry.stages', 'prod, pro d.x'], 2, /^error: config registry\.stages: stage "d\.x" cannot be part of a registry tag/, 'for example "d-x"');
+    const config = path.join(repo, '.dvd/config');
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace(/stages = .*/, 'stages = prod, pro d.x'));
     refused(repo, ['artifact', 'show'], 2, /^error: config registry\.stages: stage "d\.x" cannot be part of a registry tag/, 'for example "d-x"');
     dvdOk(repo, ['config', '--unset', 'registry.stages']);
     dvdOk(repo, ['artifact', 'deprecate', 'clf']);

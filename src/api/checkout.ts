@@ -15,6 +15,7 @@ import { UserPaths } from '../core/userPaths.js';
 import { refusedError, withoutMetadata } from '../core/walkTarget.js';
 import { entriesInScope } from '../core/scope.js';
 import type { ManifestEntry } from '../core/manifest.js';
+import { expandGlobs } from './expandGlobs.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
@@ -22,6 +23,8 @@ import { workspaceRefs } from './workspaceRefs.js';
 
 export interface CheckoutOptions {
   targets?: string[];
+  /** Targets are shell-style patterns (expandGlobs). */
+  glob?: boolean;
   /** Overwrite or delete workspace data even if it is not in the cache. */
   force?: boolean;
   /** Re-materialize every file with the configured cache type. */
@@ -65,9 +68,10 @@ interface Planned {
  */
 export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { repo, config } = openRepo(ctx);
+  const targets = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets ?? [], { tracked: true }) : opts.targets;
   const only = opts.pointerFiles && new Set(opts.pointerFiles);
   // `.dvd` pointers and the cached outputs dvd.lock records.
-  const found = workspaceRefs(repo.root, ctx.cwd, opts.targets ?? []);
+  const found = workspaceRefs(repo.root, ctx.cwd, targets ?? []);
   const refs = found.refs.filter((r) => !only || only.has(r.pointerFile));
   const problems = found.problems;
   const paths = new UserPaths(repo.root, ctx.cwd);

@@ -14,6 +14,7 @@ import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
 import { wantRunCache, type TransferOptions } from './push.js';
 import { fetchRuns } from './transferRuns.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
+import { fetchImported, isGitImport } from './fetchImported.js';
 
 export interface FetchResult {
   remote: string;
@@ -65,12 +66,18 @@ export function downloadInto(repo: Repo, remote: Remote) {
  */
 export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<FetchResult> {
   const { repo, config } = openRepo(ctx);
-  const { pointers, problems }: { pointers: PointerSource[]; problems: PointerProblem[] } = o.pointers
+  const found: { pointers: PointerSource[]; problems: PointerProblem[] } = o.pointers
     ? { pointers: o.pointers, problems: [] }
     : await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log);
+  const problems = found.problems;
+  // Imported data comes from its source repository, not from this repository's remote.
+  const pointers = found.pointers.filter((p) => !isGitImport(p));
+  const imports = found.pointers.filter(isGitImport);
+  const imported = imports.length ? await withLock(repo, 'fetch', () => fetchImported(ctx, repo, imports, o)) : null;
+  if (imported && pointers.length === 0) return { remote: '(import sources)', url: '', bytes: 0, runs: 0, ...imported, problems };
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
-    return await withLock(repo, 'fetch', async () => {
+    const fetched = await withLock(repo, 'fetch', async () => {
       const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [], runs: 0, problems };
       const download = downloadInto(repo, remote);
 
@@ -107,6 +114,14 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
       }
       return result;
     });
+    if (imported) {
+      fetched.downloaded += imported.downloaded;
+      fetched.alreadyCached += imported.alreadyCached;
+      fetched.failed.push(...imported.failed);
+      fetched.complete.push(...imported.complete);
+      fetched.incomplete.push(...imported.incomplete);
+    }
+    return fetched;
   } finally {
     remote.close();
   }

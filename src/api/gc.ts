@@ -19,6 +19,8 @@ import { usersOfObjects, type ObjectUse } from './usersOfObjects.js';
 export interface GcOptions extends Scope {
   /** Also clean this remote. */
   remote?: string;
+  /** Remote requests in flight; default remote.NAME.jobs, else the backend's. */
+  jobs?: number;
   dryRun?: boolean;
   /** Delete without asking, also what exists nowhere else. */
   force?: boolean;
@@ -126,13 +128,13 @@ async function listRemoteKeys(remote: Remote, jobs: number): Promise<string[]> {
  * Of `oids`, those that no configured remote except `cleaned` holds. A remote that cannot
  * be asked holds nothing, as far as gc can tell: it is reported, never trusted.
  */
-async function onNoOtherRemote(open: OpenRepo, oids: Set<string>, cleaned: string | undefined, unchecked: GcQuestion['unchecked']): Promise<Set<string>> {
+async function onNoOtherRemote(open: OpenRepo, oids: Set<string>, cleaned: string | undefined, unchecked: GcQuestion['unchecked'], jobs?: number): Promise<Set<string>> {
   const left = new Set(oids);
   for (const name of remoteNames(open.config)) {
     if (name === cleaned || left.size === 0) continue;
     let opened: ReturnType<typeof openRemote> | undefined;
     try {
-      opened = openRemote(open.repo.root, open.config, name);
+      opened = openRemote(open.repo.root, open.config, name, { jobs });
       const { present } = await presentOnRemote(opened.remote, left, opened.jobs);
       for (const oid of present) left.delete(oid);
     } catch (err) {
@@ -161,7 +163,7 @@ async function makePlan(ctx: ApiContext, open: OpenRepo, o: GcOptions, remote: {
     remotePart = { remote: remote.remote, keys: doomed, kept: keys.length - doomed.length };
   }
   const unchecked: GcQuestion['unchecked'] = [];
-  const onNoRemote = await onNoOtherRemote(open, doomedOids({ cache, remote: remotePart }), o.remote, unchecked);
+  const onNoRemote = await onNoOtherRemote(open, doomedOids({ cache, remote: remotePart }), o.remote, unchecked, o.jobs);
   for (const u of unchecked) ctx.log.warn(`gc: cannot check remote ${u.remote} for copies (${u.error}); counting its objects as on no remote`);
   const runs = await runCacheUses(open.repo);
   return { revisions: ref.revisions, referenced: ref.oids.size, cache, cacheKept, remote: remotePart, onNoRemote, runs, unchecked };
@@ -208,7 +210,7 @@ export async function gc(ctx: ApiContext, o: GcOptions): Promise<GcResult> {
   const { repo } = open;
   refuseShallowHistory(repo.root, o);
   const dryRun = o.dryRun ?? false;
-  const opened = o.remote !== undefined ? openRemote(repo.root, open.config, o.remote) : null;
+  const opened = o.remote !== undefined ? openRemote(repo.root, open.config, o.remote, { jobs: o.jobs }) : null;
   try {
     if (dryRun) {
       const plan = await makePlan(ctx, open, o, opened);

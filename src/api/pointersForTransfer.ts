@@ -3,6 +3,7 @@ import { POINTER_EXT } from '../core/pointer.js';
 import { DVD_LOCK } from '../pipeline/lockFile.js';
 import { workspaceRefs } from './workspaceRefs.js';
 import { isErrno } from '../core/errors.js';
+import { expandGlobs } from './expandGlobs.js';
 import { toRepoPath } from '../core/relPath.js';
 import { uniqueProblems, type PointerProblem } from '../core/pointerProblem.js';
 import { normalizeScope } from '../core/scope.js';
@@ -22,10 +23,10 @@ const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWit
 export async function pointersForTransfer(
   root: string,
   cwd: string,
-  o: Scope & { targets?: string[] },
+  o: Scope & { targets?: string[]; glob?: boolean },
   log?: Logger,
 ): Promise<{ pointers: PointerSource[]; problems: PointerProblem[] }> {
-  const targets = o.targets ?? [];
+  const targets = o.glob ? await expandGlobs(root, cwd, o.targets ?? [], { tracked: true }) : (o.targets ?? []);
   if (!hasRevisionScope(o)) {
     const { refs, problems } = workspaceRefs(root, cwd, targets);
     return { pointers: refs, problems };

@@ -10,6 +10,7 @@ import { TransferError } from '../remote/TransferError.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
 import { openRepo, type ApiContext } from './context.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
+import { isGitImport } from './fetchImported.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
 import { PathObserver } from '../pipeline/PathObserver.js';
 import { localRuns, pushableRuns, pushRuns } from './transferRuns.js';
@@ -32,6 +33,8 @@ export interface RevisionOptions {
 export interface TransferOptions extends RevisionOptions {
   /** Paths as typed, relative to ctx.cwd; all pointers in the workspace when empty. */
   targets?: string[];
+  /** Targets are shell-style patterns (expandGlobs). */
+  glob?: boolean;
   remote?: string;
   jobs?: number;
   /**
@@ -72,13 +75,14 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
   const { repo, config } = openRepo(ctx);
   // A path inside a tracked folder pushes the whole folder (README: checkout scope): the
   // manifest goes up only once all its files are there, and it is what a teammate's
-  // pull of any part needs.
+  // pull of any part needs. Imported data stays with its source repository (`dvd pull`
+  // fetches it from there).
   const found = o.pointers ? { pointers: o.pointers, problems: [] } : await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log);
   const problems = found.problems;
   // The run cache goes up with whole-repository pushes: its entries, and the outputs they
   // record (so a teammate's repro can restore them), entries last.
   const runs = wantRunCache(repo.root, o) ? pushableRuns(repo, localRuns(repo), new PathObserver(repo, 1).manifest) : { runs: [], pointers: [] };
-  const pointers = [...found.pointers.map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p), ...runs.pointers];
+  const pointers = [...found.pointers.filter((p) => !isGitImport(p)).map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p), ...runs.pointers];
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], runs: 0, problems };

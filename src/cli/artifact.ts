@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ShowResult } from '../api/artifactShow.js';
 import { usageError } from '../core/errors.js';
-import { makeContext, parseJobs, printJson } from './context.js';
+import { makeContext, parseJobs, printJson, printResult } from './context.js';
 import { formatBytes } from './formatBytes.js';
 import { plural } from './transferReport.js';
 
@@ -79,7 +79,7 @@ export function registerArtifact(program: Command): void {
       if (opts.json) return printJson(r);
       const l = r.lineage;
       const made = l.stage ? `stage ${l.stage}, ${plural(l.lock?.deps.length ?? 0, 'dep')}, ${plural(Object.keys(l.metrics ?? {}).length, 'metrics file')}` : `pointer ${l.pointer}`;
-      process.stdout.write(`registered ${name} ${r.version}: tag ${r.tag} on ${short(r.commit)} (${l.path}, ${formatBytes(l.size)}; ${made})${r.pushedTo ? `, pushed to ${r.pushedTo}` : ''}\n`);
+      printResult(cmd, `registered ${name} ${r.version}: tag ${r.tag} on ${short(r.commit)} (${l.path}, ${formatBytes(l.size)}; ${made})${r.pushedTo ? `, pushed to ${r.pushedTo}` : ''}`);
     });
 
   for (const verb of ['assign', 'unassign'] as const) {
@@ -98,7 +98,7 @@ export function registerArtifact(program: Command): void {
         const o = { name, stage: opts.stage, version: opts.version, message: opts.message, push: opts.push };
         const r = verb === 'assign' ? await (await api.assign()).artifactAssign(ctx, { ...o, force: opts.force }) : await (await api.unassign()).artifactUnassign(ctx, o);
         if (opts.json) return printJson(r);
-        process.stdout.write(`${verb === 'assign' ? 'assigned' : 'unassigned'} ${name} ${short(r.version)} ${verb === 'assign' ? 'to' : 'from'} ${r.stage}: tag ${r.tag}${r.pushedTo ? `, pushed to ${r.pushedTo}` : ''}\n`);
+        printResult(cmd, `${verb === 'assign' ? 'assigned' : 'unassigned'} ${name} ${short(r.version)} ${verb === 'assign' ? 'to' : 'from'} ${r.stage}: tag ${r.tag}${r.pushedTo ? `, pushed to ${r.pushedTo}` : ''}`);
       });
   }
 
@@ -112,7 +112,7 @@ export function registerArtifact(program: Command): void {
     .action(async (name: string, opts: { message?: string; push?: boolean; json?: boolean }, cmd: Command) => {
       const r = await (await api.deprecate()).artifactDeprecate(makeContext(cmd), { name, message: opts.message, push: opts.push });
       if (opts.json) return printJson(r);
-      process.stdout.write(`deprecated ${name}: tag ${r.tag}${r.pushedTo ? `, pushed to ${r.pushedTo}` : ''}\n`);
+      printResult(cmd, `deprecated ${name}: tag ${r.tag}${r.pushedTo ? `, pushed to ${r.pushedTo}` : ''}`);
     });
 
   artifact
@@ -152,6 +152,6 @@ export function registerArtifact(program: Command): void {
       const ctx = makeContext(cmd);
       const r = await (await api.get()).artifactGet(ctx, { ref, out: opts.out, remote: opts.remote, jobs: opts.jobs });
       if (opts.json) return printJson(r);
-      ctx.log.info(`got ${r.artifact} ${short(r.version)}${r.stage ? ` (${r.stage})` : ''}: ${r.path} -> ${r.out} (${plural(r.files, 'file')}, ${formatBytes(r.bytes)})`);
+      printResult(cmd, `got ${r.artifact} ${short(r.version)}${r.stage ? ` (${r.stage})` : ''}: ${r.path} -> ${r.out} (${plural(r.files, 'file')}, ${formatBytes(r.bytes)})`);
     });
 }

@@ -18,6 +18,12 @@ import { registerMergeDriver } from './mergeDriver.js';
 import { registerPrePush } from './prePush.js';
 import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
+import { registerMove } from './move.js';
+import { registerUnprotect } from './unprotect.js';
+import { registerCache } from './cache.js';
+import { registerVersion } from './version.js';
+import { registerImport } from './importData.js';
+import { registerCompletion } from './completion.js';
 import { registerStage } from './stage.js';
 import { registerDag } from './dag.js';
 import { registerRepro } from './repro.js';
@@ -45,9 +51,15 @@ export function registerCommands(program: Command): void {
   registerPrePush(program);
   registerGc(program);
   registerGet(program);
+  registerMove(program);
+  registerUnprotect(program);
+  registerCache(program);
+  registerVersion(program);
+  registerImport(program);
   registerStage(program);
   registerDag(program);
   registerRepro(program);
   registerArtifact(program);
+  registerCompletion(program);
   registerCheckIgnore(program);
 }

@@ -1,7 +1,7 @@
 import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { GcObject, GcQuestion, GcResult } from '../api/gc.js';
-import { makeContext, printJson } from './context.js';
+import { makeContext, parseJobs, printJson } from './context.js';
 import { formatBytes, plural } from './transferReport.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -13,6 +13,7 @@ interface GcCliOptions {
   allCommits?: boolean;
   rev: string[];
   remote?: string;
+  jobs?: number;
   dryRun?: boolean;
   force?: boolean;
   json?: boolean;
@@ -62,11 +63,12 @@ export function registerGc(program: Command): void {
     .command('gc')
     .description('remove cached (and with -r, remote) objects that no version in the scope references; the workspace is always kept')
     .option('-w, --workspace', "keep what the workspace's pointers reference")
-    .option('--all-branches', 'keep what every branch tip references')
-    .option('--all-tags', 'keep what every tag references')
-    .option('--all-commits', 'keep what every commit references')
+    .option('-a, --all-branches', 'keep what every branch tip references')
+    .option('-T, --all-tags', 'keep what every tag references')
+    .option('-A, --all-commits', 'keep what every commit references')
     .option('--rev <rev>', 'keep what this revision references (repeatable)', collect, [])
     .option('-r, --remote <name>', 'also delete unreferenced objects from this remote (asks first unless -f)')
+    .option('-j, --jobs <n>', 'remote requests in flight (default: remote.NAME.jobs, else the remote type\'s default)', parseJobs)
     .option('--dry-run', 'only list what would be deleted, by pointer and path, and how many bytes')
     .option('-f, --force', 'delete without asking, also objects that no remote holds')
     .option('--json', 'print one JSON document')
@@ -81,6 +83,7 @@ export function registerGc(program: Command): void {
         allCommits: opts.allCommits,
         rev: opts.rev,
         remote: opts.remote,
+        jobs: opts.jobs,
         dryRun: opts.dryRun,
         force: opts.force,
         confirm: tty ? (q) => askOnTty(q, describeGcQuestion) : undefined,
