@@ -21,6 +21,8 @@ import { registerStage } from './stage.js';
 import { registerDag } from './dag.js';
 import { registerRepro } from './repro.js';
 import { registerArtifact } from './artifact.js';
+import { registerMetrics } from './metrics.js';
+import { registerParams } from './params.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -46,4 +48,6 @@ export function registerCommands(program: Command): void {
   registerDag(program);
   registerRepro(program);
   registerArtifact(program);
+  registerParams(program);
+  registerMetrics(program);
 }

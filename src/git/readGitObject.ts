@@ -15,6 +15,10 @@ export interface CommitInfo {
   oid: string;
   tree: string;
   parents: string[];
+  /** Committer time, seconds since the epoch. */
+  time: number;
+  /** The commit message (everything after the header). */
+  message: string;
 }
 
 // The object reads that history-wide commands repeat thousands of times, behind one
@@ -98,12 +102,14 @@ export async function readCommitInfo(repo: GitRepo, oid: string): Promise<Commit
     const head = text.slice(0, text.indexOf('\n\n') === -1 ? text.length : text.indexOf('\n\n'));
     const tree = /^tree ([0-9a-f]{40})$/m.exec(head)![1];
     const parents = [...head.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
-    return { oid: peeled.oid, tree, parents };
+    const time = Number(/^committer .* (\d+) [+-]\d{4}$/m.exec(head)?.[1] ?? 0);
+    const sep = text.indexOf('\n\n');
+    return { oid: peeled.oid, tree, parents, time, message: sep === -1 ? '' : text.slice(sep + 2) };
   }
   const git = await isoGit();
   try {
     const r = await git.readCommit({ ...gitArgs(repo), oid });
-    return { oid: r.oid, tree: r.commit.tree, parents: r.commit.parent };
+    return { oid: r.oid, tree: r.commit.tree, parents: r.commit.parent, time: r.commit.committer.timestamp, message: r.commit.message };
   } catch (err) {
     const code = (err as { code?: string })?.code;
     if (code === 'NotFoundError' || code === 'ObjectTypeError') throw notFound('commit', oid);

@@ -1,0 +1,43 @@
+import { findGitRoot } from '../git/findGitRoot.js';
+import { HistoryReader } from '../pipeline/HistoryReader.js';
+import { openRepo, type ApiContext, type OpenRepo } from './context.js';
+import { revisionsOfScope, type Scope } from './pointersOfScope.js';
+import { resolveRevision } from './pointersAtRev.js';
+import type { Revision } from '../pipeline/HistoryReader.js';
+
+export interface OpenHistory extends OpenRepo {
+  reader: HistoryReader;
+  /** The Git work tree root, or null in a `--no-scm` repository (no revisions then). */
+  gitRoot: string | null;
+}
+
+/** The repository around ctx.cwd with a HistoryReader over its Git history and cache. */
+export function openHistory(ctx: ApiContext): OpenHistory {
+  const open = openRepo(ctx);
+  const gitRoot = findGitRoot(open.repo.root);
+  const reader = new HistoryReader({ root: open.repo.root, git: gitRoot, cacheDir: open.repo.cacheDir, stateDir: open.repo.stateDir });
+  return { ...open, reader, gitRoot };
+}
+
+/**
+ * Revisions by what the user typed: `workspace` (any case, as DVC spells it) is the
+ * workspace, anything else a Git revision (EBADREV when unknown).
+ */
+export async function readRevisionArg(h: OpenHistory, rev: string): Promise<Revision> {
+  if (rev.toLowerCase() === 'workspace') return h.reader.workspace();
+  const r = await resolveRevision(h.repo.root, rev);
+  return h.reader.revision(r.oid, rev);
+}
+
+/**
+ * The workspace, then every commit of the scope (branches, tags, all commits), each once;
+ * with all commits, newest first by committer time.
+ */
+export async function readScope(h: OpenHistory, scope: Scope): Promise<Revision[]> {
+  const out: Revision[] = [h.reader.workspace()];
+  const revs = await revisionsOfScope(h.repo.root, scope);
+  const read: Revision[] = [];
+  for (const r of revs) read.push(await h.reader.revision(r.oid, r.label));
+  if (scope.allCommits) read.sort((a, b) => (b.time ?? 0) - (a.time ?? 0));
+  return [...out, ...read];
+}
