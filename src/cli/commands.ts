@@ -23,6 +23,7 @@ import { registerRepro } from './repro.js';
 import { registerArtifact } from './artifact.js';
 import { registerMetrics } from './metrics.js';
 import { registerParams } from './params.js';
+import { registerPlots } from './plots.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -50,4 +51,5 @@ export function registerCommands(program: Command): void {
   registerArtifact(program);
   registerParams(program);
   registerMetrics(program);
+  registerPlots(program);
 }
