@@ -24,6 +24,7 @@ import { registerArtifact } from './artifact.js';
 import { registerMetrics } from './metrics.js';
 import { registerParams } from './params.js';
 import { registerPlots } from './plots.js';
+import { registerExp } from './exp.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -52,4 +53,5 @@ export function registerCommands(program: Command): void {
   registerParams(program);
   registerMetrics(program);
   registerPlots(program);
+  registerExp(program);
 }

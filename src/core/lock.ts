@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { DvdError, isErrno } from './errors.js';
 import type { Repo } from './repo.js';
 
@@ -47,9 +48,7 @@ export async function acquireLock(repo: Repo, command: string, waitMs = Number(p
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // We are the only writer now: temp files left in tmp/ are from crashed runs.
-  fs.rmSync(repo.tmpDir, { recursive: true, force: true });
-  fs.mkdirSync(repo.tmpDir, { recursive: true });
+  clearTmp(repo.tmpDir);
   let released = false;
   const release = () => {
     if (released) return;
@@ -66,6 +65,27 @@ export async function acquireLock(repo: Repo, command: string, waitMs = Number(p
   };
   process.once('exit', release);
   return { release };
+}
+
+/**
+ * Temp files of crashed runs. Only those whose pid (the name's first field, see
+ * objects.ts tempPath) is gone: a `cache.dir` shared by several repositories has one
+ * tmp/ and as many locks.
+ */
+function clearTmp(tmpDir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmpDir);
+  } catch (err) {
+    if (!isErrno(err, 'ENOENT')) throw err;
+    fs.mkdirSync(tmpDir, { recursive: true });
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^(\d+)-/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) continue;
+    fs.rmSync(path.join(tmpDir, name), { recursive: true, force: true });
+  }
 }
 
 /** Run fn holding the repository lock. */

@@ -49,7 +49,6 @@ export type FileSource = { bytes: () => Promise<Buffer>; key: string | null } | 
 /** Stands for the revision's label in cached messages, which other revisions reuse. */
 const REV = '\u0000rev\u0000';
 
-type PipeVariant = { params: Record<string, string | null>; summary?: PipelineSummary; error?: string };
 type Cached<T> = { value?: T; error?: string };
 
 function labelled(message: string, label: string): string {
@@ -194,41 +193,45 @@ export class HistoryReader {
   }
 
   /**
-   * The summary of dvd.yaml blob `yamlOid` at `rev`: kept per (dvd.yaml, params files)
-   * blob oids, because expansion reads params (`${...}`, foreach lists) and the tracked
-   * values are part of the summary. The params files' oids are checked against this
-   * commit's tree; a miss expands the pipeline from Git and adds a variant.
+   * The summary of dvd.yaml blob `yamlOid` at `rev`. Expansion reads params files
+   * (`${...}`, foreach lists) and the summary holds tracked values, so a summary is kept
+   * per dvd.yaml and params files' blob oids: `pipe:<yaml oid>` lists the sets of params
+   * files its variants read (usually one: params.yaml), and each variant is found under
+   * `pipev:<yaml oid>:<file=oid,...>`, one lookup per set even with 200 experiments
+   * that each changed params.yaml. A miss expands the pipeline from Git.
    */
   private async summaryAt(rev: Revision, yamlOid: string): Promise<{ summary?: PipelineSummary; error?: string }> {
     const git = this.requireGit();
-    const key = `pipe:${yamlOid}`;
-    const variants = this.cache.get<PipeVariant[]>(key) ?? [];
     const oidOf = async (file: string) => {
       const e = await entryAtPath(git, rev.tree!, file);
       return e && e.type === 'blob' ? e.oid : null;
     };
-    for (const v of variants) {
-      let same = true;
-      for (const [file, oid] of Object.entries(v.params)) {
-        if ((await oidOf(file)) !== oid) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return v;
+    const variantKey = async (files: string[]) => {
+      const parts: string[] = [];
+      for (const f of files) parts.push(`${JSON.stringify(f)}=${await oidOf(f)}`);
+      return `pipev:${yamlOid}:${parts.join(',')}`;
+    };
+    const setsKey = `pipe:${yamlOid}`;
+    const sets = this.cache.get<string[][]>(setsKey) ?? [];
+    for (const files of sets) {
+      const hit = this.cache.get<Cached<PipelineSummary>>(await variantKey(files));
+      if (hit) return { summary: hit.value, error: hit.error };
     }
     const read = new Set<string>();
-    const v: PipeVariant = { params: {} };
+    const v: Cached<PipelineSummary> = {};
     try {
       const p = await loadPipelineAtRev(git, rev.commit!, REV, read);
-      v.summary = p ? summarizePipeline(p) : { metrics: [], plots: [], params: {} };
+      v.value = p ? summarizePipeline(p) : { metrics: [], plots: [], params: {} };
     } catch (err) {
       if (!(err instanceof DvdError)) throw err;
       v.error = err.message;
     }
-    for (const f of [...read].sort()) v.params[f] = await oidOf(f);
-    if (v.error !== undefined || jsonSafe(v.summary)) this.cache.set(key, [...variants, v].slice(-64));
-    return v;
+    const files = [...read].sort();
+    if (v.error !== undefined || jsonSafe(v.value)) {
+      if (!sets.some((s) => s.join('\0') === files.join('\0'))) this.cache.set(setsKey, [...sets, files]);
+      this.cache.set(await variantKey(files), v);
+    }
+    return { summary: v.value, error: v.error };
   }
 
   private requireGit(): GitRepo {

@@ -4,7 +4,7 @@ import { isErrno } from '../core/errors.js';
 import { writeFileAtomic } from '../core/writeFileAtomic.js';
 
 const FILE = 'history-cache.json';
-const VERSION = 1;
+const VERSION = 2;
 /** Entries kept; past this the oldest go first (a few hundred bytes each). */
 const MAX_ENTRIES = 50_000;
 
