@@ -21,12 +21,13 @@ export function openHistory(ctx: ApiContext): OpenHistory {
 
 /**
  * Revisions by what the user typed: `workspace` (any case, as DVC spells it) is the
- * workspace, anything else a Git revision (EBADREV when unknown).
+ * workspace, anything else a Git revision (EBADREV when unknown), labelled as typed; a
+ * full commit hash is labelled by its first 12 digits, as `-A` labels commits.
  */
 export async function readRevisionArg(h: OpenHistory, rev: string): Promise<Revision> {
   if (rev.toLowerCase() === 'workspace') return h.reader.workspace();
   const r = await resolveRevision(h.repo.root, rev);
-  return h.reader.revision(r.oid, rev);
+  return h.reader.revision(r.oid, /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 12) : rev);
 }
 
 /**

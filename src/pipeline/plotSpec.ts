@@ -72,13 +72,15 @@ export function buildPlotSpec(p: PlotInput): BuiltPlot {
     }
   }
   const xNumeric = values.every((v) => typeof v.x === 'number');
+  // Steps and epochs are whole numbers: no 1.2 ticks between them.
+  const xWhole = xNumeric && values.every((v) => Number.isInteger(v.x));
   const xTitle = p.props.x_label ?? x;
   const yTitle = p.props.y_label ?? ys.join(', ');
   const title = p.props.title ?? (p.props.y === undefined ? p.path : ys.join(', '));
   const revs = p.tables.map((t) => t.rev);
   const color = { field: 'rev', type: 'nominal', title: 'revision', sort: revs, scale: { domain: revs, range: revs.map((r) => p.colors[r]) }, legend: { orient: 'bottom', labelLimit: 260 } };
   const dash = multi ? { strokeDash: { field: 'field', type: 'nominal', title: 'y', sort: ys, legend: { orient: 'bottom' } } } : {};
-  const xEnc = { field: 'x', type: xNumeric ? 'quantitative' : 'ordinal', title: xTitle, ...(xNumeric ? { scale: { zero: false }, axis: { tickCount: 10 } } : { sort: null }) };
+  const xEnc = { field: 'x', type: xNumeric ? 'quantitative' : 'ordinal', title: xTitle, ...(xNumeric ? { scale: { zero: false }, axis: { tickCount: 10, ...(xWhole ? { tickMinStep: 1, format: 'd' } : {}) } } : { sort: null }) };
   const yEnc = { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } };
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', data: { values }, width: 'container', height: 280, autosize: { type: 'fit-x', contains: 'padding' } };
   let spec: Record<string, unknown>;
