@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError } from '../core/errors.js';
-import { readBlobBytes } from '../git/readGitObject.js';
-import { NO_OID, treeChanges, workTreeOids } from '../git/treeChanges.js';
+import { entryAtPath } from '../git/entryAtPath.js';
+import { readBlobBytes, readCommitInfo } from '../git/readGitObject.js';
+import { NO_OID, treeChanges, workTreeOids, type TreeChange } from '../git/treeChanges.js';
 import { writeFileAtomic } from '../core/writeFileAtomic.js';
 import { checkout, type CheckoutResult } from './checkout.js';
 import type { ApiContext } from './context.js';
@@ -29,7 +30,8 @@ export interface ExpApplyResult {
  * metrics and plots, code) is written as the experiment has it, then `dvd checkout`
  * brings its cached outputs from the cache. Nothing is committed, no branch moves.
  * Refused, before anything is written, when one of those files has uncommitted changes
- * that the experiment does not have (`force` overwrites them), and for queued or failed
+ * that neither the experiment nor another experiment of this baseline recorded (`force`
+ * overwrites them), and for queued or failed
  * experiments (a failure is not a result; `force` applies its params anyway).
  */
 export async function expApply(ctx: ApiContext, o: ExpApplyOptions): Promise<ExpApplyResult> {
@@ -43,7 +45,18 @@ export async function expApply(ctx: ApiContext, o: ExpApplyOptions): Promise<Exp
   const head = await headCommit(root);
   const changes = treeChanges(root, head, e.commit).filter((c) => c.newMode !== '160000');
   const now = workTreeOids(root, changes.map((c) => c.path));
-  const dirty = changes.filter((c) => now.get(c.path) !== c.oldOid && now.get(c.path) !== c.newOid);
+  // Content some experiment of this baseline recorded is not unsaved work: after
+  // `exp run a; exp run b`, the workspace holds b's results and `exp apply a` may replace them.
+  const recorded = async (c: TreeChange) => {
+    for (const x of all) {
+      if (x.baseline !== head || x.queued) continue;
+      const entry = await entryAtPath(root, (await readCommitInfo(root, x.commit)).tree, c.path);
+      if (entry?.oid === now.get(c.path)) return true;
+    }
+    return false;
+  };
+  const dirty: TreeChange[] = [];
+  for (const c of changes) if (now.get(c.path) !== c.oldOid && now.get(c.path) !== c.newOid && !(await recorded(c))) dirty.push(c);
   if (dirty.length && !o.force) {
     throw new DvdError('EDIRTY', `${dirty.length} file${dirty.length === 1 ? '' : 's'} the experiment changes ${dirty.length === 1 ? 'has' : 'have'} uncommitted changes: ${dirty.slice(0, 10).map((c) => c.path).join(', ')}${dirty.length > 10 ? ', ...' : ''}`, {
       hint: 'commit or stash them first, or overwrite them with dvd exp apply -f',
