@@ -72,11 +72,14 @@ export async function expShow(ctx: ApiContext, o: ExpShowOptions = {}): Promise<
     const rows: ExpRow[] = [await rowOf(reader, reader.workspace(), { name: 'workspace', type: 'workspace', commit: null, baseline: head, status: null })];
     const baselines = [head, ...new Set(exps.map((e) => e.baseline).filter((b) => b !== head))];
     const byBaseline = (b: string, queued: boolean) => exps.filter((e) => e.baseline === b && e.queued === queued);
+    const later: Promise<ExpRow>[] = [];
     for (const b of baselines) {
-      rows.push(await rowOf(reader, await reader.revision(b, nameOf(b)), { name: nameOf(b), type: 'baseline', commit: b, baseline: b, status: null }));
-      for (const e of byBaseline(b, false)) rows.push(await expRow(reader, e));
+      later.push(reader.revision(b, nameOf(b)).then((rev) => rowOf(reader, rev, { name: nameOf(b), type: 'baseline', commit: b, baseline: b, status: null })));
+      for (const e of byBaseline(b, false)) later.push(expRow(reader, e));
     }
-    for (const b of baselines) for (const e of byBaseline(b, true)) rows.push(await expRow(reader, e));
+    for (const b of baselines) for (const e of byBaseline(b, true)) later.push(expRow(reader, e));
+    // All rows at once: their reads share the cat-file pipe (see openHistory.readScope).
+    rows.push(...(await Promise.all(later)));
     return { rows };
   } finally {
     reader.save();

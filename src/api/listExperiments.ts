@@ -21,11 +21,14 @@ export interface ExpEntry {
 
 /** Every experiment and queued experiment (refs/exps/...), oldest first. */
 export async function listExperiments(gitRoot: string): Promise<ExpEntry[]> {
+  const refs = (await listRefsUnder(gitRoot, EXPS_PREFIX)).map((r) => ({ ...r, p: parseExpRef(r.name) }));
+  // Read together: the cat-file pipe answers in order without a round trip per commit.
+  const infos = await Promise.all(refs.map((r) => (r.p ? readCommitInfo(gitRoot, r.oid) : null)));
   const out: ExpEntry[] = [];
-  for (const r of await listRefsUnder(gitRoot, EXPS_PREFIX)) {
-    const p = parseExpRef(r.name);
-    if (!p) continue;
-    const info = await readCommitInfo(gitRoot, r.oid);
+  refs.forEach((r, i) => {
+    const { p } = r;
+    const info = infos[i];
+    if (!p || !info) return;
     out.push({
       name: p.name,
       ref: r.name,
@@ -36,7 +39,7 @@ export async function listExperiments(gitRoot: string): Promise<ExpEntry[]> {
       time: info.time,
       message: info.message,
     });
-  }
+  });
   return out.sort((a, b) => a.time - b.time || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -42,9 +42,7 @@ export async function metricsShow(ctx: ApiContext, o: MetricsShowOptions = {}): 
   try {
     const targets = repoTargets(h.repo.root, ctx.cwd, o.targets ?? []);
     const revs = await readScope(h, { allBranches: o.allBranches, allTags: o.allTags, allCommits: o.allCommits });
-    const out: RevisionMetrics[] = [];
-    for (const rev of revs) out.push(await revisionMetrics(h.reader, rev, targets));
-    return { revisions: out };
+    return { revisions: await Promise.all(revs.map((rev) => revisionMetrics(h.reader, rev, targets))) };
   } finally {
     h.reader.save();
   }

@@ -37,8 +37,9 @@ export async function readRevisionArg(h: OpenHistory, rev: string): Promise<Revi
 export async function readScope(h: OpenHistory, scope: Scope): Promise<Revision[]> {
   const out: Revision[] = [h.reader.workspace()];
   const revs = await revisionsOfScope(h.repo.root, scope);
-  const read: Revision[] = [];
-  for (const r of revs) read.push(await h.reader.revision(r.oid, r.label));
+  // All at once: their object reads share the cat-file pipe, which answers in order
+  // without waiting for us between requests (one at a time, 500 commits waited ~100 ms).
+  const read = await Promise.all(revs.map((r) => h.reader.revision(r.oid, r.label)));
   if (scope.allCommits) read.sort((a, b) => (b.time ?? 0) - (a.time ?? 0));
   return [...out, ...read];
 }
