@@ -76,6 +76,14 @@ describe('the plots page in Chromium', () => {
     await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5000 });
     const tip = await page.evaluate(() => document.querySelector('#vg-tooltip-element')!.textContent!);
     for (const s of ['Epoch', v1, 'HEAD', 'workspace']) expect(tip).toContain(s);
+    // The log scale switch re-draws the chart with its y on a log scale, still three lines.
+    await page.click('input[data-plot="plot-2"]');
+    await page.evaluate(() => (window as unknown as { dvdPlotsReady: Promise<unknown> }).dvdPlotsReady);
+    const logged = await page.evaluate(() => {
+      const p = (window as unknown as { dvdPlots: { view: { scale(n: string): { type: string } } }[] }).dvdPlots[1];
+      return { type: p.view.scale('y').type, lines: document.querySelectorAll('#plot-2 .mark-line path').length };
+    });
+    expect(logged).toEqual({ type: 'log', lines: 3 });
     if (process.env.DVD_PLOTS_SCREENSHOT) await page.screenshot({ path: process.env.DVD_PLOTS_SCREENSHOT, fullPage: true });
     await page.close();
     expect(network).toEqual([]);

@@ -38,6 +38,8 @@ export interface PlotResult {
   series: string[];
   /** A Vega-Lite spec with the data inline; null when nothing could be drawn. */
   spec: Record<string, unknown> | null;
+  /** The page offers this y scale as a switch (see BuiltPlot.logScale). */
+  logScale: 'log' | 'symlog' | null;
   notes: string[];
 }
 
@@ -95,16 +97,16 @@ export async function plots(ctx: ApiContext, o: PlotsOptions): Promise<PlotsResu
         }
       }
       if (tables.length === 0) {
-        out.push({ path: d.path, title: d.props.title ?? d.path, series: [], spec: null, notes });
+        out.push({ path: d.path, title: d.props.title ?? d.path, series: [], spec: null, logScale: null, notes });
         continue;
       }
       try {
         const b = buildPlotSpec({ path: d.path, props: d.props, tables, colors });
-        out.push({ path: d.path, title: b.title, template: b.template, x: b.x, y: b.y, series: b.series, spec: b.spec, notes });
+        out.push({ path: d.path, title: b.title, template: b.template, x: b.x, y: b.y, series: b.series, spec: b.spec, logScale: b.logScale, notes });
       } catch (err) {
         if (!(err instanceof DvdError)) throw err;
         errors.push(err.message);
-        out.push({ path: d.path, title: d.props.title ?? d.path, series: [], spec: null, notes: [...notes, err.message] });
+        out.push({ path: d.path, title: d.props.title ?? d.path, series: [], spec: null, logScale: null, notes: [...notes, err.message] });
       }
     }
     const revisions: PageRevision[] = revs.map((r) => ({ label: r.label, commit: r.commit, subject: r.message?.split('\n')[0], time: r.time, color: colors[r.label] }));
@@ -118,6 +120,7 @@ export async function plots(ctx: ApiContext, o: PlotsOptions): Promise<PlotsResu
         caption: p.spec ? `x: ${p.x} · y: ${p.y!.join(', ')}${p.template !== 'linear' ? ` · ${p.template}` : ''}` : '',
         series: p.series,
         spec: p.spec,
+        logScale: p.logScale,
         notes: p.notes,
       }));
       const title = revs.length === 1 ? `Plots at ${revs[0].label}` : `Plots: ${revs.map((r) => r.label).join(' vs ')}`;

@@ -25,6 +25,12 @@ export interface BuiltPlot {
   series: string[];
   /** A Vega-Lite spec with its data inline. */
   spec: Record<string, unknown>;
+  /**
+   * The y scale that shows the whole curve when early values dwarf the rest (a loss
+   * falling from 20 to 0.1): `log` when every value is positive, else `symlog`; null for
+   * charts that have no such axis (bars from zero, confusion matrices).
+   */
+  logScale: 'log' | 'symlog' | null;
 }
 
 /** Field names holding `.`, `[` or `]` must be escaped in Vega-Lite field references. */
@@ -152,5 +158,6 @@ export function buildPlotSpec(p: PlotInput): BuiltPlot {
       spec = { ...base, layer: [...lines, ...hover] };
     }
   }
-  return { title, template, x: xFromIndex ? 'step' : x, y: ys, series, spec };
+  const logScale = template === 'bar_horizontal' || template.startsWith('confusion') ? null : values.every((v) => (v.value as number) > 0) ? 'log' : 'symlog';
+  return { title, template, x: xFromIndex ? 'step' : x, y: ys, series, spec, logScale };
 }

@@ -20,6 +20,8 @@ export interface PagePlot {
   series: string[];
   /** Vega-Lite spec, or null when nothing could be drawn (see notes). */
   spec: Record<string, unknown> | null;
+  /** Offer a switch to this y scale (a loss falling from 20 to 0.1 is flat on a linear axis). */
+  logScale: 'log' | 'symlog' | null;
   /** Revisions without the file, files that could not be read. */
   notes: string[];
 }
@@ -56,7 +58,10 @@ h1 { font-size: 22px; margin: 0 0 4px; font-weight: 600; }
 .rev .subject { color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 28em; }
 main { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 540px), 1fr)); gap: 20px; padding: 16px 32px 8px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 16px 18px 10px; min-width: 0; }
+.card .head { display: flex; justify-content: space-between; align-items: baseline; gap: 12px; }
 .card h2 { font-size: 16px; margin: 0; font-weight: 600; }
+.scale { color: var(--muted); font-size: 12px; white-space: nowrap; cursor: pointer; user-select: none; }
+.scale input { vertical-align: -2px; margin: 0 4px 0 0; }
 .card .path { margin: 2px 0 10px; }
 .chart { width: 100%; min-height: 60px; }
 .chart.failed, .note { color: var(--warn); font-size: 13px; }
@@ -80,8 +85,10 @@ const CONFIG = {
  * head the page; every plot is a card with its title, file and axes, drawn by
  * vega-embed into SVG from a Vega-Lite spec, with a note for revisions that lack the
  * file. The charting library is inlined (see chartLibrary.ts), so opening the page needs
- * no network. For tests and curious users, `window.dvdPlots` lists each drawn chart
- * (`{id, path, series, view}`, the Vega view) once `window.dvdPlotsReady` resolves.
+ * no network. A line or scatter chart has a "log scale" switch (re-drawn with its y on
+ * a log, or symlog, scale). For tests and curious users, `window.dvdPlots` lists each
+ * drawn chart (`{id, path, series, view}`, the Vega view) once `window.dvdPlotsReady`
+ * resolves.
  */
 export function renderPlotsPage(p: PageInput): string {
   const when = (t?: number) => (t ? new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ') : '');
@@ -94,14 +101,14 @@ export function renderPlotsPage(p: PageInput): string {
   const cards = p.plots
     .map(
       (pl) => `<section class="card" id="card-${esc(pl.id)}">
-<h2>${esc(pl.title)}</h2>
+<div class="head"><h2>${esc(pl.title)}</h2>${pl.spec && pl.logScale ? `<label class="scale"><input type="checkbox" data-plot="${esc(pl.id)}"> log scale</label>` : ''}</div>
 <div class="path">${esc(pl.path)}${pl.caption ? ` · ${esc(pl.caption)}` : ''}</div>
 <div class="chart" id="${esc(pl.id)}"></div>
 ${pl.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('\n')}
 </section>`,
     )
     .join('\n');
-  const drawn = p.plots.filter((pl) => pl.spec !== null).map((pl) => ({ id: pl.id, path: pl.path, series: pl.series, spec: pl.spec }));
+  const drawn = p.plots.filter((pl) => pl.spec !== null).map((pl) => ({ id: pl.id, path: pl.path, series: pl.series, spec: pl.spec, logScale: pl.logScale }));
   const libs = p.libraries.map((l) => `<script>/* ${l.name} ${l.version} */\n${inScript(l.source)}\n</script>`).join('\n');
   const versions = p.libraries.map((l) => `${l.name} ${l.version}`).join(', ');
   const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
@@ -131,9 +138,23 @@ ${p.plots.length ? `<main>\n${cards}\n</main>` : '<p class="empty">No plots: no 
   var dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
   window.dvdPlots = [];
   window.dvdPlotErrors = [];
-  window.dvdPlotsReady = Promise.all(PLOTS.map(function (p, i) {
+  // The spec with every y encoding of the values on scale type t (null: as built).
+  function yScale(spec, t) {
+    var copy = JSON.parse(JSON.stringify(spec));
+    (function walk(o) {
+      if (!o || typeof o !== 'object') return;
+      if (o.y && o.y.field === 'value' && t) {
+        o.y.scale = Object.assign({}, o.y.scale, { type: t });
+        delete o.y.scale.zero; // meaningless on a log scale (Vega-Lite warns)
+      }
+      for (var k in o) if (k !== 'data') walk(o[k]);
+    })(copy);
+    return copy;
+  }
+  function draw(p, i, scaleType) {
     var el = document.getElementById(p.id);
-    return vegaEmbed(el, p.spec, {
+    if (window.dvdPlots[i]) window.dvdPlots[i].view.finalize();
+    return vegaEmbed(el, yScale(p.spec, scaleType), {
       mode: 'vega-lite', renderer: 'svg', theme: dark ? 'dark' : undefined, config: CONFIG,
       actions: { export: true, source: false, compiled: false, editor: false }, downloadFileName: p.id
     }).then(function (r) {
@@ -143,7 +164,12 @@ ${p.plots.length ? `<main>\n${cards}\n</main>` : '<p class="empty">No plots: no 
       el.textContent = 'This chart could not be drawn: ' + e.message;
       window.dvdPlotErrors.push({ id: p.id, message: String(e.message) });
     });
-  }));
+  }
+  window.dvdPlotsReady = Promise.all(PLOTS.map(function (p, i) { return draw(p, i, null); }));
+  PLOTS.forEach(function (p, i) {
+    var box = document.querySelector('input[data-plot="' + p.id + '"]');
+    if (box) box.addEventListener('change', function () { window.dvdPlotsReady = draw(p, i, box.checked ? p.logScale : null); });
+  });
 })();
 </script>
 </body>
