@@ -294,6 +294,18 @@ async function stopS3() {
   s3 = null;
 }
 
+/** An empty Git repository with `dvd init` run in it, in a fresh folder for workload `name`. */
+function newWorkloadRepo(name, w) {
+  const dir = path.join(benchDir, name);
+  const repo = path.join(dir, 'repo');
+  rmNow(dir);
+  fs.mkdirSync(repo, { recursive: true });
+  log(`workload ${name}: ${w.desc}`);
+  git(repo, 'init', '-q', '-b', 'main');
+  dvd(repo, 'init', '-q');
+  return { dir, repo };
+}
+
 // ---- the registry workload ---------------------------------------------------------
 // `dvd artifact show` / `history` over 2,000 tags (GTO #156: 6-12 s at 1,500), against
 // `git tag -l` in the same repository and run. Only `npm run bench -- --workloads registry`.
@@ -311,13 +323,7 @@ async function runRegistryWorkload(name, w) {
     skipped.push({ workload: name, op: 'artifact-*', reason: 'dvd artifact not present' });
     return;
   }
-  const dir = path.join(benchDir, name);
-  const repo = path.join(dir, 'repo');
-  rmNow(dir);
-  fs.mkdirSync(repo, { recursive: true });
-  log(`workload ${name}: ${w.desc}`);
-  git(repo, 'init', '-q', '-b', 'main');
-  dvd(repo, 'init', '-q');
+  const { dir, repo } = newWorkloadRepo(name, w);
   const t = Date.now();
   const n = makeRegistry(repo, { env });
   log(`  made ${n} tags in ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -350,13 +356,7 @@ async function runExperimentsWorkload(name, w) {
     skipped.push({ workload: name, op: 'metrics-show-all, exp-show', reason: 'dvd exp / metrics not present' });
     return;
   }
-  const dir = path.join(benchDir, name);
-  const repo = path.join(dir, 'repo');
-  rmNow(dir);
-  fs.mkdirSync(repo, { recursive: true });
-  log(`workload ${name}: ${w.desc}`);
-  git(repo, 'init', '-q', '-b', 'main');
-  dvd(repo, 'init', '-q');
+  const { dir, repo } = newWorkloadRepo(name, w);
   git(repo, 'add', '-A');
   git(repo, 'commit', '-qm', 'dvd init');
   const t = Date.now();

@@ -3,19 +3,9 @@ import { fetchRefs, listRemoteRefs } from '../git/remoteRefs.js';
 import { parseExpRef } from '../pipeline/expRecord.js';
 import type { ApiContext } from './context.js';
 import { fetch, type FetchResult } from './fetch.js';
+import type { ExpTransferOptions } from './expPush.js';
 import { openExperiments } from './openExperiments.js';
 import { pointersOfScope } from './pointersOfScope.js';
-
-export interface ExpPullOptions {
-  gitRemote: string;
-  names?: string[];
-  /** Every experiment the Git remote has. */
-  all?: boolean;
-  remote?: string;
-  /** Fetch the refs only. */
-  noData?: boolean;
-  jobs?: number;
-}
 
 export interface ExpPullResult {
   pulled: { name: string; ref: string; commit: string }[];
@@ -28,7 +18,7 @@ export interface ExpPullResult {
  * so `exp show`, `exp apply` and `metrics show` work on them. A name the remote does not
  * have is an error before anything is fetched.
  */
-export async function expPull(ctx: ApiContext, o: ExpPullOptions): Promise<ExpPullResult> {
+export async function expPull(ctx: ApiContext, o: ExpTransferOptions): Promise<ExpPullResult> {
   const { root } = openExperiments(ctx, 'dvd exp pull');
   if (!o.all && !(o.names ?? []).length) throw usageError('name the experiments to pull (or --all)');
   const remote = listRemoteRefs(root, o.gitRemote, 'refs/exps/*').filter((r) => {

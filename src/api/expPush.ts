@@ -6,15 +6,16 @@ import { openExperiments } from './openExperiments.js';
 import { pointersOfScope } from './pointersOfScope.js';
 import { push, type PushResult } from './push.js';
 
-export interface ExpPushOptions {
+/** What `exp push` and `exp pull` take. */
+export interface ExpTransferOptions {
   /** A Git remote name or URL. */
   gitRemote: string;
   names?: string[];
-  /** Every finished experiment. */
+  /** push: every finished experiment; pull: every experiment the Git remote has. */
   all?: boolean;
   /** dvd remote for the data (default core.remote). */
   remote?: string;
-  /** Push the refs only. */
+  /** Move the refs only. */
   noData?: boolean;
   jobs?: number;
 }
@@ -32,7 +33,7 @@ export interface ExpPushResult {
  * The refs keep their names (refs/exps/...): `git ls-remote REMOTE 'refs/exps/*'` lists
  * them. Queued experiments stay local.
  */
-export async function expPush(ctx: ApiContext, o: ExpPushOptions): Promise<ExpPushResult> {
+export async function expPush(ctx: ApiContext, o: ExpTransferOptions): Promise<ExpPushResult> {
   const { root } = openExperiments(ctx, 'dvd exp push');
   const all = await listExperiments(root);
   if (!o.all && !(o.names ?? []).length) throw usageError('name the experiments to push (or --all)');

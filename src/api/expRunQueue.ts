@@ -9,10 +9,10 @@ import { runGit } from '../git/runGit.js';
 import { snapshotWorkTree } from '../git/snapshotWorkTree.js';
 import { deleteRef } from '../git/updateRef.js';
 import { addWorktree, removeWorktree } from '../git/worktree.js';
-import { expMessage, expRef, type ExpRecord, type ExpStatus } from '../pipeline/expRecord.js';
+import { expMessage, expRef, type ExpRecord } from '../pipeline/expRecord.js';
 import { pipeLines } from '../pipeline/Runner.js';
 import type { ApiContext } from './context.js';
-import { recordExperiment } from './expRun.js';
+import { recordExperiment, type ExpRunResult } from './expRun.js';
 import { listExperiments, type ExpEntry } from './listExperiments.js';
 import { openExperiments } from './openExperiments.js';
 
@@ -28,16 +28,8 @@ export interface ExpQueueOptions {
   onEvent?: (e: { type: 'start'; name: string; dir: string } | { type: 'done'; result: QueuedRunResult }) => void;
 }
 
-export interface QueuedRunResult {
-  name: string;
-  ref: string;
-  commit: string;
-  baseline: string;
-  status: ExpStatus;
-  error?: string;
-  started: string;
-  finished: string;
-}
+/** A queued experiment after its run: recorded like `exp run` records one. */
+export type QueuedRunResult = Omit<ExpRunResult, 'repro' | 'started' | 'finished'> & { started: string; finished: string };
 
 export interface ExpQueueResult {
   results: QueuedRunResult[];

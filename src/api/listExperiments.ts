@@ -19,7 +19,7 @@ export interface ExpEntry {
   message: string;
 }
 
-/** Every experiment and queued experiment (refs/exps/...), oldest first. */
+/** Every experiment and queued experiment (refs/exps/...), in the order they started (or were queued). */
 export async function listExperiments(gitRoot: string): Promise<ExpEntry[]> {
   const refs = (await listRefsUnder(gitRoot, EXPS_PREFIX)).map((r) => ({ ...r, p: parseExpRef(r.name) }));
   // Read together: the cat-file pipe answers in order without a round trip per commit.
@@ -40,7 +40,10 @@ export async function listExperiments(gitRoot: string): Promise<ExpEntry[]> {
       message: info.message,
     });
   });
-  return out.sort((a, b) => a.time - b.time || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Commit times have whole seconds; the recorded start (or queue) time has milliseconds,
+  // so experiments run in one second still list in the order they ran.
+  const at = (e: ExpEntry) => Date.parse(e.record?.started ?? e.record?.queued ?? '') || e.time * 1000;
+  return out.sort((a, b) => at(a) - at(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
