@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dvd, dvdOk, git, tempDir, writeFiles } from './helpers.js';
+import { DVD_BIN, dvd, dvdOk, git, tempDir, writeFiles } from './helpers.js';
 import { expParams, expRepo } from './expHelpers.js';
 import { read } from './pipelineHelpers.js';
 
@@ -250,6 +252,27 @@ describe('the queue', () => {
     dvdOk(repo, ['exp', 'remove', '--queue']);
     expect(show(repo).filter((x) => x.type === 'queued')).toHaveLength(0);
     expect(refs(repo)).toHaveLength(2);
+  });
+});
+
+describe('Ctrl-C during --run-all', () => {
+  it('stops the run, keeps the experiment queued, removes its worktree and exits 130', async () => {
+    const { repo } = expRepo();
+    dvdOk(repo, ['exp', 'run', '--queue', '-S', 'train.lr=0.2', '-n', 'waits']);
+    // Alone, the run waits at the handshake for a second one that never comes.
+    const meet = tempDir('dvd-meet-');
+    const child = spawn(process.execPath, [DVD_BIN, 'exp', 'run', '--run-all'], { cwd: repo, env: { ...process.env, MEET_DIR: meet, XDG_CONFIG_HOME: path.join(os.tmpdir(), 'dvd-test-xdg-none') } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    while (!fs.existsSync(path.join(meet, '0.2.start'))) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('interrupted (SIGINT): 0 experiments recorded; the others stay queued');
+    expect(fs.existsSync(path.join(meet, '0.2.end'))).toBe(false);
+    expect(refs(repo).map((l) => l.split(' ')[0])).toEqual(['refs/exps/queue/waits']);
+    expect(git(repo, 'worktree', 'list').trim().split('\n')).toHaveLength(1);
+    expect(fs.existsSync(path.join(repo, '.git/dvd-exp'))).toBe(false);
   });
 });
 
