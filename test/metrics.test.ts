@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +87,26 @@ describe('dvd metrics show', () => {
     const cache = JSON.parse(fs.readFileSync(path.join(repo, '.dvd/state/history-cache.json'), 'utf8'));
     expect(Object.keys(cache.entries).filter((k) => k.startsWith('metrics:.json:git:'))).toHaveLength(3);
     expect(JSON.parse(dvd(repo, ['metrics', 'show', '-A', '--json']).stdout)).toEqual(JSON.parse(r.stdout));
+  });
+
+  it('-A lists commits made in the same second children first, also when a tag names an older one', () => {
+    const repo = pipelineRepo(YAML, { 'params.yaml': params(0.5, 0.5), 'write.cjs': WRITE });
+    // One committer date for every commit: only the graph can order them.
+    const commitAt = (msg: string) => {
+      const env = { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
+      for (const args of [['add', '-A'], ['commit', '-q', '-m', msg]]) expect(spawnSync('git', args, { cwd: repo, env }).status).toBe(0);
+      return git(repo, 'rev-parse', 'HEAD').trim();
+    };
+    const commits: string[] = [];
+    for (const acc of [0.6, 0.7, 0.8]) {
+      writeFiles(repo, { 'params.yaml': params(acc, 0.5) });
+      dvdOk(repo, ['repro']);
+      commits.push(commitAt(`acc ${acc}`));
+    }
+    git(repo, 'tag', 'first', commits[0]);
+    const revs = JSON.parse(dvdOk(repo, ['metrics', 'show', '-A', '--json']).stdout).revisions;
+    expect(revs.map((x: { commit: string | null }) => x.commit)).toEqual([null, ...commits.reverse()]);
+    expect(revs.map((x: { files: Record<string, { acc: number }> }) => x.files['metrics.json'].acc)).toEqual([0.8, 0.8, 0.7, 0.6]);
   });
 
   it('targets pick files; --md and --csv tables; a missing target is reported', () => {

@@ -43,7 +43,7 @@ export async function readRevisionArg(h: OpenHistory, rev: string): Promise<Revi
 
 /**
  * The workspace, then every commit of the scope (branches, tags, all commits), each once;
- * with all commits, newest first by committer time.
+ * with all commits, newest first by committer time (git's --date-order).
  */
 export async function readScope(h: OpenHistory, scope: Scope): Promise<Revision[]> {
   const out: Revision[] = [h.reader.workspace()];
@@ -51,6 +51,7 @@ export async function readScope(h: OpenHistory, scope: Scope): Promise<Revision[
   // All at once: their object reads share the cat-file pipe, which answers in order
   // without waiting for us between requests (one at a time, 500 commits waited ~100 ms).
   const read = await Promise.all(revs.map((r) => h.reader.revision(r.oid, r.label)));
+  // Stable: commits of one second keep the order git listed them in (children first).
   if (scope.allCommits) read.sort((a, b) => (b.time ?? 0) - (a.time ?? 0));
   return [...out, ...read];
 }

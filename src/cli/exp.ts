@@ -30,10 +30,10 @@ async function run(targets: string[], opts: RunFlags, cmd: Command): Promise<voi
     throw usageError('--run-all runs the queue; queue experiments with --queue (or run one now without --run-all)');
   }
   const out: Record<string, unknown> = {};
-  if (!opts.runAll || opts.queue || opts.setParam.length) {
+  if (!opts.runAll || opts.queue) {
     const { expRun } = await import('../api/expRun.js');
     const output = opts.json ? { stdout: process.stderr, stderr: process.stderr, inherit: false } : undefined;
-    const r = await expRun(ctx, { sets: opts.setParam, name: opts.name, queue: opts.queue, targets, force: opts.force, repro: { onEvent: reproPrinter(say, false), output } });
+    const r = await expRun(ctx, { sets: opts.setParam, name: opts.name, queue: opts.queue, targets, force: opts.force, repro: { onEvent: reproPrinter(say, false), output, jobs: opts.runAll ? undefined : opts.jobs } });
     out.experiment = r;
     if (r.status === 'queued') say(`Queued experiment ${r.name}${opts.setParam.length ? ` (${opts.setParam.join(' ')})` : ''}: run the queue with dvd exp run --run-all [-j N]`);
     else if (r.status === 'success') say(`Ran experiment ${r.name}${took(r.started, r.finished)}: ${r.ref}\nCompare with dvd exp show; keep it with dvd exp apply ${r.name} (the workspace holds its results now) or dvd exp branch ${r.name} BRANCH.`);
@@ -75,7 +75,7 @@ export function registerExp(program: Command): void {
     .option('-n, --name <name>', 'the experiment\'s name (default: a random one like brisk-otter)')
     .option('--queue', 'queue the experiment instead of running it')
     .option('--run-all', 'run every queued experiment, each in its own temporary Git worktree')
-    .option('-j, --jobs <n>', 'with --run-all: experiments run at the same time (default 1)', parseJobs)
+    .option('-j, --jobs <n>', 'experiments run at the same time with --run-all; else stages, as in dvd repro -j (default 1)', parseJobs)
     .option('-f, --force', 'replace an experiment of the same name')
     .option('--json', 'print one JSON document (command output goes to stderr)')
     .action((targets: string[], opts: RunFlags, cmd: Command) => run(targets, opts, cmd));

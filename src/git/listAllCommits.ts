@@ -16,7 +16,9 @@ export async function listAllCommits(repo: GitRepo): Promise<string[]> {
   const tips = new Set((await listAllRefTips(repo)).map((t) => t.oid));
   if (hasGitBinary()) {
     if (tips.size === 0) return [];
-    const r = spawnSync('git', ['--git-dir', toHandle(repo).gitdir, 'rev-list', '--stdin'], { input: [...tips].join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 30 });
+    // --date-order: newest first, and never a parent before its children (commits made in
+    // the same second would otherwise come in the order git met them).
+    const r = spawnSync('git', ['--git-dir', toHandle(repo).gitdir, 'rev-list', '--date-order', '--stdin'], { input: [...tips].join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 30 });
     if (r.status !== 0) throw new DvdError('EGIT', `git rev-list failed: ${r.stderr.trim()}`);
     return r.stdout.split('\n').filter(Boolean);
   }
