@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dvdOk, tempDir } from './helpers.js';
+import { commitAll, dvdOk, tempDir, writeFiles } from './helpers.js';
+import { pipelineRepo } from './pipelineHelpers.js';
 import { plotsRepo } from './plotsHelpers.js';
 
 // The plots page in a real browser: Debian's chromium (installed by .ci/run), driven by
@@ -29,6 +30,24 @@ describe('the plots page in Chromium', () => {
       return route.abort();
     });
   });
+
+  /** Open `file`, wait for every chart, and return what each drew plus any page problems. */
+  async function drawn(file: string, count: Record<string, string>) {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+    });
+    await page.goto(file);
+    await page.evaluate(() => (window as unknown as { dvdPlotsReady: Promise<unknown> }).dvdPlotsReady);
+    const out = await page.evaluate((sel) => {
+      const w = window as unknown as { dvdPlots: { id: string; path: string }[]; dvdPlotErrors: unknown[] };
+      return { errors: w.dvdPlotErrors, plots: w.dvdPlots.map((p) => ({ path: p.path, marks: document.querySelectorAll(`#${p.id} ${sel[p.path]}`).length })) };
+    }, count);
+    await page.close();
+    return { ...out, problems };
+  }
 
   afterAll(async () => {
     await context?.close();
@@ -89,5 +108,47 @@ describe('the plots page in Chromium', () => {
     expect(network).toEqual([]);
     expect(problems).toEqual([]);
     fs.rmSync(path.dirname(file.replace(/^file:\/\//, '')), { recursive: true });
+  });
+
+  it('draws the other templates too: scatter, smooth, horizontal bars and confusion matrices, one per revision', async () => {
+    const repo = pipelineRepo(`stages:
+  train:
+    cmd: node make.cjs \${k}
+    deps: [make.cjs]
+    params: [k]
+    plots:
+    - points.csv: {x: a, y: b, template: scatter, cache: false}
+    - curve.csv: {x: a, y: b, template: smooth, cache: false}
+    - bars.csv: {x: name, y: score, template: bar_horizontal, cache: false}
+    - confusion.csv: {x: actual, y: predicted, template: confusion, cache: false}
+`, {
+      'params.yaml': 'k: 1\n',
+      'make.cjs': `const fs = require('fs');
+const k = Number(process.argv[2]);
+let p = 'a,b\\n'; for (let i = 0; i < 10; i++) p += i + ',' + (i * k + (i % 3)) + '\\n';
+fs.writeFileSync('points.csv', p);
+fs.writeFileSync('curve.csv', p);
+fs.writeFileSync('bars.csv', 'name,score\\nalpha,' + k + '\\nbeta,' + (2 * k) + '\\ngamma,3\\n');
+let c = 'actual,predicted\\n'; for (let i = 0; i < 12; i++) c += ['cat', 'dog'][i % 2] + ',' + ['cat', 'dog'][(i + (i < 3 * k ? 0 : 1)) % 2] + '\\n';
+fs.writeFileSync('confusion.csv', c);
+`,
+    });
+    dvdOk(repo, ['repro']);
+    commitAll(repo, 'k 1');
+    writeFiles(repo, { 'params.yaml': 'k: 2\n' });
+    dvdOk(repo, ['repro']);
+    const file = dvdOk(repo, ['plots', 'diff']).stdout.trim();
+    const r = await drawn(file, { 'points.csv': '.mark-symbol.role-mark path', 'curve.csv': '.mark-line.role-mark path', 'bars.csv': '.mark-rect.role-mark path', 'confusion.csv': '.mark-rect.role-mark path' });
+    expect(r.errors).toEqual([]);
+    expect(r.problems).toEqual([]);
+    // 10 points per revision; a faint raw and a smoothed line per revision; 3 bars per
+    // revision; a 2 x 2 matrix per revision.
+    expect(r.plots).toEqual([
+      { path: 'bars.csv', marks: 6 },
+      { path: 'confusion.csv', marks: 8 },
+      { path: 'curve.csv', marks: 4 },
+      { path: 'points.csv', marks: 20 },
+    ]);
+    expect(network).toEqual([]);
   });
 });

@@ -82,9 +82,9 @@ export function buildPlotSpec(p: PlotInput): BuiltPlot {
   const xWhole = xNumeric && values.every((v) => Number.isInteger(v.x));
   const xTitle = p.props.x_label ?? x;
   const yTitle = p.props.y_label ?? ys.join(', ');
-  const title = p.props.title ?? (p.props.y === undefined ? p.path : ys.join(', '));
+  const title = p.props.title ?? (template.startsWith('confusion') ? `${x} vs ${ys[0]}` : p.props.y === undefined ? p.path : ys.join(', '));
   const revs = p.tables.map((t) => t.rev);
-  const color = { field: 'rev', type: 'nominal', title: 'revision', sort: revs, scale: { domain: revs, range: revs.map((r) => p.colors[r]) }, legend: { orient: 'bottom', labelLimit: 260 } };
+  const color = { field: 'rev', type: 'nominal', title: 'revision', sort: revs, scale: { domain: revs, range: revs.map((r) => p.colors[r]) }, legend: { orient: 'bottom', labelLimit: 260, symbolOpacity: 1 } };
   const dash = multi ? { strokeDash: { field: 'field', type: 'nominal', title: 'y', sort: ys, legend: { orient: 'bottom' } } } : {};
   const xEnc = { field: 'x', type: xNumeric ? 'quantitative' : 'ordinal', title: xTitle, ...(xNumeric ? { scale: { zero: false }, axis: { tickCount: 10, ...(xWhole ? { tickMinStep: 1, format: 'd' } : {}) } } : { sort: null }) };
   const yEnc = { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } };
@@ -95,8 +95,12 @@ export function buildPlotSpec(p: PlotInput): BuiltPlot {
       spec = { ...base, mark: { type: 'point', filled: true, size: 40, opacity: 0.8, tooltip: true }, encoding: { x: xEnc, y: yEnc, color, ...(multi ? { shape: { field: 'field', type: 'nominal', title: 'y' } } : {}) } };
       break;
     case 'bar_horizontal':
+      // A bar per category and revision, 14 px each: the height follows the data. Vega-Lite
+      // warns at any fitting (width "container") with such a height, so the width is fixed.
       spec = {
-        ...base,
+        $schema: base.$schema,
+        data: base.data,
+        width: 480,
         height: { step: 14 },
         mark: { type: 'bar', tooltip: true },
         encoding: { y: { field: 'x', type: 'nominal', title: xTitle, sort: null }, yOffset: { field: 'series', type: 'nominal', sort: series }, x: { ...yEnc, scale: { zero: true } }, color },
