@@ -31,8 +31,8 @@ describe('the plots page in Chromium', () => {
     });
   });
 
-  /** Open `file`, wait for every chart, and return what each drew plus any page problems. */
-  async function drawn(file: string, count: Record<string, string>) {
+  /** A tab on `file` once every chart is drawn; `problems` collects page errors and console warnings. */
+  async function open(file: string) {
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
@@ -41,6 +41,12 @@ describe('the plots page in Chromium', () => {
     });
     await page.goto(file);
     await page.evaluate(() => (window as unknown as { dvdPlotsReady: Promise<unknown> }).dvdPlotsReady);
+    return { page, problems };
+  }
+
+  /** What each chart of `file` drew: the marks matching `count[path]`. */
+  async function drawn(file: string, count: Record<string, string>) {
+    const { page, problems } = await open(file);
     const out = await page.evaluate((sel) => {
       const w = window as unknown as { dvdPlots: { id: string; path: string }[]; dvdPlotErrors: unknown[] };
       return { errors: w.dvdPlotErrors, plots: w.dvdPlots.map((p) => ({ path: p.path, marks: document.querySelectorAll(`#${p.id} ${sel[p.path]}`).length })) };
@@ -57,14 +63,7 @@ describe('the plots page in Chromium', () => {
     const { repo, v1: v1full } = plotsRepo();
     const v1 = v1full.slice(0, 12);
     const file = dvdOk(repo, ['plots', 'diff', v1, 'HEAD', 'workspace']).stdout.trim();
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
-    });
-    await page.goto(file);
-    await page.evaluate(() => (window as unknown as { dvdPlotsReady: Promise<unknown> }).dvdPlotsReady);
+    const { page, problems } = await open(file);
     const charts = await page.evaluate(() => {
       type Plot = { id: string; path: string; series: string[]; view: { scale(n: string): { domain(): string[] } } };
       const w = window as unknown as { dvdPlots: Plot[]; dvdPlotErrors: unknown[] };
