@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DVD_BIN, dvd, dvdOk, git, tempDir, writeFiles } from './helpers.js';
-import { expParams, expRepo } from './expHelpers.js';
-import { read } from './pipelineHelpers.js';
+import { DVD_BIN, commitAll, dvd, dvdOk, git, storedOids, tempDir, writeFiles } from './helpers.js';
+import { EXP_YAML, TRAIN, expParams, expRepo } from './expHelpers.js';
+import { pipelineRepo, read } from './pipelineHelpers.js';
 
 const refs = (repo: string) => git(repo, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/exps').trim().split('\n').filter(Boolean);
 const show = (repo: string, args: string[] = []) => JSON.parse(dvdOk(repo, ['exp', 'show', '--json', ...args]).stdout).rows as Row[];
@@ -235,6 +235,26 @@ describe('the queue', () => {
     dvdOk(repo, ['exp', 'apply', 'q2']);
     expect(read(repo, 'model.txt')).toBe('weights 3.0000\n');
   });
+
+  // The worktrees sit under .git/dvd-exp/<name>, deeper than the repository: a relative
+  // cache.dir must still name the repository's cache there (before: a second cache under
+  // .git/dvd-exp/, and apply found no outputs).
+  for (const level of ['repo', 'local'] as const) {
+    it(`--run-all with a relative cache.dir (${level} level) runs on that cache, where exp apply reads the outputs`, () => {
+      const repo = pipelineRepo(EXP_YAML, { 'train.cjs': TRAIN, 'params.yaml': expParams(0.1) });
+      const cache = path.join(tempDir('dvd-cache-'), 'cache');
+      dvdOk(repo, ['cache', 'dir', ...(level === 'local' ? ['--local'] : []), path.relative(repo, cache)]);
+      dvdOk(repo, ['repro']);
+      commitAll(repo, 'baseline lr 0.1');
+      dvdOk(repo, ['exp', 'run', '--queue', '-S', 'train.lr=0.3', '-n', 'q']);
+      const before = storedOids(cache);
+      dvdOk(repo, ['exp', 'run', '--run-all']);
+      expect(storedOids(cache).length).toBeGreaterThan(before.length);
+      expect(fs.existsSync(path.join(repo, '.git/dvd-exp'))).toBe(false);
+      dvdOk(repo, ['exp', 'apply', 'q']);
+      expect(read(repo, 'model.txt')).toBe('weights 3.0000\n');
+    });
+  }
 
   it('a queued experiment that fails is recorded as failed and the others still run; remove --queue empties the queue', () => {
     const { repo } = expRepo();

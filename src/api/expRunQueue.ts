@@ -65,7 +65,7 @@ function runDvd(o: ExpQueueOptions, cwd: string, args: string[], prefix: string,
  */
 export async function expRunQueue(ctx: ApiContext, o: ExpQueueOptions): Promise<ExpQueueResult> {
   const ex = openExperiments(ctx, 'dvd exp run --run-all');
-  const { root, repo } = ex;
+  const { root } = ex;
   const all = await listExperiments(root);
   const queued = all.filter((e) => e.queued);
   const common = path.resolve(root, runGit(root, ['rev-parse', '--git-common-dir']).stdout.trim());
