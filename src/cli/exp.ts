@@ -131,7 +131,7 @@ export function registerExp(program: Command): void {
       const { expApply } = await import('../api/expApply.js');
       const r = await expApply(makeContext(cmd), { name, force: opts.force });
       if (opts.json) printJson(r);
-      else if (!isQuiet(cmd)) process.stdout.write(`Applied experiment ${r.name} (${r.commit.slice(0, 7)}): ${r.files.length} file${r.files.length === 1 ? '' : 's'} written, outputs checked out. Commit them to keep it: git add -A && git commit\n`);
+      else if (!isQuiet(cmd)) process.stdout.write(`Applied experiment ${r.name} (${r.commit.slice(0, 7)}${r.baselineIsHead ? '' : `, run from baseline ${r.baseline.slice(0, 7)}, not HEAD: its own changes only`}): ${r.files.length} file${r.files.length === 1 ? '' : 's'} written, outputs checked out. Commit them to keep it: git add -A && git commit\n`);
       if (r.checkout.missing.length) throw new DvdError('ENOOBJECT', `${r.checkout.missing.length} output file${r.checkout.missing.length === 1 ? ' is' : 's are'} not in the cache`, { hint: 'dvd exp pull GIT_REMOTE NAME (or dvd pull) brings them' });
     });
 
