@@ -116,6 +116,12 @@ describe('exp run records tracked files and what the pipeline writes, not other 
     dvdOk(repo, ['plots', 'show']);
     expect(read(repo, 'dvd_plots/.gitignore')).toContain('*');
     expect(git(repo, 'status', '--porcelain')).not.toContain('dvd_plots');
+    // A folder of the user's own gets the page but no .gitignore.
+    writeFiles(repo, { 'report/notes.md': 'mine\n' });
+    dvdOk(repo, ['plots', 'show', '-o', 'report']);
+    expect(fs.existsSync(path.join(repo, 'report/index.html'))).toBe(true);
+    expect(fs.existsSync(path.join(repo, 'report/.gitignore'))).toBe(false);
+    fs.rmSync(path.join(repo, 'report'), { recursive: true });
     const r = dvdOk(repo, ['exp', 'run', '-S', 'train.lr=0.3', '-n', 'clean']);
     expect(r.stderr).toContain('not in the experiment (untracked): .env, raw/, scratch.ipynb; git add them to include them');
     const files = treeFiles(repo, 'refs/exps/' + git(repo, 'for-each-ref', '--format=%(refname)', 'refs/exps').trim().split('refs/exps/')[1]);

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { DvdError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/writeFileAtomic.js';
-import { snapshotWorkTree } from '../git/snapshotWorkTree.js';
 import { deleteRef, updateRef } from '../git/updateRef.js';
 import { checkExpName, expMessage, expRef, queueRef, randomExpName, type ExpRecord, type ExpStatus } from '../pipeline/expRecord.js';
 import type { ApiContext } from './context.js';
+import { snapshotExperiment } from './expSnapshot.js';
 import { listExperiments, type ExpEntry } from './listExperiments.js';
 import { headCommit, openExperiments, paramTexts } from './openExperiments.js';
 import { repro, type ReproOptions, type ReproResult } from './repro.js';
@@ -35,6 +35,8 @@ export interface ExpRunResult {
   finished?: string;
   /** What repro did (not for queued experiments, nor when it could not start). */
   repro?: ReproResult;
+  /** Untracked files left out of the experiment's commit (warned about; `git add` takes them in). */
+  untracked: string[];
 }
 
 /**
@@ -69,7 +71,8 @@ export function recordExperiment(root: string, all: ExpEntry[], name: string, re
 /**
  * `dvd exp run`: apply the -S changes to the params files, run `dvd repro` here in the
  * workspace, and record the result as a commit under refs/exps/<baseline>/<name> (its
- * parent the baseline, HEAD; no branch moves; the workspace keeps the results). A repro
+ * parent the baseline, HEAD; no branch moves; the workspace keeps the results): tracked
+ * files and what dvd and the pipeline write, not other untracked files (snapshotExperiment). A repro
  * that fails is recorded too, as failed (with its error), never as a result. With
  * `queue`, nothing runs: the workspace with the changes applied is recorded under
  * refs/exps/queue/<name> for `--run-all`, and the workspace is left as it was. Bad -S
@@ -86,9 +89,9 @@ export async function expRun(ctx: ApiContext, o: ExpRunOptions = {}): Promise<Ex
   if (o.queue) {
     rec.queued = new Date().toISOString();
     const ref = queueRef(name);
-    const commit = snapshotWorkTree(root, { parent: baseline, message: expMessage(rec), replace: texts });
+    const { commit, untracked } = snapshotExperiment(ctx, root, { parent: baseline, message: expMessage(rec), replace: texts });
     recordExperiment(root, all, name, ref, commit, !!o.force);
-    return { name, ref, commit, baseline, status: 'queued' };
+    return { name, ref, commit, baseline, status: 'queued', untracked };
   }
   for (const [file, text] of Object.entries(texts)) writeFileAtomic(path.join(root, file), text);
   rec.started = new Date().toISOString();
@@ -106,8 +109,8 @@ export async function expRun(ctx: ApiContext, o: ExpRunOptions = {}): Promise<Ex
   }
   rec.finished = new Date().toISOString();
   const ref = expRef(baseline, name);
-  const commit = snapshotWorkTree(root, { parent: baseline, message: expMessage(rec) });
+  const { commit, untracked } = snapshotExperiment(ctx, root, { parent: baseline, message: expMessage(rec) });
   recordExperiment(root, all, name, ref, commit, !!o.force);
   if (interrupted) throw interrupted;
-  return { name, ref, commit, baseline, status: rec.status, error: rec.error, started: rec.started, finished: rec.finished, repro: result };
+  return { name, ref, commit, baseline, status: rec.status, error: rec.error, started: rec.started, finished: rec.finished, repro: result, untracked };
 }

@@ -5,13 +5,13 @@ import type { Writable } from 'node:stream';
 import { DvdError, isErrno } from '../core/errors.js';
 import { forEachParallel } from '../core/forEachParallel.js';
 import { runGit } from '../git/runGit.js';
-import { snapshotWorkTree } from '../git/snapshotWorkTree.js';
 import { deleteRef } from '../git/updateRef.js';
 import { addWorktree, removeWorktree } from '../git/worktree.js';
 import { expMessage, expRef, type ExpRecord } from '../pipeline/expRecord.js';
 import { pipeLines } from '../pipeline/Runner.js';
 import type { ApiContext } from './context.js';
 import { recordExperiment, type ExpRunResult } from './expRun.js';
+import { snapshotExperiment } from './expSnapshot.js';
 import { listExperiments, type ExpEntry } from './listExperiments.js';
 import { openExperiments } from './openExperiments.js';
 
@@ -99,10 +99,10 @@ export async function expRunQueue(ctx: ApiContext, o: ExpQueueOptions): Promise<
         const done: ExpRecord = { ...rec, status: run.code === 0 ? 'success' : 'failed', started, finished };
         if (run.code !== 0) done.error = run.errors.join('; ') || `dvd repro exited with code ${run.code}`;
         const ref = expRef(e.baseline, e.name);
-        const commit = snapshotWorkTree(dir, { parent: e.baseline, message: expMessage(done) });
+        const { commit, untracked } = snapshotExperiment({ ...ctx, log: { ...ctx.log, warn: (m) => ctx.log.warn(`experiment ${e.name}: ${m}`) } }, dir, { parent: e.baseline, message: expMessage(done) });
         recordExperiment(root, all.filter((x) => x.ref !== e.ref), e.name, ref, commit, true);
         deleteRef(root, e.ref);
-        const result: QueuedRunResult = { name: e.name, ref, commit, baseline: e.baseline, status: done.status, error: done.error, started, finished };
+        const result: QueuedRunResult = { name: e.name, ref, commit, baseline: e.baseline, status: done.status, error: done.error, started, finished, untracked };
         results.push(result);
         o.onEvent?.({ type: 'done', result });
       } finally {

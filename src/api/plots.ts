@@ -124,12 +124,31 @@ export async function plots(ctx: ApiContext, o: PlotsOptions): Promise<PlotsResu
         notes: p.notes,
       }));
       const title = revs.length === 1 ? `Plots at ${revs[0].label}` : `Plots: ${revs.map((r) => r.label).join(' vs ')}`;
-      fs.mkdirSync(dir, { recursive: true });
+      ignoreOwnFolder(dir);
       result.file = path.join(dir, 'index.html');
       writeFileAtomic(result.file, renderPlotsPage({ title, revisions, plots: page, libraries: chartLibrary(), made: new Date().toISOString(), command: o.command ?? 'dvd plots diff' }));
     }
     return result;
   } finally {
     h.reader.save();
+  }
+}
+
+/**
+ * Make the page's folder if needed and keep it out of Git with a `.gitignore` of `*` in
+ * it (as pytest does for its cache): the page is generated, ~850 KB, and `git add -A` or
+ * an experiment would take it in. Only a folder dvd makes now, or one that holds nothing
+ * but an earlier page (index.html), gets one: `-o docs` must not hide a user's files.
+ */
+function ignoreOwnFolder(dir: string): void {
+  let entries: string[] | null = null;
+  try {
+    entries = fs.readdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  if (entries === null || entries.every((f) => f === 'index.html')) {
+    writeFileAtomic(path.join(dir, '.gitignore'), '# Made by dvd plots: this folder is a generated page, kept out of Git.\n*\n');
   }
 }

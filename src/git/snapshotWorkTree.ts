@@ -5,15 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { runGit } from './runGit.js';
 
 /**
- * A commit of the work tree at `dir` as it is now: every file Git would take with
- * `git add -A` (ignored files, so dvd's data and cached outputs, stay out), with parent
+ * A commit of the work tree at `dir` as it is now: the tracked files as they are
+ * (`git add -u`: changed and deleted ones too) plus the untracked files listed in `add`
+ * (repo-relative; other untracked files stay out, like ignored ones), with parent
  * `parent` and message `message`. Written through a temporary index, so the user's index,
  * HEAD and branches are untouched; the commit is on no branch until a ref names it.
  * `replace` puts other content at some paths (repo-relative) than the work tree has, e.g.
  * params files as a queued experiment will set them. Returns the commit's oid. Needs the
  * git program (runGit).
  */
-export function snapshotWorkTree(dir: string, o: { parent: string; message: string; replace?: Record<string, string> }): string {
+export function snapshotWorkTree(dir: string, o: { parent: string; message: string; add?: string[]; replace?: Record<string, string> }): string {
   const index = runGit(dir, ['rev-parse', '--git-path', 'index']).stdout.trim();
   const tmp = path.join(os.tmpdir(), `dvd-index-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
@@ -24,7 +25,8 @@ export function snapshotWorkTree(dir: string, o: { parent: string; message: stri
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     const env = { GIT_INDEX_FILE: tmp };
-    runGit(dir, ['add', '-A', '--', '.'], { env });
+    runGit(dir, ['add', '-u', '--', ':/'], { env });
+    if (o.add?.length) runGit(dir, ['add', '--pathspec-from-file=-', '--pathspec-file-nul'], { env, input: `${o.add.join('\0')}\0` });
     for (const [file, content] of Object.entries(o.replace ?? {})) {
       const blob = runGit(dir, ['hash-object', '-w', '--stdin'], { input: content }).stdout.trim();
       const mode = /^(\d{6}) /.exec(runGit(dir, ['ls-files', '-s', '--', file], { env }).stdout)?.[1] ?? '100644';
