@@ -156,8 +156,23 @@ describe('exp run refuses data that differs from its pointer', () => {
     dvdOk(repo, ['commit', 'data']);
     dvdOk(repo, ['exp', 'run', '-q', '-S', 'train.lr=0.3', '-n', 'datachg']);
     const ref = git(repo, 'for-each-ref', '--format=%(refname)', 'refs/exps').trim();
-    const lockData = /path: data\n\s+(?:hash: md5\n\s+)?md5: ([0-9a-f]+)/.exec(git(repo, 'show', `${ref}:dvd.lock`));
+    // The commit's pointer names the data its dvd.lock says the run used.
+    const lockOid = /\{path: data, oid: (sha256:[0-9a-f]{64})/.exec(git(repo, 'show', `${ref}:dvd.lock`))![1];
+    expect(git(repo, 'show', `${ref}:data.dvd`)).toContain(`oid: ${lockOid}\n`);
+    expect(git(repo, 'show', `HEAD:data.dvd`)).not.toContain(lockOid);
     expect(JSON.parse(git(repo, 'show', `${ref}:metrics.json`)).rows).toBe(3);
-    expect(git(repo, 'show', `${ref}:data.dvd`)).toContain(lockData ? lockData[1] : 'x');
+  });
+
+  it('--run-all: a queued run whose data cannot be checked out as its pointers name is recorded as failed, repro not run', () => {
+    const { repo } = trialRepo();
+    dvdOk(repo, ['exp', 'run', '--queue', '-S', 'train.lr=0.3', '-n', 'nodata']);
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true, force: true });
+    const r = dvd(repo, ['exp', 'run', '--run-all']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Experiment nodata: failed .*\(dvd checkout: /);
+    const ref = git(repo, 'for-each-ref', '--format=%(refname)', 'refs/exps').trim();
+    expect(ref).toMatch(/\/nodata$/);
+    expect(git(repo, 'log', '-1', '--format=%B', ref)).toContain('Dvd-Exp-Status: failed');
+    expect(git(repo, 'show', `${ref}:metrics.json`)).toBe(git(repo, 'show', 'HEAD:metrics.json'));
   });
 });

@@ -8,6 +8,7 @@ import { snapshotExperiment } from './expSnapshot.js';
 import { listExperiments, type ExpEntry } from './listExperiments.js';
 import { headCommit, openExperiments, paramTexts } from './openExperiments.js';
 import { repro, type ReproOptions, type ReproResult } from './repro.js';
+import { status } from './status.js';
 
 export interface ExpRunOptions {
   /** `-S [FILE:]KEY=VALUE` arguments. */
@@ -62,6 +63,22 @@ export function chooseName(all: ExpEntry[], name: string | undefined, force: boo
   return `exp-${k}`;
 }
 
+/**
+ * EDATACHANGED when dvd-tracked data (a `.dvd` pointer's target; stage outputs are
+ * dvd.lock's) differs from its pointer: an experiment must be reproducible from its
+ * commit, and the commit would hold the old pointer with a dvd.lock naming the new data
+ * (or, queued, the run would use the pointer's data, not what the workspace shows).
+ * Checked before anything runs or is written; `dvd commit TARGET` records the data first.
+ */
+export async function refuseChangedData(ctx: ApiContext): Promise<void> {
+  const changed = (await status(ctx)).targets.filter((t) => t.state === 'modified').map((t) => t.target);
+  if (!changed.length) return;
+  const names = changed.slice(0, 10).join(' ') + (changed.length > 10 ? ' ...' : '');
+  throw new DvdError('EDATACHANGED', `tracked data differs from its pointer: ${changed.join(', ')}; an experiment must be reproducible from its commit, which would name the old data`, {
+    hint: `record it first: dvd commit ${names} (or drop the change: dvd checkout -f ${names})`,
+  });
+}
+
 /** Point the experiment's ref at `commit`, dropping refs of the same name it replaces. */
 export function recordExperiment(root: string, all: ExpEntry[], name: string, ref: string, commit: string, force: boolean): void {
   updateRef(root, ref, commit, { create: !force, message: `dvd exp ${name}` });
@@ -76,7 +93,8 @@ export function recordExperiment(root: string, all: ExpEntry[], name: string, re
  * that fails is recorded too, as failed (with its error), never as a result. With
  * `queue`, nothing runs: the workspace with the changes applied is recorded under
  * refs/exps/queue/<name> for `--run-all`, and the workspace is left as it was. Bad -S
- * arguments are refused before anything is written.
+ * arguments and tracked data that differs from its pointer (refuseChangedData) are
+ * refused before anything is written.
  */
 export async function expRun(ctx: ApiContext, o: ExpRunOptions = {}): Promise<ExpRunResult> {
   const ex = openExperiments(ctx, 'dvd exp run');
@@ -85,6 +103,7 @@ export async function expRun(ctx: ApiContext, o: ExpRunOptions = {}): Promise<Ex
   const baseline = await headCommit(root);
   const all = await listExperiments(root);
   const name = chooseName(all, o.name, !!o.force);
+  await refuseChangedData(ctx);
   const rec: ExpRecord = { name, status: 'queued', sets: sets.map((s) => s.text), targets: o.targets ?? [] };
   if (o.queue) {
     rec.queued = new Date().toISOString();

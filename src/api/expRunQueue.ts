@@ -91,13 +91,16 @@ export async function expRunQueue(ctx: ApiContext, o: ExpQueueOptions): Promise<
         o.onEvent?.({ type: 'start', name: e.name, dir });
         const started = new Date().toISOString();
         const prefix = `[${e.name}] `;
-        await runDvd(o, dir, ['checkout', '-q'], prefix, children);
+        // The run must use the data its commit's pointers name: when they cannot be
+        // checked out (not in the cache), repro would run on whatever is missing or half
+        // there, so the experiment is recorded as failed instead.
+        const co = await runDvd(o, dir, ['checkout', '-q'], prefix, children);
         const rec = e.record ?? { name: e.name, status: 'queued' as const, sets: [], targets: [] };
-        const run = await runDvd(o, dir, ['repro', ...(o.quiet ? ['-q'] : []), ...rec.targets], prefix, children);
+        const run = co.code !== 0 ? { code: co.code, errors: co.errors.map((m) => `dvd checkout: ${m}`) } : await runDvd(o, dir, ['repro', ...(o.quiet ? ['-q'] : []), ...rec.targets], prefix, children);
         const finished = new Date().toISOString();
         if (interrupted) return;
         const done: ExpRecord = { ...rec, status: run.code === 0 ? 'success' : 'failed', started, finished };
-        if (run.code !== 0) done.error = run.errors.join('; ') || `dvd repro exited with code ${run.code}`;
+        if (run.code !== 0) done.error = run.errors.join('; ') || `dvd ${co.code !== 0 ? 'checkout' : 'repro'} exited with code ${run.code}`;
         const ref = expRef(e.baseline, e.name);
         const { commit, untracked } = snapshotExperiment({ ...ctx, log: { ...ctx.log, warn: (m) => ctx.log.warn(`experiment ${e.name}: ${m}`) } }, dir, { parent: e.baseline, message: expMessage(done) });
         recordExperiment(root, all.filter((x) => x.ref !== e.ref), e.name, ref, commit, true);
