@@ -5,12 +5,12 @@ import { writeFileAtomic } from '../core/writeFileAtomic.js';
 import { entryAtPath } from '../git/entryAtPath.js';
 import { readBlobBytes, readCommitInfo } from '../git/readGitObject.js';
 import { NO_OID, treeChanges, workTreeOids } from '../git/treeChanges.js';
-import { changedSinceHead } from '../git/workTreeChanges.js';
+import { trackedChanges, untrackedFiles } from '../git/workTreeChanges.js';
 import { checkout, type CheckoutResult } from './checkout.js';
 import type { ApiContext } from './context.js';
+import { pipelineFiles } from './expSnapshot.js';
 import { findExperiment, listExperiments, type ExpEntry } from './listExperiments.js';
 import { headCommit, openExperiments } from './openExperiments.js';
-import { openPipeline } from './openPipeline.js';
 
 export interface ExpApplyOptions {
   name: string;
@@ -98,9 +98,11 @@ export async function expApply(ctx: ApiContext, o: ExpApplyOptions): Promise<Exp
     return false;
   };
 
-  const others = changedSinceHead(root).filter((p) => !delta.has(p));
+  // What an experiment's params and metrics are read from: an edit there is never left
+  // alone silently. Untracked files count only there (un-added data is not hashed).
+  const guarded = pipelineFiles(root, ['dvd.yaml', 'dvd.lock']);
+  const others = [...new Set([...trackedChanges(root), ...untrackedFiles(root).filter(guarded)])].filter((p) => !delta.has(p));
   const now = workTreeOids(root, [...delta.keys(), ...others]);
-  const guarded = resultFiles(root);
   const dirty: string[] = [];
   const restore = new Map<string, Version>();
   for (const [p, c] of delta) {
@@ -111,8 +113,8 @@ export async function expApply(ctx: ApiContext, o: ExpApplyOptions): Promise<Exp
     const h = await atHead(p);
     const w = now.get(p)!;
     if (w === h.oid) continue;
-    // A file HEAD lacks is deleted only when the pipeline writes it: an untracked file
-    // that an experiment made by an older dvd took in (.env) stays.
+    // A file HEAD lacks is deleted only when the pipeline writes it: a file that an
+    // experiment made by an older dvd took in (.env) stays.
     if (h.oid === NO_OID && !guarded(p)) continue;
     if (await recorded(p, w)) restore.set(p, h);
     else if (guarded(p)) {
@@ -134,26 +136,6 @@ export async function expApply(ctx: ApiContext, o: ExpApplyOptions): Promise<Exp
   for (const [p, v] of restore) await writeVersion(root, p, v);
   const co = await checkout(ctx, { force: o.force });
   return { name: e.name, commit: e.commit, baseline, baselineIsHead: baseline === head, files: [...delta.keys(), ...restore.keys()].sort(), restored: [...restore.keys()].sort(), checkout: co };
-}
-
-/**
- * The files an experiment's params and results are read from: dvd.yaml, dvd.lock, params
- * files and the outputs committed to Git (`cache: false`: metrics, plots, others); only
- * dvd.yaml and dvd.lock when dvd.yaml cannot be read (the user is editing it: the
- * experiment's own version still comes through its delta).
- */
-function resultFiles(root: string): (p: string) => boolean {
-  const out = new Set(['dvd.yaml', 'dvd.lock']);
-  try {
-    for (const s of openPipeline(root)?.pipeline.stages ?? []) {
-      for (const p of s.params) out.add(p.file);
-      for (const x of s.outs) if (!x.cache) out.add(x.path);
-    }
-  } catch (err) {
-    if (!(err instanceof DvdError)) throw err;
-  }
-  // An output may be a folder (plots/): the files under it are its.
-  return (p) => out.has(p) || [...out].some((o) => p.startsWith(`${o}/`));
 }
 
 /** Put `v` at repo path `p` (delete it for NO_OID), with its mode. */

@@ -10,24 +10,33 @@ import { openPipeline } from './openPipeline.js';
 const DVD_FILES = new Set(['dvd.lock', 'dvd.yaml', '.gitignore']);
 
 /**
- * What of the untracked files at `dir` belongs in an experiment: what dvd and the pipeline
- * write (pointers, dvd.lock, dvd.yaml, .gitignore files, params files, `cache: false`
- * outputs with the metrics and plots files among them); a folder output takes the files
- * under it. Everything else untracked (a `.env`, a scratch notebook, un-added raw data)
- * is left out, as DVC does, so a secret never reaches `exp push`.
+ * The files a pipeline run writes besides cached outputs, as a test on repo-relative
+ * paths: the params files and the `cache: false` outputs (committed metrics and plots
+ * among them); a folder output takes the files under it. Only `extra` when dvd.yaml does
+ * not load (a run failed on it already).
  */
-function pipelineWrites(dir: string): (p: string) => boolean {
-  const named = new Set<string>();
+export function pipelineFiles(dir: string, extra: Iterable<string> = []): (p: string) => boolean {
+  const named = new Set<string>(extra);
   try {
     for (const s of openPipeline(dir)?.pipeline.stages ?? []) {
       for (const p of s.params) named.add(p.file);
       for (const x of s.outs) if (!x.cache) named.add(x.path);
     }
   } catch (err) {
-    // dvd.yaml does not load: the run failed on it already; dvd's own files still go in.
     if (!(err instanceof DvdError)) throw err;
   }
-  return (p) => DVD_FILES.has(path.posix.basename(p)) || p.endsWith('.dvd') || named.has(p) || [...named].some((n) => p.startsWith(`${n}/`));
+  return (p) => named.has(p) || [...named].some((n) => p.startsWith(`${n}/`));
+}
+
+/**
+ * What of the untracked files at `dir` belongs in an experiment: what dvd and the pipeline
+ * write (pointers, dvd.lock, dvd.yaml, .gitignore files, and pipelineFiles). Everything
+ * else untracked (a `.env`, a scratch notebook, un-added raw data) is left out, as DVC
+ * does, so a secret never reaches `exp push`.
+ */
+function experimentWrites(dir: string): (p: string) => boolean {
+  const named = pipelineFiles(dir);
+  return (p) => DVD_FILES.has(path.posix.basename(p)) || p.endsWith('.dvd') || named(p);
 }
 
 /**
@@ -37,7 +46,7 @@ function pipelineWrites(dir: string): (p: string) => boolean {
  * named once, `raw/`) and returned.
  */
 export function snapshotExperiment(ctx: ApiContext, dir: string, o: { parent: string; message: string; replace?: Record<string, string> }): { commit: string; untracked: string[] } {
-  const ours = pipelineWrites(dir);
+  const ours = experimentWrites(dir);
   const files = untrackedFiles(dir);
   const add = files.filter(ours);
   const left = files.filter((p) => !ours(p));

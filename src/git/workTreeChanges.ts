@@ -12,11 +12,10 @@ export function untrackedFiles(dir: string, o: { directory?: boolean } = {}): st
 }
 
 /**
- * Paths where the work tree at `dir` differs from its HEAD commit: tracked files changed
- * or deleted (`git diff --name-only HEAD`, by content) and untracked files that are not
- * ignored. Repo-relative, POSIX, sorted.
+ * Tracked paths where the work tree at `dir` differs from its HEAD commit: changed or
+ * deleted files, by content (`git diff --name-only HEAD`; files only in the index
+ * count). Repo-relative, POSIX.
  */
-export function changedSinceHead(dir: string): string[] {
-  const tracked = split(runGit(dir, ['diff', '--name-only', '-z', '--no-renames', 'HEAD', '--', ':/']).stdout);
-  return [...new Set([...tracked, ...untrackedFiles(dir)])].sort();
+export function trackedChanges(dir: string): string[] {
+  return split(runGit(dir, ['diff', '--name-only', '-z', '--no-renames', 'HEAD', '--', ':/']).stdout);
 }
