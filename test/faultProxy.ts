@@ -130,6 +130,8 @@ export async function startFaultProxy(targetPort: number, opts: FaultProxyOption
           if (fault.kind === 'rewrite') {
             const a = fault.fn({ status: up.statusCode!, headers: { ...up.headers }, body });
             if (a.headers['content-length'] !== undefined) a.headers['content-length'] = String(a.body.length);
+            // Node adds a Date header of its own unless told not to.
+            if (a.headers.date === undefined) res.sendDate = false;
             res.writeHead(a.status, a.headers);
             res.end(a.body);
             return;

@@ -50,7 +50,8 @@ describe('region', { timeout: 240_000 }, () => {
 
   it('follows the precedence of the AWS CLI: remote.NAME.region, AWS_REGION, AWS_DEFAULT_REGION, the profile, us-east-1', async () => {
     const { repo } = await fx.setup();
-    const files = awsFiles('[default]\nregion = from-default\n[profile team]\nregion = from-team\n');
+    // An explicit profile takes its keys from the files, as in the CLI.
+    const files = awsFiles('[default]\nregion = from-default\n[profile team]\nregion = from-team\n', '[team]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n');
     const regionOf = async (extra: NodeJS.ProcessEnv) => {
       fx.proxy.reset();
       await fx.ok(repo, ['status', '--remote'], { ...noRegion, ...extra });

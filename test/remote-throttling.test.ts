@@ -39,11 +39,13 @@ describe('throttling', { timeout: 240_000 }, () => {
     fx.proxy.rule = (q) => (q.inFlight > 4 ? slowDown : null);
     await fx.ok(repo, ['push'], defaults);
     expect(bucketKeys(fx.s3).filter((k) => k.startsWith(`${prefix}/`))).toHaveLength(201);
-    // 32 in flight at first; after a few halvings almost every request is let through.
+    // 32 in flight at first; after a few halvings most requests are let through: the
+    // limit climbs back by one per round and halves again at 5 (measured: 51 of 387
+    // refused, 15 of the last 200). Without the adaptive limit 5 of 200 objects failed.
     const refused = fx.proxy.requests.filter((q) => q.inFlight > 4);
-    expect(refused.length).toBeLessThan(100);
+    expect(refused.length).toBeLessThan(120);
     const late = fx.proxy.requests.slice(-200);
-    expect(late.filter((q) => q.inFlight > 4).length).toBeLessThan(20);
+    expect(late.filter((q) => q.inFlight > 4).length).toBeLessThan(40);
   });
 
   it('Retry-After from one presence check holds every request of the remote', async () => {

@@ -6,7 +6,7 @@ import type { Repo } from '../core/repo.js';
 import { openRemote } from '../remote/openRemote.js';
 import type { Remote } from '../remote/Remote.js';
 import { TransferQueue, type TransferFailure, type TransferItem } from '../remote/TransferQueue.js';
-import { TransferError } from '../remote/TransferError.js';
+import { corruptDataError } from '../remote/TransferError.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
 import type { TransferOptions } from './push.js';
@@ -29,21 +29,14 @@ export interface FetchResult {
 /**
  * Download one object into the cache: streamed to a temp file while hashed, renamed
  * into place only if the SHA-256 is the oid (DESIGN rule 1). A mismatch leaves
- * nothing behind and is retried (a flipped bit in transit), then reported.
+ * nothing behind; the remote retries it (a flipped bit in transit), then it is reported.
  */
 export function downloadInto(repo: Repo, remote: Remote) {
   return async (item: TransferItem, onBytes: (n: number) => void): Promise<void> => {
     const tmp = tempPath(repo);
     try {
-      const got = await remote.get(objectKey(item.oid), tmp, { size: item.size > 0 ? item.size : undefined, onBytes });
-      if (got.sha256 !== item.oid) {
-        throw new TransferError(
-          'corrupt',
-          'ECORRUPT',
-          `remote ${remote.name} (${remote.url}) sent corrupt data: expected sha256:${item.oid}, got sha256:${got.sha256} after ${got.bytes} bytes written`,
-          { hint: `run \`dvd verify --remote ${remote.name}\`; if the object on the remote is damaged, push it again from a clone that has it` },
-        );
-      }
+      const got = await remote.get(objectKey(item.oid), tmp, { size: item.size > 0 ? item.size : undefined, sha256: item.oid, onBytes });
+      if (got.sha256 !== item.oid) throw corruptDataError(remote, item.oid, got);
       await installTempObject(repo, tmp, item.oid);
     } catch (err) {
       await fs.promises.rm(tmp, { force: true });
@@ -59,7 +52,7 @@ export function downloadInto(repo: Repo, remote: Remote) {
 export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<FetchResult> {
   const { repo, config } = openRepo(ctx);
   const pointers: PointerSource[] = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
-  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
+  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
     return await withLock(repo, 'fetch', async () => {
       const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [] };

@@ -4,7 +4,6 @@ import { forEachParallel } from '../core/forEachParallel.js';
 import { withLock } from '../core/lock.js';
 import { objectPath } from '../core/objectPath.js';
 import { openRemote } from '../remote/openRemote.js';
-import { withRetries } from '../remote/withRetries.js';
 import { openRepo, type ApiContext } from './context.js';
 import { listCacheObjects } from './listCacheObjects.js';
 import { scopeIsEmpty, type Scope } from './pointersOfScope.js';
@@ -97,7 +96,7 @@ export async function gc(ctx: ApiContext, o: GcOptions): Promise<GcResult> {
       const keys: string[] = [];
       const fans = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
       await forEachParallel(fans, jobs, async (fan) => {
-        for (const k of await withRetries(() => remote.list(`sha256/${fan}/`))) if (SHA_KEY_RE.test(k)) keys.push(k);
+        for (const k of await remote.list(`sha256/${fan}/`)) if (SHA_KEY_RE.test(k)) keys.push(k);
       });
       const oidOf = (k: string) => k.replace(SHA_KEY_RE, '$1$2');
       const doomed = keys.filter((k) => !ref.oids.has(oidOf(k)));

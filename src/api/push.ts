@@ -48,7 +48,7 @@ const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, n
 export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<PushResult> {
   const { repo, config } = openRepo(ctx);
   const pointers = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
-  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
+  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
     const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [] };
     const needs = await objectsOfPointers(repo, pointers);

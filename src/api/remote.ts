@@ -1,7 +1,9 @@
 import { configFile, loadConfig, readConfigFile, writeConfigFile, type ConfigLevel } from '../core/config.js';
 import { DvdError, usageError } from '../core/errors.js';
 import { requireRepoRoot } from '../core/repo.js';
-import { parseJobsValue, parseRemoteUrl, parseSize, REMOTE_KEYS, remoteNames } from '../remote/openRemote.js';
+import { remoteNames } from '../remote/openRemote.js';
+import { REMOTE_KEYS, remoteSettingProblem, remoteSettingsProblem } from '../remote/remoteSettings.js';
+import { parseRemoteUrl } from '../remote/remoteUrl.js';
 import { checkSecretLevel } from './config.js';
 import type { ApiContext } from './context.js';
 
@@ -120,10 +122,12 @@ export function remoteModify(ctx: ApiContext, o: { name: string; key: string; va
   checkSecretLevel(full, level);
   // Validate now, so a typo fails here and not in the middle of a push.
   if (o.key === 'url') parseRemoteUrl(o.value, root);
-  if (o.key === 'jobs') parseJobsValue(o.value, full);
-  if (o.key === 'multipart_threshold' || o.key === 'multipart_chunksize') parseSize(o.value, full);
-  if (o.key === 'path_style' && !/^(true|false|yes|no|on|off|1|0)$/i.test(o.value)) throw usageError(`${full}: expected true or false`);
-  if (o.key === 'endpoint' && !/^https?:\/\/[^/]+/.test(o.value)) throw usageError(`${full}: expected http(s)://host[:port], got ${JSON.stringify(o.value)}`);
+  const problem = remoteSettingProblem(o.key, o.value, full);
+  if (problem) throw usageError(problem);
+  const merged = loadConfig(root);
+  merged.set(full, o.value);
+  const combined = remoteSettingsProblem((k) => merged.get(`remote.${o.name}.${k}`), o.name);
+  if (combined) throw usageError(combined);
   update(root, level, (cfg) => cfg.set(full, o.value!));
   return { name: o.name, key: o.key, value: o.value };
 }

@@ -29,7 +29,7 @@ export interface RemoteStatusResult {
 export async function remoteStatus(ctx: ApiContext, o: { targets?: string[]; remote?: string; jobs?: number; pointers?: PointerSource[] } = {}): Promise<RemoteStatusResult> {
   const { repo, config } = openRepo(ctx);
   const pointers = o.pointers ?? findPointers(repo.root, ctx.cwd, o.targets ?? []);
-  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
+  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
     const needs = await objectsOfPointers(repo, pointers);
     const manifests = await presentOnRemote(remote, needs.dirs.map((d) => d.manifest.oid), jobs);
