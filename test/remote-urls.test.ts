@@ -58,6 +58,8 @@ describe('remote URLs', { timeout: 120_000 }, () => {
       ['s3://', 'no bucket name'],
       ['s3://bucket/data?versionId=3', 'a "?" or "#" has no meaning in a remote url'],
       ['~someone/store', 'only ~ and ~/ are expanded'],
+      ['s3://bucket/a/../b', "the key prefix must not contain empty, '.' or '..' segments"],
+      ['s3://bucket/%2e%2e/b', "the key prefix must not contain empty, '.' or '..' segments"],
     ];
     for (const [url, msg] of cases) {
       const r = dvd(repo, ['remote', 'add', 'x', url]);

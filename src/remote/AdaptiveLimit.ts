@@ -11,7 +11,11 @@
 // request takes ~3 ms, so even one in flight is ~300 requests/s, far above a 20/s
 // limiter. Once the limit is down to 1, further throttles space the starts instead:
 // 10 ms, doubling per throttle up to 5 s, shrinking by 10% per success (rclone's S3
-// pacer: 10 ms minimum sleep, doubling on a retry, decaying on success).
+// pacer: 10 ms minimum sleep, doubling on a retry, decaying on success). The spacing
+// doubles at most once per 200 ms: a store that refuses a share of requests whatever
+// the rate (each key's first attempt, say) would otherwise drive it to 5 s, while one
+// that limits the rate keeps refusing window after window until the spacing fits.
+// Against a 20 requests/s limiter it settles near 50 ms.
 //
 // Retry-After pauses every start until then, not just the request that was told.
 export type Outcome = 'ok' | 'throttled' | 'failed';
@@ -19,6 +23,7 @@ export type Outcome = 'ok' | 'throttled' | 'failed';
 const MIN_INTERVAL_MS = 10;
 const MAX_INTERVAL_MS = 5000;
 const INTERVAL_DECAY = 0.9;
+const INTERVAL_GROWTH_WINDOW_MS = 200;
 // A server asking for more than this is treated as if it asked for this.
 export const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
@@ -35,12 +40,13 @@ export class AdaptiveLimit {
   private generation = 0;
   private okSinceChange = 0;
   private intervalMs = 0;
+  private intervalGrownAt = -Infinity;
   private nextStartAt = 0;
   private pausedUntil = 0;
   private readonly waiting: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
   private aborted: unknown = null;
-  /** Requests that succeeded so far: the retry policy reads it to tell a busy remote from a dead one. */
+  /** Requests answered normally so far: the retry policy reads it to tell a busy remote from a dead one. */
   successes = 0;
 
   constructor(max: number, private readonly now: () => number = Date.now) {
@@ -58,11 +64,12 @@ export class AdaptiveLimit {
     return this.intervalMs;
   }
 
-  /** Wait for a slot; resolves with the generation to pass back to release(). */
-  acquire(): Promise<number> {
+  /** Wait for a slot (`first`: ahead of the others); resolves with the generation to pass back to release(). */
+  acquire(first = false): Promise<number> {
     if (this.aborted !== null) return Promise.reject(this.aborted);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+      if (first) this.waiting.unshift({ resolve, reject });
+      else this.waiting.push({ resolve, reject });
       this.pump();
     });
   }
@@ -85,7 +92,10 @@ export class AdaptiveLimit {
       this.generation++;
       this.okSinceChange = 0;
       if (this.limit > 1) this.limit = Math.max(1, Math.floor(this.limit / 2));
-      else this.intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, this.intervalMs * 2));
+      else if (now - this.intervalGrownAt >= INTERVAL_GROWTH_WINDOW_MS) {
+        this.intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, this.intervalMs * 2));
+        this.intervalGrownAt = now;
+      }
       this.nextStartAt = Math.max(this.nextStartAt, now + this.intervalMs);
     }
     this.pump();

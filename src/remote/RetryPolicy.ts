@@ -15,6 +15,8 @@ export interface RetryPolicyOptions {
    * everything), so it is fatal and stops the queue. Backends phrase it.
    */
   remoteFailed: (last: TransferError, attempts: number) => TransferError;
+  /** `remote NAME (URL)`: the notices' subject. */
+  describe: string;
   /** One line for the user the first time the remote times out or throttles. */
   onNotice?: (message: string) => void;
 }
@@ -40,9 +42,10 @@ const envNumber = (name: string, dflt: number) => {
  * - missing: thrown at once (the caller decides);
  * - fatal: thrown at once, and every other request of the remote stops with it.
  *
- * A request that runs out of attempts fails alone when other requests of the remote
- * succeeded meanwhile (a damaged object, one bad key); when none did, the remote is
- * failing as a whole and the error becomes fatal (`remoteFailed`), so a dead or hung
+ * A request that runs out of attempts fails alone (a damaged object, one bad key),
+ * unless it never got an HTTP answer (timeouts, resets) or was throttled every time
+ * while no other request of the remote succeeded: then the remote is failing as a
+ * whole and the error becomes fatal (`remoteFailed`), so a dead, hung or saturated
  * endpoint costs one request's attempts, not every object's.
  */
 export class RetryPolicy {
@@ -87,9 +90,12 @@ export class RetryPolicy {
     const successesAtStart = this.limit.successes;
     let successesAtThrottle = successesAtStart;
     let failures = 0;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       if (this.fatal) throw this.fatal;
-      const generation = gated ? await this.limit.acquire() : 0;
+      // A retry goes ahead of requests not yet tried: finishing what was started is what
+      // frees the queue, and a store that refuses every key's first attempt would
+      // otherwise see nothing but first attempts.
+      const generation = gated ? await this.limit.acquire(attempt > 0) : 0;
       let outcome: Outcome = 'failed';
       let retryAfterMs: number | undefined;
       let error: TransferError;
@@ -104,6 +110,9 @@ export class RetryPolicy {
         if (err.kind === 'throttled') {
           outcome = 'throttled';
           retryAfterMs = err.retryAfterMs;
+        } else if (err.kind === 'missing') {
+          // "Not there" is a normal answer: the remote is working.
+          outcome = 'ok';
         }
       } finally {
         if (gated) this.limit.release(generation, outcome, retryAfterMs);
@@ -113,12 +122,15 @@ export class RetryPolicy {
       if (error.kind === 'throttled') {
         if (this.limit.successes !== successesAtThrottle) failures = 0;
         successesAtThrottle = this.limit.successes;
-        this.notice('throttled', `${error.message}; slowing down`);
+        this.notice('throttled', `${this.o.describe} ${error.reason ?? error.message}; slowing down`);
       } else if (error.code === 'ETIMEOUT') {
-        this.notice('timeout', `${error.message}; retrying`);
+        this.notice('timeout', `${this.o.describe} ${error.reason ?? error.message}; retrying`);
       }
       if (++failures >= this.attempts) {
-        throw this.limit.successes === successesAtStart && error.kind !== 'corrupt' ? this.fail(this.o.remoteFailed(error, this.attempts)) : error;
+        // Silence (timeouts, resets: no HTTP answer) and throttling concern the remote;
+        // an HTTP error or a corrupt body concerns what was asked for.
+        const remoteWide = error.kind === 'throttled' || (error.kind === 'retriable' && error.status === undefined);
+        throw remoteWide && this.limit.successes === successesAtStart ? this.fail(this.o.remoteFailed(error, this.attempts)) : error;
       }
       const backoff = Math.min(this.backoffCapMs, this.backoffMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
       await this.sleep(Math.max(backoff, error.kind === 'throttled' ? (retryAfterMs ?? 0) : 0));

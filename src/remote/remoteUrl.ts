@@ -13,8 +13,8 @@ const FORMS = 'use s3://BUCKET[/PREFIX] (with remote.NAME.endpoint for S3-compat
  * them). Near misses - `s3:/bucket`, `s3:bucket`, scp-like `host:/path` - are refused
  * with the likely fix instead of becoming a folder inside the repository; the bucket
  * name is checked against S3's naming rules (bucketNameProblem). The S3 prefix is the
- * URL path, percent-escapes decoded, without leading or trailing slashes ('' for the
- * bucket root). Throws a usage error (exit 2) naming the URL.
+ * path as typed, percent-escapes decoded, without leading or trailing slashes ('' for
+ * the bucket root); empty, '.' and '..' segments are refused. Throws a usage error (exit 2) naming the URL.
  */
 export function parseRemoteUrl(url: string, root: string): RemoteLocation {
   const bad = (why: string, hint = FORMS) => usageError(`remote url ${JSON.stringify(url)}: ${why}`, hint);
@@ -40,9 +40,12 @@ export function parseRemoteUrl(url: string, root: string): RemoteLocation {
     if (problem) {
       throw bad(`bucket name ${JSON.stringify(bucket)}: ${problem}`, 'S3 bucket names: 3 to 63 lowercase letters, digits, dots and hyphens (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)');
     }
+    // The prefix comes from the text as typed: URL resolves '..' and '%2e%2e' segments
+    // away (s3://b/../etc would silently become the prefix etc).
+    const rawPath = url.replace(/^s3:\/\/[^/?#]*/i, '').replace(/[?#].*$/, '');
     let prefix: string;
     try {
-      prefix = decodeURIComponent(u.pathname).replace(/^\//, '').replace(/\/+$/, '');
+      prefix = decodeURIComponent(rawPath).replace(/^\//, '').replace(/\/+$/, '');
     } catch {
       throw bad('a "%" that is not a percent-escape (write %25 for a literal %)');
     }

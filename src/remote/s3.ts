@@ -108,6 +108,7 @@ export class S3Remote implements Remote {
     this.policy = new RetryPolicy({
       jobs: o.jobs,
       remoteFailed: (last, attempts) => remoteFailedError(last, attempts, this.errorContext()),
+      describe: `remote ${o.name} (${this.url})`,
       onNotice: o.onNotice,
     });
   }
