@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { clockOff, hasFaketime } from './faketime.js';
 import { remoteFixture } from './remoteFixture.js';
 
 // A machine whose clock is 20 minutes off: S3 (and s3rver, and Ceph RGW) refuse
@@ -8,13 +9,11 @@ import { remoteFixture } from './remoteFixture.js';
 // runs under libfaketime here; the server's Date header lets the SDK correct its
 // offset, and that correction needs one more attempt.
 
-export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
-/** Environment that runs a process 20 minutes in the past (monotonic clocks untouched). */
-export const skewed = { LD_PRELOAD: FAKETIME_LIB, FAKETIME: '-20m', FAKETIME_DONT_FAKE_MONOTONIC: '1', FAKETIME_DONT_RESET: '1' };
+const skewed = clockOff('-20m');
 
 const fx = remoteFixture({ bucket: 'clock' });
 
-describe.skipIf(!fs.existsSync(FAKETIME_LIB))('clock skew (libfaketime; apt install faketime)', { timeout: 120_000 }, () => {
+describe.skipIf(!hasFaketime)('clock skew (libfaketime; apt install faketime)', { timeout: 120_000 }, () => {
   it('the clock-offset correction gets its retry: push and pull work with the clock 20 minutes behind', async () => {
     const { repo } = await fx.setup();
     await fx.ok(repo, ['push'], skewed);

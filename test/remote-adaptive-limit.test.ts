@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { AdaptiveLimit } from '../src/remote/AdaptiveLimit.js';
+import { proxyEnv, proxyForUrl } from '../src/remote/proxyForUrl.js';
+
+// The throttling rules on a fake clock: halve once per burst of refusals, grow back by
+// one per round of successes, space the starts once down to one request, Retry-After
+// holds everyone. (The end-to-end behaviour is in remote-throttling.test.ts.)
+
+function limiter(max: number) {
+  let now = 1_000_000;
+  const l = new AdaptiveLimit(max, () => now);
+  return { l, tick: (ms: number) => (now += ms) };
+}
+
+/** Acquire n slots at once; returns their generations. */
+async function take(l: AdaptiveLimit, n: number): Promise<number[]> {
+  return Promise.all(Array.from({ length: n }, () => l.acquire()));
+}
+
+describe('AdaptiveLimit (AIMD)', () => {
+  it('32 requests throttled together halve the limit once, not 32 times', async () => {
+    const { l } = limiter(32);
+    const gens = await take(l, 32);
+    for (const g of gens) l.release(g, 'throttled');
+    expect(l.current).toBe(16);
+    // The next round started after the decrease: its refusals halve again.
+    const next = await take(l, 16);
+    for (const g of next) l.release(g, 'throttled');
+    expect(l.current).toBe(8);
+  });
+
+  it('grows back by one per round of successes, up to the jobs', async () => {
+    const { l } = limiter(8);
+    for (const g of await take(l, 8)) l.release(g, 'throttled');
+    expect(l.current).toBe(4);
+    const round = async () => {
+      for (const g of await take(l, l.current)) l.release(g, 'ok');
+    };
+    await round();
+    expect(l.current).toBe(5);
+    await round();
+    expect(l.current).toBe(6);
+    for (let i = 0; i < 10; i++) await round();
+    expect(l.current).toBe(8);
+  });
+
+  it('at one request, refusals space the starts (doubling at most once per 200 ms) and successes shrink the spacing', async () => {
+    const { l, tick } = limiter(1);
+    l.release(await l.acquire(), 'throttled');
+    expect(l.spacingMs).toBe(10);
+    tick(10);
+    l.release(await l.acquire(), 'throttled');
+    expect(l.spacingMs).toBe(10);
+    tick(200);
+    l.release(await l.acquire(), 'throttled');
+    expect(l.spacingMs).toBe(20);
+    tick(20);
+    l.release(await l.acquire(), 'ok');
+    expect(l.spacingMs).toBe(18);
+    for (let i = 0; i < 10; i++) {
+      tick(20);
+      l.release(await l.acquire(), 'ok');
+    }
+    expect(l.spacingMs).toBe(0);
+  });
+
+  it('Retry-After holds every start until it has passed', async () => {
+    const { l, tick } = limiter(4);
+    const g = await l.acquire();
+    l.release(g, 'throttled', 2000);
+    let started = false;
+    const waiting = l.acquire().then(() => (started = true));
+    tick(1999);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(started).toBe(false);
+    tick(1);
+    await new Promise((r) => setTimeout(r, 2100));
+    await waiting;
+    expect(started).toBe(true);
+  });
+
+  it('a retry waits ahead of first attempts', async () => {
+    const { l } = limiter(1);
+    const g = await l.acquire();
+    const order: string[] = [];
+    const fresh = l.acquire().then((x) => (order.push('fresh'), l.release(x, 'ok')));
+    const retry = l.acquire(true).then((x) => (order.push('retry'), l.release(x, 'ok')));
+    l.release(g, 'ok');
+    await Promise.all([fresh, retry]);
+    expect(order).toEqual(['retry', 'fresh']);
+  });
+});
+
+describe('proxy variables, read as the AWS CLI (Python urllib) reads them', () => {
+  it('lower case wins, an empty lower-case one unsets, a bare host:port is http://', () => {
+    expect(proxyEnv({ HTTPS_PROXY: 'http://upper:1', https_proxy: 'http://lower:2' }).https).toBe('http://lower:2');
+    expect(proxyEnv({ HTTPS_PROXY: 'http://upper:1', https_proxy: '' }).https).toBeUndefined();
+    expect(proxyEnv({ HTTP_PROXY: 'proxy.corp:3128' }).http).toBe('http://proxy.corp:3128');
+    // httpoxy: under CGI the upper-case variable may come from a request header.
+    expect(proxyEnv({ HTTP_PROXY: 'http://evil:1', REQUEST_METHOD: 'GET' }).http).toBeUndefined();
+  });
+
+  it('NO_PROXY: *, host or host:port, domain suffixes with or without a leading dot, case-insensitive', () => {
+    const env = (no: string) => ({ https: 'http://p:1', no });
+    expect(proxyForUrl('https', 'bucket.s3.amazonaws.com', 443, env('*'))).toBeUndefined();
+    expect(proxyForUrl('https', 'bucket.s3.amazonaws.com', 443, env('amazonaws.com'))).toBeUndefined();
+    expect(proxyForUrl('https', 'bucket.s3.amazonaws.com', 443, env(' .AMAZONAWS.com '))).toBeUndefined();
+    expect(proxyForUrl('https', 'minio.local', 9000, env('minio.local:9000'))).toBeUndefined();
+    expect(proxyForUrl('https', 'minio.local', 9001, env('minio.local:9000'))).toBe('http://p:1');
+    expect(proxyForUrl('https', 'notamazonaws.com', 443, env('amazonaws.com'))).toBe('http://p:1');
+    expect(proxyForUrl('http', 'x', 80, { http: 'http://p:1' })).toBe('http://p:1');
+    expect(proxyForUrl('https', 'x', 443, { http: 'http://p:1' })).toBeUndefined();
+  });
+});
