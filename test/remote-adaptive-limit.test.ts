@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdaptiveLimit } from '../src/remote/AdaptiveLimit.js';
+import { AdaptiveLimit, type Ticket } from '../src/remote/AdaptiveLimit.js';
 import { proxyEnv, proxyForUrl } from '../src/remote/proxyForUrl.js';
 
 // The throttling rules on a fake clock: halve once per burst of refusals, grow back by
@@ -12,8 +12,8 @@ function limiter(max: number) {
   return { l, tick: (ms: number) => (now += ms) };
 }
 
-/** Acquire n slots at once; returns their generations. */
-async function take(l: AdaptiveLimit, n: number): Promise<number[]> {
+/** Acquire n slots at once. */
+async function take(l: AdaptiveLimit, n: number): Promise<Ticket[]> {
   return Promise.all(Array.from({ length: n }, () => l.acquire()));
 }
 
@@ -54,14 +54,55 @@ describe('AdaptiveLimit (AIMD)', () => {
     tick(200);
     l.release(await l.acquire(), 'throttled');
     expect(l.spacingMs).toBe(20);
-    tick(20);
-    l.release(await l.acquire(), 'ok');
-    expect(l.spacingMs).toBe(18);
-    for (let i = 0; i < 10; i++) {
+    // Requests of 5 ms: the spacing shrinks 10% per success until it is under 5 ms.
+    const ok = async () => {
       tick(20);
-      l.release(await l.acquire(), 'ok');
+      const t = await l.acquire();
+      tick(5);
+      l.release(t, 'ok');
+    };
+    await ok();
+    expect(l.spacingMs).toBe(18);
+    let n = 1;
+    while (l.spacingMs > 0) {
+      await ok();
+      n++;
     }
+    expect(n).toBe(14);
+  });
+
+  it('the first spacing halves the rate of one request per round trip, and ends once it is shorter than a round trip', async () => {
+    const { l, tick } = limiter(2);
+    for (const t of await take(l, 2)) l.release(t, 'throttled');
+    expect(l.current).toBe(1);
+    // One success (a 30 ms round trip) grows the limit back to 2; a throttle halves it to 1.
+    const t1 = await l.acquire();
+    tick(30);
+    l.release(t1, 'ok');
+    expect(l.current).toBe(2);
+    const t2 = await l.acquire();
+    l.release(t2, 'throttled');
+    expect(l.current).toBe(1);
     expect(l.spacingMs).toBe(0);
+    // At 1, the next throttle spaces starts by two round trips.
+    const t3 = await l.acquire();
+    l.release(t3, 'throttled');
+    expect(l.spacingMs).toBe(60);
+    let n = 0;
+    while (l.spacingMs > 0) {
+      tick(60);
+      const t = await l.acquire();
+      tick(30);
+      l.release(t, 'ok');
+      n++;
+    }
+    // 60 ms shrinks by 10% per success until it is under the 30 ms round trip: 7 successes.
+    expect(n).toBe(7);
+    // Then the limit grows again: one more request in flight after a round.
+    tick(60);
+    const t4 = await l.acquire();
+    l.release(t4, 'ok');
+    expect(l.current).toBe(2);
   });
 
   it('Retry-After holds every start until it has passed', async () => {

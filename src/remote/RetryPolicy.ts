@@ -1,4 +1,4 @@
-import { AdaptiveLimit, type Outcome } from './AdaptiveLimit.js';
+import { AdaptiveLimit, type Outcome, type Ticket } from './AdaptiveLimit.js';
 import { TransferError } from './TransferError.js';
 
 export interface RetryPolicyOptions {
@@ -95,7 +95,7 @@ export class RetryPolicy {
       // A retry goes ahead of requests not yet tried: finishing what was started is what
       // frees the queue, and a store that refuses every key's first attempt would
       // otherwise see nothing but first attempts.
-      const generation = gated ? await this.limit.acquire(attempt > 0) : 0;
+      const ticket: Ticket | null = gated ? await this.limit.acquire(attempt > 0) : null;
       let outcome: Outcome = 'failed';
       let retryAfterMs: number | undefined;
       let error: TransferError;
@@ -115,7 +115,7 @@ export class RetryPolicy {
           outcome = 'ok';
         }
       } finally {
-        if (gated) this.limit.release(generation, outcome, retryAfterMs);
+        if (ticket) this.limit.release(ticket, outcome, retryAfterMs);
       }
       if (error.kind === 'fatal') throw this.fail(error);
       if (error.kind === 'missing') throw error;
