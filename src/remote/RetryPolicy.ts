@@ -1,4 +1,4 @@
-import { AdaptiveLimit, type Outcome, type Ticket } from './AdaptiveLimit.js';
+import { AdaptiveLimit, MAX_RETRY_AFTER_MS, type Outcome, type Ticket } from './AdaptiveLimit.js';
 import { TransferError } from './TransferError.js';
 
 export interface RetryPolicyOptions {
@@ -133,7 +133,7 @@ export class RetryPolicy {
         throw remoteWide && this.limit.successes === successesAtStart ? this.fail(this.o.remoteFailed(error, this.attempts)) : error;
       }
       const backoff = Math.min(this.backoffCapMs, this.backoffMs * 2 ** (failures - 1)) * (0.5 + Math.random() / 2);
-      await this.sleep(Math.max(backoff, error.kind === 'throttled' ? (retryAfterMs ?? 0) : 0));
+      await this.sleep(Math.max(backoff, error.kind === 'throttled' ? Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS) : 0));
     }
   }
 

@@ -85,7 +85,7 @@ export function classifyS3Error(err: unknown, what: string, ctx: S3ErrorContext,
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const name = e.name ?? e.Code ?? '';
   const at = `remote ${ctx.name} (${ctx.url})`;
-  const perObject = (kind: 'retriable' | 'throttled' | 'missing', code: string, reason: string, extra: { retryAfterMs?: number } = {}) =>
+  const perObject = (kind: 'retriable' | 'throttled', code: string, reason: string, extra: { retryAfterMs?: number } = {}) =>
     new TransferError(kind, code, `${what}: ${at} ${reason}`, { cause: err, reason, status, ...extra });
   const fatal = (code: string, message: string, hint: string) => new TransferError('fatal', code, message, { cause: err, hint, status });
 
@@ -126,7 +126,7 @@ export function classifyS3Error(err: unknown, what: string, ctx: S3ErrorContext,
       'the credentials are valid but lack permission (s3:GetObject, s3:PutObject, s3:ListBucket on the bucket and prefix); check the bucket policy, or the credentials themselves',
     );
   }
-  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return perObject('missing', 'ENOREMOTEOBJECT', 'does not have it');
+  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return new TransferError('missing', 'ENOREMOTEOBJECT', `${what}: not on ${at}`, { cause: err, status });
   if (THROTTLE_NAMES.has(name) || status === 503 || status === 429) {
     const answer = `HTTP ${status ?? 503} ${name && name !== 'Unknown' ? name : (e.$response?.reason ?? '')}`.trim();
     return perObject('throttled', 'ETHROTTLED', `asked to slow down (${answer})`, {
