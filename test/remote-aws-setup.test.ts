@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, startForwardProxy, type Fault, type FaultProxy, type ForwardProxy, type SeenRequest } from './faultProxy.js';
-import { tempDir } from './helpers.js';
+import { seededBytes, tempDir } from './helpers.js';
 import { remoteFixture } from './remoteFixture.js';
 import { makeTestCerts, type TestCerts } from './tlsCerts.js';
 
@@ -70,18 +70,21 @@ describe('region', { timeout: 240_000 }, () => {
   });
 
   it('a 400 with x-amz-bucket-region (HEAD, no body): dvd switches to the bucket region once and finishes', async () => {
-    const { repo } = await fx.setup();
+    // 30 files at the top: their presence checks are the first requests, all in flight together.
+    const files = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`a${i}.bin`, seededBytes(50 + i, 700)]));
+    const { repo } = await fx.setup({ files });
     fx.proxy.rule = bucketLivesIn('ap-south-1', 400);
     await fx.ok(repo, ['push'], noRegion);
     expect(regions()).toEqual(['us-east-1', 'ap-south-1']);
-    expect(fx.proxy.requests.filter((q) => signedRegion(q) === 'us-east-1')).toHaveLength(1);
+    // Only the first wave went to the wrong region.
+    expect(fx.proxy.requests.filter((q) => signedRegion(q) === 'us-east-1').length).toBeLessThanOrEqual(32);
     fx.proxy.reset();
     fx.proxy.rule = bucketLivesIn('ap-south-1', 400);
     const other = fx.clone(repo);
     await fx.ok(other, ['pull'], noRegion);
-    expect(fs.readFileSync(path.join(other, 'a.bin')).equals(fs.readFileSync(path.join(repo, 'a.bin')))).toBe(true);
+    for (const f of Object.keys(files)) expect(fs.readFileSync(path.join(other, f)).equals(files[f]), f).toBe(true);
     expect(regions()).toEqual(['us-east-1', 'ap-south-1']);
-    expect(fx.proxy.requests.filter((q) => signedRegion(q) === 'us-east-1')).toHaveLength(1);
+    expect(fx.proxy.requests.filter((q) => signedRegion(q) === 'us-east-1').length).toBeLessThanOrEqual(32);
   });
 
   it('a 301 PermanentRedirect from a regional endpoint is followed the same way', async () => {

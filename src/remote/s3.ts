@@ -13,6 +13,7 @@ import type {
 // The SDK is imported on first use, not at startup: loading it costs ~650 ms on these
 // machines, which every dvd command (status, add, ...) would otherwise pay.
 type Sdk = typeof import('@aws-sdk/client-s3');
+import { DvdError } from '../core/errors.js';
 import { hashFile } from '../core/hashFile.js';
 import { forEachParallel } from '../core/forEachParallel.js';
 import { resolveAwsSetup, type AwsSetup } from './awsSetup.js';
@@ -134,7 +135,14 @@ export class S3Remote implements Remote {
     // every S3 command and tells the user nothing they can act on in dvd.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.loaded ??= (async () => {
-      const setup = await resolveAwsSetup({ remoteName: o.name, region: o.region, profile: o.profile, https: !o.endpoint || o.endpoint.startsWith('https:') });
+      let setup: AwsSetup;
+      try {
+        setup = await resolveAwsSetup({ remoteName: o.name, region: o.region, profile: o.profile, https: !o.endpoint || o.endpoint.startsWith('https:') });
+      } catch (err) {
+        // A missing profile or CA bundle concerns every request: stop the queue with it.
+        if (err instanceof DvdError) throw new TransferError('fatal', err.code, err.message, { hint: err.hint });
+        throw err;
+      }
       this.setup = setup;
       this.region = setup.region;
       const sdk = await import('@aws-sdk/client-s3');
@@ -192,14 +200,18 @@ export class S3Remote implements Remote {
       let redirected = false;
       let clockCorrected = false;
       for (;;) {
+        const signedFor = this.region;
         try {
           return await fn(send);
         } catch (err) {
           if (err instanceof TransferError) throw err;
           const region = bucketRegionOf(err);
-          if (region && region !== this.region && !redirected) {
-            this.o.onNotice?.(`remote ${this.name}: the bucket is in region ${region}, not ${this.region}; using ${region} (\`dvd remote modify ${this.name} region ${region}\` saves this request)`);
-            this.region = region;
+          if (region && region !== signedFor && !redirected) {
+            // Requests in flight together all meet the redirect; the first one switches.
+            if (this.region === signedFor) {
+              this.o.onNotice?.(`remote ${this.name}: the bucket is in region ${region}, not ${signedFor}; using ${region} (\`dvd remote modify ${this.name} region ${region}\` saves this request)`);
+              this.region = region;
+            }
             redirected = true;
             continue;
           }
