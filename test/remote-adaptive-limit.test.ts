@@ -44,15 +44,18 @@ describe('AdaptiveLimit (AIMD)', () => {
     expect(l.current).toBe(8);
   });
 
-  it('at one request, refusals space the starts (doubling at most once per 200 ms) and successes shrink the spacing', async () => {
+  it('at one request, refused retries space the starts (doubling at most once per 200 ms) and successes shrink the spacing', async () => {
     const { l, tick } = limiter(1);
+    // A refused first attempt says nothing about the rate (a store may refuse every key once).
     l.release(await l.acquire(), 'throttled');
+    expect(l.spacingMs).toBe(0);
+    l.release(await l.acquire(true), 'throttled');
     expect(l.spacingMs).toBe(10);
     tick(10);
-    l.release(await l.acquire(), 'throttled');
+    l.release(await l.acquire(true), 'throttled');
     expect(l.spacingMs).toBe(10);
     tick(200);
-    l.release(await l.acquire(), 'throttled');
+    l.release(await l.acquire(true), 'throttled');
     expect(l.spacingMs).toBe(20);
     // Requests of 5 ms: the spacing shrinks 10% per success until it is under 5 ms.
     const ok = async () => {
@@ -84,8 +87,8 @@ describe('AdaptiveLimit (AIMD)', () => {
     l.release(t2, 'throttled');
     expect(l.current).toBe(1);
     expect(l.spacingMs).toBe(0);
-    // At 1, the next throttle spaces starts by two round trips.
-    const t3 = await l.acquire();
+    // At 1, the next refused retry spaces starts by two round trips.
+    const t3 = await l.acquire(true);
     l.release(t3, 'throttled');
     expect(l.spacingMs).toBe(60);
     let n = 0;

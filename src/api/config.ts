@@ -1,8 +1,7 @@
 import { configFile, readConfigFile, splitKey, writeConfigFile, type ConfigLevel } from '../core/config.js';
 import { DvdError, usageError } from '../core/errors.js';
 import { findRepoRoot } from '../core/repo.js';
-import { REMOTE_KEYS, remoteSettingProblem, SECRET_KEYS } from '../remote/remoteSettings.js';
-import { parseRemoteUrl } from '../remote/remoteUrl.js';
+import { checkRemoteValue, SECRET_KEYS } from '../remote/remoteSettings.js';
 import type { ApiContext } from './context.js';
 
 export interface ConfigOptions {
@@ -29,16 +28,6 @@ export function checkSecretLevel(key: string, level: ConfigLevel): void {
       hint: `use --local (stored in the git-ignored .dvd/config.local) or the AWS environment/profile`,
     });
   }
-}
-
-/** `dvd config remote.NAME.KEY VALUE` is checked as `dvd remote modify` checks it. */
-function checkRemoteValue(key: string, value: string, root: string): void {
-  const { section, sub, name } = splitKey(key);
-  if (section !== 'remote' || sub === undefined) return;
-  if (!(REMOTE_KEYS as readonly string[]).includes(name)) throw usageError(`unknown remote setting ${JSON.stringify(name)}`, `known settings: ${REMOTE_KEYS.join(', ')}`);
-  if (name === 'url') parseRemoteUrl(value, root);
-  const problem = remoteSettingProblem(name, value, key);
-  if (problem) throw usageError(problem);
 }
 
 /** git-config-like get/set/unset/list over one level, or the merged view for get/list. */
@@ -70,7 +59,9 @@ export function config(ctx: ApiContext, o: ConfigOptions): ConfigResult {
   }
   const level = o.level ?? 'repo';
   checkSecretLevel(o.key, level);
-  checkRemoteValue(o.key, o.value, root ?? ctx.cwd);
+  // `dvd config remote.NAME.KEY VALUE` is checked as `dvd remote modify` checks it.
+  const { section, sub, name } = splitKey(o.key);
+  if (section === 'remote' && sub !== undefined) checkRemoteValue(name, o.value, o.key, root ?? ctx.cwd);
   const file = configFile(level, root);
   const cfg = readConfigFile(file);
   cfg.set(o.key, o.value);

@@ -2,7 +2,7 @@ import { configFile, loadConfig, readConfigFile, writeConfigFile, type ConfigLev
 import { DvdError, usageError } from '../core/errors.js';
 import { requireRepoRoot } from '../core/repo.js';
 import { remoteNames } from '../remote/openRemote.js';
-import { REMOTE_KEYS, remoteSettingProblem, remoteSettingsProblem } from '../remote/remoteSettings.js';
+import { checkRemoteKey, checkRemoteValue, REMOTE_KEYS, remoteSettingsProblem } from '../remote/remoteSettings.js';
 import { parseRemoteUrl } from '../remote/remoteUrl.js';
 import { checkSecretLevel } from './config.js';
 import type { ApiContext } from './context.js';
@@ -108,9 +108,7 @@ export function remoteDefault(ctx: ApiContext, o: { name?: string; local?: boole
 export function remoteModify(ctx: ApiContext, o: { name: string; key: string; value?: string; local?: boolean; unset?: boolean }): { name: string; key: string; value?: string } {
   const root = requireRepoRoot(ctx.cwd);
   requireRemote(root, o.name);
-  if (!(REMOTE_KEYS as readonly string[]).includes(o.key)) {
-    throw usageError(`unknown remote setting ${JSON.stringify(o.key)}`, `known settings: ${REMOTE_KEYS.join(', ')}`);
-  }
+  checkRemoteKey(o.key);
   const full = `remote.${o.name}.${o.key}`;
   const level = levelOf(o.local);
   if (o.unset) {
@@ -120,10 +118,7 @@ export function remoteModify(ctx: ApiContext, o: { name: string; key: string; va
   }
   if (o.value === undefined) throw usageError(`missing VALUE for ${o.key}`);
   checkSecretLevel(full, level);
-  // Validate now, so a typo fails here and not in the middle of a push.
-  if (o.key === 'url') parseRemoteUrl(o.value, root);
-  const problem = remoteSettingProblem(o.key, o.value, full);
-  if (problem) throw usageError(problem);
+  checkRemoteValue(o.key, o.value, full, root);
   const merged = loadConfig(root);
   merged.set(full, o.value);
   const combined = remoteSettingsProblem((k) => merged.get(`remote.${o.name}.${k}`), o.name);

@@ -9,17 +9,19 @@
 //
 // Concurrency alone cannot get below one request per round trip: against s3rver one
 // request takes ~3 ms, so even one in flight is ~300 requests/s, far above a 20/s
-// limiter. Once the limit is down to 1, further throttles space the starts instead,
-// which halves the rate again: the spacing becomes twice the larger of itself and the
+// limiter. Once the limit is down to 1, a retry that is refused again (the throttling
+// outlasted its backoff) spaces the starts instead, which halves the rate again: the
+// spacing becomes twice the larger of itself and the
 // shortest round trip seen (at least 10 ms, at most 5 s), and shrinks by 10% per success
 // (rclone's S3 pacer: 10 ms minimum sleep, doubling on a retry, decaying on success).
 // Once it is shorter than a round trip it no longer holds anything back, and the limit
 // grows again from 1 - without that hand-over, going from paced to unpaced jumped from
 // ~100 to ~300 requests/s and a 20/s limiter refused 2,000 of 2,500 requests.
-// The spacing grows at most once per 200 ms (starting it is always allowed): a store
-// that refuses a share of requests whatever the rate (each key's first attempt, say)
-// would otherwise drive it to 5 s, while one that limits the rate keeps refusing window
-// after window until it fits.
+// Only refused retries grow the spacing, and at most once per 200 ms (starting it is
+// always allowed): a store that refuses a share of requests whatever the rate (each
+// key's first attempt, say) would otherwise drive it to 5 s - on a loaded machine a
+// test of that pattern ran past 50 s - while a store that limits the rate refuses
+// retries too, window after window, until the spacing fits.
 //
 // Retry-After pauses every start until then, not just the request that was told.
 export type Outcome = 'ok' | 'throttled' | 'failed';
@@ -36,11 +38,14 @@ export interface Ticket {
   /** The decrease count when it started: a throttle of an older one is already accounted for. */
   generation: number;
   startedAt: number;
+  /** A retry (acquired ahead of first attempts). */
+  retry: boolean;
 }
 
 interface Waiter {
   resolve: (t: Ticket) => void;
   reject: (err: unknown) => void;
+  retry: boolean;
 }
 
 export class AdaptiveLimit {
@@ -80,12 +85,12 @@ export class AdaptiveLimit {
     return this.intervalMs;
   }
 
-  /** Wait for a slot (`first`: ahead of the others). */
-  acquire(first = false): Promise<Ticket> {
+  /** Wait for a slot; a `retry` waits ahead of first attempts. */
+  acquire(retry = false): Promise<Ticket> {
     if (this.aborted !== null) return Promise.reject(this.aborted);
     return new Promise((resolve, reject) => {
-      if (first) this.waiting.unshift({ resolve, reject });
-      else this.waiting.push({ resolve, reject });
+      if (retry) this.waiting.unshift({ resolve, reject, retry });
+      else this.waiting.push({ resolve, reject, retry });
       this.pump();
     });
   }
@@ -109,7 +114,7 @@ export class AdaptiveLimit {
       this.generation++;
       this.okSinceChange = 0;
       if (this.limit > 1) this.limit = Math.max(1, Math.floor(this.limit / 2));
-      else if (this.intervalMs === 0 || now - this.intervalGrownAt >= INTERVAL_GROWTH_WINDOW_MS) {
+      else if (ticket.retry && (this.intervalMs === 0 || now - this.intervalGrownAt >= INTERVAL_GROWTH_WINDOW_MS)) {
         const base = Math.max(this.intervalMs, Number.isFinite(this.rttMs) ? this.rttMs : 0);
         this.intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, 2 * base));
         this.intervalGrownAt = now;
@@ -142,7 +147,8 @@ export class AdaptiveLimit {
       }
       this.inFlight++;
       this.nextStartAt = now + this.intervalMs;
-      this.waiting.shift()!.resolve({ generation: this.generation, startedAt: now });
+      const w = this.waiting.shift()!;
+      w.resolve({ generation: this.generation, startedAt: now, retry: w.retry });
     }
   }
 }

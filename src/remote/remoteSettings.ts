@@ -1,4 +1,5 @@
-import { DvdError } from '../core/errors.js';
+import { DvdError, usageError } from '../core/errors.js';
+import { parseRemoteUrl } from './remoteUrl.js';
 
 /** Keys a `[remote "NAME"]` section may hold; `dvd remote modify` and `dvd config` refuse others. */
 export const REMOTE_KEYS = [
@@ -71,6 +72,23 @@ export function remoteSettingProblem(key: string, value: string, full: string): 
     default:
       return undefined;
   }
+}
+
+/** Refuse a key a `[remote "NAME"]` section may not hold (usage error). */
+export function checkRemoteKey(key: string): void {
+  if (!(REMOTE_KEYS as readonly string[]).includes(key)) throw usageError(`unknown remote setting ${JSON.stringify(key)}`, `known settings: ${REMOTE_KEYS.join(', ')}`);
+}
+
+/**
+ * Check a value about to be written for remote setting `key` (`full` names it), as
+ * `dvd remote modify` and `dvd config` both do: a typo fails when it is typed, not in
+ * the middle of a push. Throws a usage error; a url is resolved against `root`.
+ */
+export function checkRemoteValue(key: string, value: string, full: string, root: string): void {
+  checkRemoteKey(key);
+  if (key === 'url') parseRemoteUrl(value, root);
+  const problem = remoteSettingProblem(key, value, full);
+  if (problem) throw usageError(problem);
 }
 
 /** A rule between two settings of remote `name`, or undefined; `get(key)` reads the merged config. */

@@ -16,9 +16,8 @@ type Sdk = typeof import('@aws-sdk/client-s3');
 import { DvdError } from '../core/errors.js';
 import { hashFile } from '../core/hashFile.js';
 import { forEachParallel } from '../core/forEachParallel.js';
-import { resolveAwsSetup, type AwsSetup } from './awsSetup.js';
+import type { AwsSetup } from './awsSetup.js';
 import { classifyS3Error, remoteFailedError, type S3ErrorContext } from './classifyS3Error.js';
-import { httpAgents } from './httpAgents.js';
 import type { GetOptions, GetResult, PutOptions, Remote } from './Remote.js';
 import { RetryPolicy } from './RetryPolicy.js';
 import { Slots } from './Slots.js';
@@ -135,6 +134,8 @@ export class S3Remote implements Remote {
     // every S3 command and tells the user nothing they can act on in dvd.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.loaded ??= (async () => {
+      // Loaded here, like the SDK: a folder remote or `dvd status` needs none of it.
+      const [{ resolveAwsSetup }, { httpAgents }] = await Promise.all([import('./awsSetup.js'), import('./httpAgents.js')]);
       let setup: AwsSetup;
       try {
         setup = await resolveAwsSetup({ remoteName: o.name, region: o.region, profile: o.profile, https: !o.endpoint || o.endpoint.startsWith('https:') });
