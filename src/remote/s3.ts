@@ -138,7 +138,7 @@ export class S3Remote implements Remote {
       const [{ resolveAwsSetup }, { httpAgents }] = await Promise.all([import('./awsSetup.js'), import('./httpAgents.js')]);
       let setup: AwsSetup;
       try {
-        setup = await resolveAwsSetup({ remoteName: o.name, region: o.region, profile: o.profile, https: !o.endpoint || o.endpoint.startsWith('https:') });
+        setup = await resolveAwsSetup({ remoteName: o.name, region: o.region, profile: o.profile, https: !o.endpoint || /^https:/i.test(o.endpoint) });
       } catch (err) {
         // A missing profile or CA bundle concerns every request: stop the queue with it.
         if (err instanceof DvdError) throw new TransferError('fatal', err.code, err.message, { hint: err.hint });
