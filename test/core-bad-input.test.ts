@@ -72,7 +72,7 @@ describe('bad input: clear error, exit 1, nothing changed', () => {
     fs.symlinkSync('/etc/passwd', path.join(repo, 'data/link'));
     const r = dvd(repo, ['add', 'data']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/data\/link: symbolic links inside tracked data are not supported/);
+    expect(r.stderr).toMatch(/data\/link: is a symbolic link; dvd does not store links inside tracked data/);
     expect(fs.existsSync(path.join(repo, 'data.dvd'))).toBe(false);
   });
 

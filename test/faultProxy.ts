@@ -152,6 +152,11 @@ export async function startFaultProxy(targetPort: number, opts: FaultProxyOption
       },
     );
     upstream.on('error', () => res.destroy());
+    // A client that went away (a killed dvd) frees the upstream connection too, instead of
+    // leaving it stuck under an unread answer.
+    res.once('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     if (fault?.kind === 'reset-request') {
       let got = 0;
       const cut = () => {
@@ -168,6 +173,10 @@ export async function startFaultProxy(targetPort: number, opts: FaultProxyOption
     req.pipe(upstream);
   };
   const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, handler) : http.createServer(handler);
+  // Idle keep-alive connections stay open, as s3rver's do: a server closing one for
+  // idleness races a client reusing it, and the request lost that way is retried and
+  // counted twice (test/test-servers.test.ts).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   proxy.port = (server.address() as AddressInfo).port;
   proxy.endpoint = `${opts.tls ? 'https' : 'http'}://${opts.host ?? '127.0.0.1'}:${proxy.port}`;
@@ -230,6 +239,7 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
+  server.keepAliveTimeout = 0; // as the fault proxy's
   server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     seen.push(`CONNECT ${req.url}`);
     const [host, port] = req.url!.split(':');

@@ -78,7 +78,7 @@ describe('listing history', () => {
   it('works the same after git gc packs every object', async () => {
     const { repo, c3 } = makeHistory();
     git(repo, 'gc', '-q', '--aggressive');
-    expect((await readPointersAtRev(repo, c3)).map((r) => r.target)).toEqual(['data/pictures', 'model.bin']);
+    expect((await readPointersAtRev(repo, c3)).refs.map((r) => r.target)).toEqual(['data/pictures', 'model.bin']);
   });
 });
 
@@ -87,25 +87,29 @@ describe('readPointersAtRev', () => {
     const { repo, c1, c2, c3, c4 } = makeHistory();
     // The workspace disagrees with history; history wins.
     writeFiles(repo, { 'model.bin.dvd': 'garbage\n' });
-    expect(await readPointersAtRev(repo, c1)).toEqual([{ pointerFile: 'model.bin.dvd', target: 'model.bin', pointer: filePtr('model.bin', 1) }]);
-    expect((await readPointersAtRev(repo, c2)).map((r) => r.pointerFile)).toEqual(['data/images.dvd', 'model.bin.dvd']);
-    const at3 = await readPointersAtRev(repo, c3);
+    expect(await readPointersAtRev(repo, c1)).toEqual({ refs: [{ pointerFile: 'model.bin.dvd', target: 'model.bin', pointer: filePtr('model.bin', 1) }], problems: [] });
+    expect((await readPointersAtRev(repo, c2)).refs.map((r) => r.pointerFile)).toEqual(['data/images.dvd', 'model.bin.dvd']);
+    const at3 = (await readPointersAtRev(repo, c3)).refs;
     expect(at3[0]).toEqual({ pointerFile: 'data/pictures.dvd', target: 'data/pictures', pointer: dirPtr('pictures', 2, 20) });
-    const at4 = await readPointersAtRev(repo, c4);
+    const at4 = (await readPointersAtRev(repo, c4)).refs;
     expect(at4.map((r) => [r.target, r.pointer.oid])).toEqual([['data/pictures', oidOf(2)], ['model.bin', oidOf(5)]]);
   });
 
   it('reads many revisions at once', async () => {
     const { repo, c1, c4 } = makeHistory();
     const m = await readPointersAtRevs(repo, [{ oid: c1, label: 'a' }, { oid: c4, label: 'b' }]);
-    expect(m.get(c1)!.length).toBe(1);
-    expect(m.get(c4)!.map((r) => r.target)).toEqual(['data/pictures', 'model.bin']);
+    expect(m.get(c1)!.refs.length).toBe(1);
+    expect(m.get(c4)!.refs.map((r) => r.target)).toEqual(['data/pictures', 'model.bin']);
   });
 
-  it('names revision and file for a malformed pointer', async () => {
+  it('reports a malformed pointer naming revision and file, and reads the others', async () => {
     const repo = tempRepo({ dvdInit: false });
-    const c = commit(repo, { 'deep/x.dvd': 'path: x\ntype: file\noid: sha256:zz\nsize: 1\n' }, 'bad');
-    await expect(readPointersAtRev(repo, c, 'HEAD')).rejects.toThrow(/HEAD:deep\/x\.dvd:3: oid/);
+    const c = commit(repo, { 'deep/x.dvd': 'path: x\ntype: file\noid: sha256:zz\nsize: 1\n', 'y.dvd': `path: y\ntype: file\noid: sha256:${'a'.repeat(64)}\nsize: 1\n` }, 'bad');
+    const scan = await readPointersAtRev(repo, c, 'HEAD');
+    expect(scan.refs.map((r) => r.pointerFile)).toEqual(['y.dvd']);
+    expect(scan.problems).toEqual([expect.objectContaining({ pointerFile: 'deep/x.dvd', code: 'EBADPOINTER', message: expect.stringMatching(/^HEAD:deep\/x\.dvd:3: oid/) })]);
+    // Read again under another name, the message names that revision.
+    expect((await readPointersAtRev(repo, c, 'main')).problems[0].message).toMatch(/^main:deep\/x\.dvd:3: oid/);
   });
 
   it('reads a file at a revision, or null', async () => {

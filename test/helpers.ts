@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DVD_BIN = path.join(PROJECT, 'bin', 'dvd.js');
@@ -116,4 +116,59 @@ export function tinyTmpfs(size: string): { mnt: string; mounted: boolean } {
     if (mounted) spawnSync('umount', [mnt]);
   });
   return { mnt, mounted };
+}
+
+/**
+ * Folders to delete after each test of the calling file: `const track = removedAfterEach()`,
+ * then `track(tempRepo())`. Returns the folder, so it can wrap the call that makes it.
+ */
+export function removedAfterEach(): (dir: string) => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return (dir: string) => {
+    dirs.push(dir);
+    return dir;
+  };
+}
+
+/** `git add -A` and commit; returns the new commit's oid. */
+export function commitAll(repo: string, msg: string): string {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', msg);
+  return git(repo, 'rev-parse', 'HEAD').trim();
+}
+
+/** The objects in a cache or folder remote (`<dir>/sha256/ab/cdef...`), as sorted oids. */
+export function storedOids(dir: string): string[] {
+  const base = path.join(dir, 'sha256');
+  if (!fs.existsSync(base)) return [];
+  return fs
+    .readdirSync(base)
+    .filter((f) => /^[0-9a-f]{2}$/.test(f))
+    .flatMap((f) => fs.readdirSync(path.join(base, f)).map((r) => f + r))
+    .sort();
+}
+
+/** The oid a committed pointer file names at a revision. */
+export function pointerOidAt(repo: string, rev: string, pointerFile: string): string {
+  return /oid: sha256:([0-9a-f]{64})/.exec(git(repo, 'show', `${rev}:${pointerFile}`))![1];
+}
+
+/** The two ways src/git reads Git: through the git binary, and isomorphic-git alone. */
+export const GIT_MODES = ['git binary', 'isomorphic-git only'] as const;
+
+/**
+ * Inside a describe: run its tests in `mode` (DVD_NO_GIT_BINARY=1 for isomorphic-git
+ * only; dvd, git and the hooks git runs inherit it).
+ */
+export function useGitMode(mode: (typeof GIT_MODES)[number]): void {
+  beforeAll(() => {
+    if (mode === 'isomorphic-git only') process.env.DVD_NO_GIT_BINARY = '1';
+    else delete process.env.DVD_NO_GIT_BINARY;
+  });
+  afterAll(() => {
+    delete process.env.DVD_NO_GIT_BINARY;
+  });
 }

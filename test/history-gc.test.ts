@@ -83,12 +83,12 @@ describe('dvd gc', () => {
     expect(cacheOids(repo)).toEqual(cacheBefore);
     expect(storeOids(store)).toEqual(storeBefore);
 
-    // Not a TTY and no -f: the remote is left alone (the local cache is cleaned).
+    // Not a TTY and no -f: nothing is deleted, neither on the remote nor in the cache.
     const refused = dvd(repo, ['gc', '--all-commits', '-r', 'store']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('without confirmation');
+    expect(refused.stderr).toContain('nothing deleted');
     expect(storeOids(store)).toEqual(storeBefore);
-    expect(cacheOids(repo)).toEqual(cacheBefore.filter((o) => !dry.cache.oids.includes(o)));
+    expect(cacheOids(repo)).toEqual(cacheBefore);
 
     const done = dvdOk(repo, ['gc', '--all-commits', '-r', 'store', '-f']).stdout;
     expect(done).toContain('store: removed 3 objects');
@@ -122,7 +122,7 @@ describe('dvd gc', () => {
     dvdOk(dir, ['add', 'f.txt']);
     writeFiles(dir, { 'f.txt': 'two' });
     dvdOk(dir, ['commit']);
-    expect(JSON.parse(dvdOk(dir, ['gc', '-w', '--json']).stdout).cache).toMatchObject({ removed: 1, kept: 1 });
+    expect(JSON.parse(dvdOk(dir, ['gc', '-w', '-f', '--json']).stdout).cache).toMatchObject({ removed: 1, kept: 1 });
     expect(fs.readFileSync(path.join(dir, 'f.txt'), 'utf8')).toBe('two');
     const r = dvd(dir, ['gc', '--all-commits']);
     expect(r.code).toBe(1);

@@ -36,8 +36,8 @@ describe('dvd install', () => {
     const r2 = JSON.parse(dvdOk(repo, ['install', '--json']).stdout);
     expect(r2.hooks.map((h: { action: string }) => h.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     expect(treeHashes(hooks)).toEqual(after1);
-    expect(read(repo, '.gitattributes')).toBe('*.png binary\n*.dvd merge=dvd\n');
-    expect(git(repo, 'config', 'merge.dvd.driver')).toContain('merge-driver %O %A %B %P');
+    expect(read(repo, '.gitattributes')).toBe('*.png binary\n*.dvd text eol=lf\n*.dvd merge=dvd\n');
+    expect(git(repo, 'config', 'merge.dvd.driver')).toContain('merge-driver "$PWD"/%O "$PWD"/%A "$PWD"/%B %P');
     // The user's shell hook still runs (after dvd's block), and so does the node one.
     const pc = read(repo, '.git/hooks/post-checkout');
     expect(pc.startsWith('#!/bin/sh\n# >>> dvd >>>')).toBe(true);
@@ -51,8 +51,42 @@ describe('dvd install', () => {
     expect(read(repo, '.git/hooks/post-merge')).toBe(nodeHook);
     expect(fs.existsSync(path.join(hooks, 'pre-push'))).toBe(false);
     expect(fs.existsSync(path.join(hooks, 'post-merge.dvd-chained'))).toBe(false);
-    expect(read(repo, '.gitattributes')).toBe('*.png binary\n');
+    // The LF rule for pointers is dvd init's too, not the hooks': it stays.
+    expect(read(repo, '.gitattributes')).toBe('*.png binary\n*.dvd text eol=lf\n');
     expect(gitRun(repo, 'config', 'merge.dvd.driver').code).toBe(1);
+  });
+
+  it('hooks check out quietly: nothing printed after a git checkout with no data to change, errors still are', () => {
+    const repo = tempRepo();
+    writeFiles(repo, { 'model.bin': 'model v1' });
+    dvdOk(repo, ['add', 'model.bin']);
+    dvdOk(repo, ['install']);
+    commitAll(repo, 'v1');
+    expect(read(repo, '.git/hooks/post-checkout')).toContain(" -q checkout");
+    expect(read(repo, '.git/hooks/post-merge')).toContain(" -q checkout");
+    // A new branch at the same commit: the hook runs, with nothing to do and nothing to say.
+    const same = gitRun(repo, 'checkout', '-b', 'feature');
+    expect(same.code).toBe(0);
+    expect(same.stdout).toBe('');
+    expect(same.stderr).toBe("Switched to a new branch 'feature'\n");
+    // Data that changes is checked out without a word.
+    writeFiles(repo, { 'model.bin': 'model v2' });
+    dvdOk(repo, ['commit']);
+    commitAll(repo, 'v2');
+    const back = gitRun(repo, 'checkout', 'main');
+    expect(back.stdout + back.stderr).toBe("Switched to branch 'main'\n");
+    expect(read(repo, 'model.bin')).toBe('model v1');
+    // A merge (post-merge) is as quiet.
+    const merged = gitRun(repo, 'merge', '--ff-only', '-q', 'feature');
+    expect(merged.code).toBe(0);
+    expect(merged.stdout + merged.stderr).toBe('');
+    expect(read(repo, 'model.bin')).toBe('model v2');
+    // What goes wrong is still said: v1's object is gone from the cache.
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    const missing = gitRun(repo, 'checkout', 'HEAD~1');
+    expect(missing.stderr).toContain('1 object(s) are not in the cache');
+    expect(missing.stderr).toContain('hint: run `dvd pull`');
+    expect(read(repo, 'model.bin')).toBe('model v2');
   });
 
   it('makes `git checkout` update the data by itself, and `git push` push the data first', () => {

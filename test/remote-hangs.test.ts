@@ -61,6 +61,25 @@ describe('an endpoint that hangs', { timeout: 120_000 }, () => {
     expect(fs.readdirSync(path.join(other, '.dvd/tmp'))).toEqual([]);
   });
 
+  it('dvd doctor probes once, bounded by the remote\'s timeout, and names it', async () => {
+    const { repo, prefix } = await fx.setup({ settings: { timeout: '1s' } });
+    fx.proxy.rule = () => ({ kind: 'hang' });
+    const r = await fx.run(repo, ['doctor', '--json']);
+    expect(r.code).toBe(1);
+    const [check] = JSON.parse(r.stdout).remoteChecks;
+    expect(check).toMatchObject({
+      name: 's3',
+      ok: false,
+      error: {
+        code: 'ETIMEOUT',
+        message: `remote s3 (s3://hangs/${prefix} at ${fx.proxy.endpoint}) did not answer within 1 s (1 attempt)`,
+        hint: 'check the endpoint and the network; on a slow link raise the limit: `dvd remote modify s3 timeout 2m`',
+      },
+    });
+    // One listing, not the 5 attempts a transfer gets.
+    expect(fx.proxy.count()).toBe(1);
+  });
+
   it('timeout is validated when set', async () => {
     const { repo } = await fx.setup();
     const r = await fx.run(repo, ['remote', 'modify', 's3', 'timeout', 'soon']);

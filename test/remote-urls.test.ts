@@ -118,6 +118,10 @@ describe('remote URLs', { timeout: 120_000 }, () => {
     const kms = dvd(repo, ['remote', 'modify', 's3', 'sse_kms_key_id', 'alias/data']);
     expect(kms.code).toBe(2);
     expect(kms.stderr).toContain('remote.s3.sse_kms_key_id needs sse = aws:kms or aws:kms:dsse (it is AES256)');
+    // The same rules through `dvd config` (one path: api/configKeys.ts).
+    const kmsConfig = dvd(repo, ['config', 'remote.s3.sse_kms_key_id', 'alias/data']);
+    expect(kmsConfig.code).toBe(2);
+    expect(kmsConfig.stderr).toContain('remote.s3.sse_kms_key_id needs sse = aws:kms or aws:kms:dsse (it is AES256)');
     // A typo made by hand in .dvd/config stops a push before any request.
     fs.appendFileSync(path.join(repo, '.dvd/config'), '[remote "s3"]\n\tsse = AES-256\n');
     const r = await fx.run(repo, ['push']);

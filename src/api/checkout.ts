@@ -7,20 +7,30 @@ import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig, sharesCache } from '../core/linkTypes.js';
 import { loadManifest } from '../core/loadManifest.js';
+import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
+import { UserPaths } from '../core/userPaths.js';
+import { refusedError, withoutMetadata } from '../core/walkTarget.js';
+import { entriesInScope } from '../core/scope.js';
 import type { ManifestEntry } from '../core/manifest.js';
+import { expandGlobs } from './expandGlobs.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
+import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 
 export interface CheckoutOptions {
   targets?: string[];
+  /** Targets are shell-style patterns (expandGlobs). */
+  glob?: boolean;
   /** Overwrite or delete workspace data even if it is not in the cache. */
   force?: boolean;
   /** Re-materialize every file with the configured cache type. */
   relink?: boolean;
   jobs?: number;
+  /** Only these pointer files among the targets' (pull: those whose objects all arrived). */
+  pointerFiles?: string[];
 }
 
 export interface CheckoutTargetResult {
@@ -29,12 +39,18 @@ export interface CheckoutTargetResult {
   written: number;
   removed: number;
   unchanged: number;
+  /** The target folder did not exist and was created (an empty version has no file to make it). */
+  madeFolder: boolean;
+  /** Set when only these paths inside the target were checked out (repo-relative). */
+  scope?: string[];
 }
 
 export interface CheckoutResult {
   targets: CheckoutTargetResult[];
   /** Objects that could not be checked out because they are not in the cache, by pointer file. */
   missing: { pointerFile: string; oid: string; path: string }[];
+  /** Pointers (or targets) left unchanged because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 interface Planned {
@@ -51,47 +67,60 @@ interface Planned {
  */
 export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { repo, config } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const targets = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets ?? [], { tracked: true }) : opts.targets;
+  const only = opts.pointerFiles && new Set(opts.pointerFiles);
+  const found = findPointers(repo.root, ctx.cwd, targets ?? []);
+  const refs = found.refs.filter((r) => !only || only.has(r.pointerFile));
+  const problems = found.problems;
+  const paths = new UserPaths(repo.root, ctx.cwd);
   const types = linkTypesFromConfig(config);
-  const linker = new Linker(repo, types, ctx.log.warn);
+  const linker = new Linker({ repo, types, warn: ctx.log.warn, verb: 'checkout' });
   const jobs = opts.jobs ?? defaultJobs();
   return withLock(repo, 'checkout', async () => {
-    const result: CheckoutResult = { targets: [], missing: [] };
+    const result: CheckoutResult = { targets: [], missing: [], problems };
     const planned: Planned[] = [];
     const inCache = (oid: string) => hasObject(repo, oid);
     for (const ref of refs) {
-      let desired: ManifestEntry[];
-      try {
-        desired = await loadManifest(repo, ref.pointer, ref.pointerFile);
-      } catch (err) {
-        if (err instanceof DvdError && err.code === 'ENOOBJECT') {
-          result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
-          continue;
+      await forTarget(ref.pointerFile, problems, async () => {
+        let desired: ManifestEntry[];
+        try {
+          desired = entriesInScope(withoutMetadata(await loadManifest(repo, ref.pointer, ref.pointerFile)), ref, paths);
+        } catch (err) {
+          if (err instanceof DvdError && err.code === 'ENOOBJECT') {
+            result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
+            return;
+          }
+          throw err;
         }
-        throw err;
-      }
-      const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs });
-      const plan = planCheckout({
-        desired,
-        current: scan.files,
-        inCache,
-        relink: opts.relink ?? false,
-        sharedModes: sharesCache(types[0]),
+        const recorded = desired.map((e) => e.path);
+        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => recorded, scope: ref.scope });
+        noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
+        // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
+        if (scan.refused.length) throw refusedError(scan.refused, ref.target, paths, ref.pointerFile);
+        const plan = planCheckout({
+          desired,
+          current: scan.files,
+          inCache,
+          relink: opts.relink ?? false,
+          sharedModes: sharesCache(types[0]),
+        });
+        if (plan.missing.length) {
+          for (const m of plan.missing) {
+            result.missing.push({ pointerFile: ref.pointerFile, oid: m.oid, path: m.path === '' ? ref.target : `${ref.target}/${m.path}` });
+          }
+          scan.state.save(ref.target);
+          return;
+        }
+        planned.push({ ref, desired, scan, plan });
       });
-      if (plan.missing.length) {
-        for (const m of plan.missing) {
-          result.missing.push({ pointerFile: ref.pointerFile, oid: m.oid, path: m.path === '' ? ref.target : `${ref.target}/${m.path}` });
-        }
-        scan.state.save(ref.target);
-        continue;
-      }
-      planned.push({ ref, desired, scan, plan });
     }
     const blocked = planned.flatMap((p) => p.plan.blocked.map((b) => (b === '' ? p.ref.target : `${p.ref.target}/${b}`)));
     if (blocked.length && !opts.force) {
       for (const p of planned) p.scan.state.save(p.ref.target);
-      const shown = blocked.slice(0, 20).map((b) => `  ${b}`).join('\n');
-      throw new DvdError('EWOULDLOSE', `checkout would overwrite or delete ${blocked.length} file(s) whose content is not in the cache:\n${shown}${blocked.length > 20 ? `\n  ... and ${blocked.length - 20} more` : ''}`, {
+      const shown = blocked.slice(0, 20).map((b) => `  ${paths.show(b)}`).join('\n');
+      // Nothing is checked out, so the pointers left out are named here or never.
+      const also = problems.length ? `\nalso left out:\n${problems.map((p) => `  ${p.message}`).join('\n')}` : '';
+      throw new DvdError('EWOULDLOSE', `checkout would overwrite or delete ${blocked.length} file(s) whose content is not in the cache:\n${shown}${blocked.length > 20 ? `\n  ... and ${blocked.length - 20} more` : ''}${also}`, {
         hint: 'keep the changes with `dvd commit` (or `dvd add`), or discard them with `dvd checkout --force`',
         data: { blocked },
       });
@@ -99,10 +128,12 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
     for (const p of planned) {
       const progress = ctx.progress(`checkout ${p.ref.target}`);
       const total = p.plan.write.reduce((n, e) => n + e.size, 0);
+      let madeFolder = false;
       try {
-        await applyCheckout({
+        madeFolder = await applyCheckout({
           root: repo.root,
           target: p.ref.target,
+          isDir: p.ref.pointer.type === 'dir',
           write: p.plan.write,
           chmod: p.plan.chmod,
           remove: p.plan.remove,
@@ -124,6 +155,8 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         written: p.plan.write.length,
         removed: p.plan.remove.length,
         unchanged: p.desired.length - p.plan.write.length,
+        madeFolder,
+        ...(p.ref.scope ? { scope: p.ref.scope.map((s) => `${p.ref.target}/${s}`) } : {}),
       });
     }
     return result;

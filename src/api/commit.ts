@@ -8,6 +8,8 @@ import { linkTypesFromConfig } from '../core/linkTypes.js';
 import { withLock } from '../core/lock.js';
 import { StatCache } from '../core/statCache.js';
 import type { Pointer } from '../core/pointer.js';
+import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
+import { UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { storeTracked } from './storeTracked.js';
 
@@ -20,32 +22,37 @@ export interface CommitOptions {
 
 export interface CommitResult {
   committed: { target: string; pointerFile: string; pointer: Pointer; changed: boolean }[];
+  /** Pointers left as they were because they or their targets cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 /** Record the workspace state of tracked targets in their pointers (and the cache). */
 export async function commit(ctx: ApiContext, opts: CommitOptions = {}): Promise<CommitResult> {
   const { repo, config } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
-  const missing = refs.filter((r) => !fs.existsSync(path.join(repo.root, r.target)));
-  if (missing.length) {
-    throw new DvdError('ENOENT', `nothing to commit for ${missing.map((m) => m.target).join(', ')}: not in the workspace`, {
-      hint: 'restore it with `dvd checkout`, or stop tracking it with `dvd untrack`',
-    });
-  }
-  const linker = new Linker(repo, linkTypesFromConfig(config), ctx.log.warn);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const paths = new UserPaths(repo.root, ctx.cwd);
+  const linker = new Linker({ repo, types: linkTypesFromConfig(config), warn: ctx.log.warn, verb: 'commit' });
   return withLock(repo, 'commit', async () => {
-    const result: CommitResult = { committed: [] };
+    const result: CommitResult = { committed: [], problems };
     for (const ref of refs) {
-      if (opts.force) StatCache.remove(repo, ref.target);
-      const r = await storeTracked(ctx, {
-        repo,
-        target: ref.target,
-        abs: path.join(repo.root, ref.target),
-        linker,
-        jobs: opts.jobs ?? defaultJobs(),
-        pointerFile: ref.pointerFile,
+      await forTarget(ref.pointerFile, problems, async () => {
+        // lstat: a dangling link (a moved repository's, see walkTarget.ts) is in the workspace.
+        if (!fs.lstatSync(path.join(repo.root, ref.target), { throwIfNoEntry: false })) {
+          throw new DvdError('ENOENT', `nothing to commit for ${paths.show(ref.target)}: not in the workspace`, {
+            hint: `restore it with \`${paths.command('dvd checkout', [ref.target])}\`, or stop tracking it with \`${paths.command('dvd untrack', [ref.target])}\``,
+          });
+        }
+        if (opts.force) StatCache.remove(repo, ref.target);
+        const r = await storeTracked(ctx, {
+          repo,
+          target: ref.target,
+          abs: path.join(repo.root, ref.target),
+          linker,
+          jobs: opts.jobs ?? defaultJobs(),
+          pointerFile: ref.pointerFile,
+        });
+        result.committed.push({ target: ref.target, pointerFile: ref.pointerFile, pointer: r.pointer, changed: r.changed });
       });
-      result.committed.push({ target: ref.target, pointerFile: ref.pointerFile, pointer: r.pointer, changed: r.changed });
     }
     return result;
   });

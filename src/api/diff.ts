@@ -2,10 +2,13 @@ import path from 'node:path';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { loadManifest } from '../core/loadManifest.js';
+import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import type { ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
 import type { Repo } from '../core/repo.js';
 import { scanTarget } from '../core/scanTarget.js';
+import { UserPaths } from '../core/userPaths.js';
+import { refusedError } from '../core/walkTarget.js';
 import { openRepo, type ApiContext } from './context.js';
 import { ensureManifests } from './ensureManifests.js';
 import { pointersAtRevisions, resolveRevision, type Revision } from './pointersAtRev.js';
@@ -57,6 +60,11 @@ export interface DiffResult {
   deleted: DiffFile[];
   modified: DiffModified[];
   renamed: DiffRenamed[];
+  /**
+   * Pointers that cannot be used on either side; their targets are left out of the
+   * comparison (rather than shown as deleted). The CLI reports them and exits 1.
+   */
+  problems: PointerProblem[];
 }
 
 type Files = Map<string, ManifestEntry>;
@@ -83,6 +91,7 @@ async function workspaceFiles(ctx: ApiContext, repo: Repo, ref: PointerRef, jobs
   });
   progress.finish();
   if (scan.hashedFiles > 0) scan.state.save(ref.target);
+  if (scan.refused.length) throw refusedError(scan.refused, ref.target, new UserPaths(repo.root, ctx.cwd), ref.pointerFile);
   // The executable bit of files whose mode the workspace cannot tell comes from the pointer.
   const desired = ref.pointer.type === 'dir' && hasObject(repo, ref.pointer.oid) ? new Map((await loadManifest(repo, ref.pointer, ref.pointerFile)).map((e) => [e.path, e])) : undefined;
   for (const e of currentEntries(scan.files, desired)) {
@@ -104,8 +113,16 @@ export async function diff(ctx: ApiContext, o: DiffOptions = {}): Promise<DiffRe
   const revA = await resolveRevision(repo.root, o.a ?? 'HEAD');
   const revB: Revision | null = o.b === undefined ? null : await resolveRevision(repo.root, o.b);
   const atRevs = await pointersAtRevisions(repo.root, revB ? [revA, revB] : [revA]);
-  const sideA = atRevs.get(revA.oid)!;
-  const sideB = revB ? atRevs.get(revB.oid)! : findPointers(repo.root, repo.root, []);
+  const scanA = atRevs.get(revA.oid)!;
+  const scanB = revB ? atRevs.get(revB.oid)! : findPointers(repo.root, ctx.cwd, []);
+  const problems: PointerProblem[] = [
+    ...scanA.problems.map((p) => ({ ...p, pointerFile: `${revA.label}:${p.pointerFile}` })),
+    ...scanB.problems.map((p) => (revB ? { ...p, pointerFile: `${revB.label}:${p.pointerFile}` } : p)),
+  ];
+  // A pointer left out on one side is left out on the other too: its files are not "deleted".
+  const leftOut = new Set([...scanA.problems, ...scanB.problems].flatMap((p) => [p.pointerFile, ...(p.others ?? [])]));
+  const sideA = scanA.refs.filter((r) => !leftOut.has(r.pointerFile));
+  const sideB = scanB.refs.filter((r) => !leftOut.has(r.pointerFile));
 
   // Unchanged targets (same pointer both sides) need no manifest and no comparison.
   // The workspace side is always scanned: its data may differ from its pointer.
@@ -140,10 +157,23 @@ export async function diff(ctx: ApiContext, o: DiffOptions = {}): Promise<DiffRe
 
   const filesA: Files = new Map();
   const filesB: Files = new Map();
-  for (const r of readA) await committedFiles(repo, r, filesA);
-  for (const r of readB) {
-    if (revB) await committedFiles(repo, r, filesB);
-    else await workspaceFiles(ctx, repo, r, jobs, filesB);
+  // A target that fails on one side (a damaged manifest, a link in the workspace) is
+  // compared on neither.
+  const failed = new Set<string>();
+  const read = async (r: PointerRef, side: (out: Files) => Promise<void>, into: Files) => {
+    const mine: Files = new Map();
+    const ok = await forTarget(r.pointerFile, problems, async () => {
+      await side(mine);
+      return true;
+    });
+    if (ok) for (const [p, e] of mine) into.set(p, e);
+    else failed.add(r.target);
+  };
+  for (const r of readA) await read(r, (out) => committedFiles(repo, r, out), filesA);
+  for (const r of readB) await read(r, (out) => (revB ? committedFiles(repo, r, out) : workspaceFiles(ctx, repo, r, jobs, out)), filesB);
+  const gone = [...failed];
+  for (const files of gone.length ? [filesA, filesB] : []) {
+    for (const p of files.keys()) if (gone.some((t) => p === t || p.startsWith(`${t}/`))) files.delete(p);
   }
 
   const added: DiffFile[] = [];
@@ -176,5 +206,6 @@ export async function diff(ctx: ApiContext, o: DiffOptions = {}): Promise<DiffRe
     deleted: keptDeletes,
     modified: modified.sort(byPath),
     renamed: renamed.sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : 0)),
+    problems,
   };
 }

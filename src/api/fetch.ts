@@ -3,14 +3,17 @@ import { withLock } from '../core/lock.js';
 import { objectKey } from '../core/objectPath.js';
 import { hasObject, installTempObject, tempPath } from '../core/objects.js';
 import type { Repo } from '../core/repo.js';
-import { openRemote } from '../remote/openRemote.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import type { Remote } from '../remote/Remote.js';
 import { TransferQueue, type TransferFailure, type TransferItem } from '../remote/TransferQueue.js';
 import { corruptDataError } from '../remote/TransferError.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
+import { UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
 import type { TransferOptions } from './push.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
+import { fetchImported, isGitImport } from './fetchImported.js';
 
 export interface FetchResult {
   remote: string;
@@ -24,6 +27,8 @@ export interface FetchResult {
   complete: string[];
   /** Pointer files still missing something (see failed). */
   incomplete: string[];
+  /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 /**
@@ -51,21 +56,30 @@ export function downloadInto(repo: Repo, remote: Remote) {
  */
 export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<FetchResult> {
   const { repo, config } = openRepo(ctx);
-  const pointers: PointerSource[] = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
-  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
+  const found: { pointers: PointerSource[]; problems: PointerProblem[] } = o.pointers
+    ? { pointers: o.pointers, problems: [] }
+    : await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log);
+  const problems = found.problems;
+  // Imported data comes from its source repository, not from this repository's remote.
+  const pointers = found.pointers.filter((p) => !isGitImport(p));
+  const imports = found.pointers.filter(isGitImport);
+  const imported = imports.length ? await withLock(repo, 'fetch', () => fetchImported(ctx, repo, imports, o)) : null;
+  if (imported && pointers.length === 0) return { remote: '(import sources)', url: '', bytes: 0, ...imported, problems };
+  const { remote, jobs } = openCheckedRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
-    return await withLock(repo, 'fetch', async () => {
-      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [] };
+    const fetched = await withLock(repo, 'fetch', async () => {
+      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [], problems };
       const download = downloadInto(repo, remote);
 
-      const first = await objectsOfPointers(repo, pointers);
+      const paths = new UserPaths(repo.root, ctx.cwd);
+      const first = await objectsOfPointers(repo, pointers, paths);
       const manifestQueue = new TransferQueue({ jobs, transfer: download });
       for (const d of first.dirs) if (d.files === null) manifestQueue.add(d.manifest);
       const r1 = await manifestQueue.run();
       result.downloaded += r1.done.length;
       result.failed.push(...r1.failed);
 
-      const needs = r1.done.length ? await objectsOfPointers(repo, pointers) : first;
+      const needs = r1.done.length ? await objectsOfPointers(repo, pointers, paths) : first;
       const files = new TransferQueue({ jobs, transfer: download, progress: ctx.progress('fetching') });
       const seen = new Set<string>();
       for (const n of [...needs.files, ...needs.dirs.flatMap((d) => d.files ?? [])]) {
@@ -85,6 +99,14 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
       for (const [pointerFile, ok] of [...fileOk, ...dirOk]) (ok ? result.complete : result.incomplete).push(pointerFile);
       return result;
     });
+    if (imported) {
+      fetched.downloaded += imported.downloaded;
+      fetched.alreadyCached += imported.alreadyCached;
+      fetched.failed.push(...imported.failed);
+      fetched.complete.push(...imported.complete);
+      fetched.incomplete.push(...imported.incomplete);
+    }
+    return fetched;
   } finally {
     remote.close();
   }

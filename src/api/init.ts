@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DvdError } from '../core/errors.js';
 import { findRepoRoot, DVD_DIR } from '../core/repo.js';
 import { findGitRoot } from '../git/findGitRoot.js';
+import { addGitattributesLine, POINTER_EOL_LINE } from '../git/gitattributesLine.js';
 import type { ApiContext } from './context.js';
 
 export interface InitOptions {
@@ -45,5 +46,6 @@ export async function init(ctx: ApiContext, opts: InitOptions): Promise<InitResu
   };
   write('config', opts.noScm ? '[core]\n\tno_scm = true\n' : '');
   write('.gitignore', DVD_GITIGNORE);
+  if (!opts.noScm && addGitattributesLine(root, POINTER_EOL_LINE)) created.push('.gitattributes');
   return { root, created };
 }

@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { addGitattributesLine, removeGitattributesLine } from '../git/gitattributesLine.js';
+import { addGitattributesLine, POINTER_EOL_LINE, removeGitattributesLine } from '../git/gitattributesLine.js';
 import { hooksDir } from '../git/hooksDir.js';
 import { installHook, uninstallHook, type HookAction } from '../git/installHook.js';
 import { MERGE_DRIVER, setMergeDriverConfig } from '../git/mergeDriverConfig.js';
@@ -38,21 +37,22 @@ function hookBody(name: (typeof HOOKS)[number], dvd: string, dvdRootRel: string)
   const guard = `[ "$DVD_SKIP_HOOKS" != 1 ] && [ -f ${shQuote(`${dir}/.dvd/config`)} ]`;
   const run = (args: string) => `${dvd} -C ${shQuote(dir)} ${args}`;
   switch (name) {
+    // -q: after every git checkout or merge only what went wrong is worth printing (not
+    // "Nothing to check out"); missing objects and bad pointers still go to stderr.
     case 'post-checkout':
       // $3 = 1 for a branch/commit checkout, 0 for `git checkout -- file`.
-      return `if [ "$3" = 1 ] && ${guard}; then\n  ${run('checkout')} || exit $?\nfi`;
+      return `if [ "$3" = 1 ] && ${guard}; then\n  ${run('-q checkout')} || exit $?\nfi`;
     case 'post-merge':
-      return `if ${guard}; then\n  ${run('checkout')} || exit $?\nfi`;
+      return `if ${guard}; then\n  ${run('-q checkout')} || exit $?\nfi`;
     case 'pre-push':
       // Data first: a pushed pointer whose objects are not on the remote breaks clones.
-      // Git names the commits being pushed on stdin ("<ref> <sha> <remote ref> <sha>");
-      // their data goes up (plus the workspace's), not only what is checked out. An
-      // all-zero sha is a deletion.
+      // Git names what it pushes on stdin ("<ref> <sha> <remote ref> <sha>" per ref);
+      // `dvd pre-push` pushes the data of every commit that goes (see api/prePush.ts),
+      // plus the workspace's. $1 is the Git remote's name.
       return [
         `${PRE_PUSH_INPUT}=$(cat)`,
         `if ${guard}; then`,
-        `  dvd_revs=$(printf '%s\\n' "$${PRE_PUSH_INPUT}" | while read -r _lref lsha _rref _rsha; do case "$lsha" in *[!0]*) printf ' --rev %s' "$lsha";; esac; done)`,
-        `  ${run('push')} $dvd_revs || { echo "dvd: pushing data failed; fix it or run with DVD_SKIP_HOOKS=1" >&2; exit 1; }`,
+        `  printf '%s\\n' "$${PRE_PUSH_INPUT}" | ${run('pre-push "$1"')} || { echo "dvd: pushing data failed; fix it or run with DVD_SKIP_HOOKS=1" >&2; exit 1; }`,
         'fi',
       ].join('\n');
   }
@@ -81,7 +81,11 @@ export async function install(ctx: ApiContext, o: InstallOptions): Promise<Insta
     hooks.push({ name, action: installHook(dir, name, hookBody(name, dvd, dvdRootRel), opts) });
   }
   // %O ancestor, %A ours (the result goes here), %B theirs, %P the path in the repo.
-  await setMergeDriverConfig(gitRoot, `${dvd} -C ${shQuote(path.resolve(repo.root))} merge-driver %O %A %B %P`);
-  const changed = addGitattributesLine(gitRoot, GITATTRIBUTES_LINE);
+  // Git runs the driver through the shell at the top of whichever work tree merges (the
+  // config is shared by all linked worktrees) and names the temp files relative to it:
+  // so the dvd root is relative too, and the files are made absolute before -C moves.
+  await setMergeDriverConfig(gitRoot, `${dvd} -C ${shQuote(dvdRootRel === '' ? '.' : dvdRootRel)} merge-driver "$PWD"/%O "$PWD"/%A "$PWD"/%B %P`);
+  const eolAdded = addGitattributesLine(gitRoot, POINTER_EOL_LINE);
+  const changed = addGitattributesLine(gitRoot, GITATTRIBUTES_LINE) || eolAdded;
   return { hooksDir: dir, hooks, mergeDriver: 'registered', gitattributes: changed ? 'added' : 'unchanged' };
 }

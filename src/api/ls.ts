@@ -2,7 +2,10 @@ import path from 'node:path';
 import { DvdError } from '../core/errors.js';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { loadManifest } from '../core/loadManifest.js';
+import { POINTER_EXT } from '../core/pointer.js';
+import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { toRepoPath } from '../core/relPath.js';
+import { shellQuote, UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { ensureManifests } from './ensureManifests.js';
 import { pointersAtRev, resolveRevision } from './pointersAtRev.js';
@@ -35,6 +38,8 @@ export interface LsResult {
   rev: string | null;
   commit: string | null;
   entries: LsEntry[];
+  /** Pointers at or below the path that cannot be used (their data is not listed); the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWith(`${dir}/`);
@@ -52,7 +57,12 @@ export async function ls(ctx: ApiContext, o: LsOptions = {}): Promise<LsResult> 
   const rel = toRepoPath(repo.root, path.resolve(ctx.cwd, o.path ?? '.'));
   if (rel === null) throw new DvdError('EOUTSIDE', `${o.path}: outside the repository ${repo.root}`, { exitCode: 2 });
   const rev = o.rev === undefined ? null : await resolveRevision(repo.root, o.rev);
-  const refs: PointerRef[] = rev ? await pointersAtRev(repo.root, rev) : findPointers(repo.root, repo.root, []);
+  const scan = rev ? await pointersAtRev(repo.root, rev) : findPointers(repo.root, ctx.cwd, []);
+  const refs: PointerRef[] = scan.refs;
+  // A pointer that cannot be read names no target; judge it by its file's place.
+  const problems = scan.problems
+    .filter((p) => under(p.pointerFile.slice(0, -POINTER_EXT.length), rel) || under(rel, p.pointerFile.slice(0, -POINTER_EXT.length)))
+    .map((p) => (rev ? { ...p, pointerFile: `${rev.label}:${p.pointerFile}` } : p));
 
   // Files (repo-relative) that the listing needs, and direct-child summaries of targets
   // that need no manifest (a whole tracked directory below the listed folder).
@@ -94,7 +104,7 @@ export async function ls(ctx: ApiContext, o: LsOptions = {}): Promise<LsResult> 
     }
     const inner = under(rel, r.target) ? relTo(rel, r.target) : '';
     const base = under(r.target, rel) ? relTo(r.target, rel) : '';
-    for (const e of await loadManifest(repo, r.pointer, r.pointerFile)) {
+    for (const e of (await forTarget(r.pointerFile, problems, () => loadManifest(repo, r.pointer, r.pointerFile))) ?? []) {
       if (!under(e.path, inner)) continue;
       matched = true;
       if (e.path === inner) {
@@ -106,11 +116,13 @@ export async function ls(ctx: ApiContext, o: LsOptions = {}): Promise<LsResult> 
     }
     if (rel === r.target) matched = true;
   }
-  if (!matched && rel !== '') {
+  if (!matched && rel !== '' && problems.length === 0) {
     throw new DvdError('ENOTTRACKED', `${o.path ?? rel}: no data tracked by dvd here${rev ? ` at ${rev.label}` : ''}`, {
-      hint: rev ? `list what ${rev.label} tracks with \`dvd ls --rev ${rev.label}\`` : 'list what is tracked with `dvd ls` at the repository root',
+      hint: rev
+        ? `list what ${rev.label} tracks with \`dvd ls --rev ${shellQuote(rev.label)}\``
+        : `list what is tracked with \`dvd ls ${new UserPaths(repo.root, ctx.cwd).arg('')}\``,
     });
   }
   const entries = [...dirs.values(), ...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { path: rel, rev: rev?.label ?? null, commit: rev?.oid ?? null, entries };
+  return { path: rel, rev: rev?.label ?? null, commit: rev?.oid ?? null, entries, problems };
 }

@@ -3,6 +3,8 @@ import { hashBuffer } from '../core/hashFile.js';
 import type { Pointer } from '../core/pointer.js';
 import { hasObject, readObject } from '../core/objects.js';
 import { parseManifest } from '../core/manifest.js';
+import { entriesInScope, inScope } from '../core/scope.js';
+import { UserPaths } from '../core/userPaths.js';
 import type { Repo } from '../core/repo.js';
 
 /** Anything that names a pointer: a workspace PointerRef, or one read at a Git revision. */
@@ -10,6 +12,12 @@ export interface PointerSource {
   /** Repo-relative pointer file (maybe prefixed with a revision, e.g. `v1:data/x.dvd`), for messages. */
   pointerFile: string;
   pointer: Pointer;
+  /** A workspace pointer named by a path inside its folder: only that part (scope.ts). */
+  scope?: string[];
+  /** Repo-relative target, for messages about a scope. */
+  target?: string;
+  /** A pointer at a revision: a scope path it lacks is not an error (older versions may). */
+  scopeMayMiss?: boolean;
 }
 
 export interface NeededObject {
@@ -36,12 +44,13 @@ export interface ObjectsOfPointers {
  * The objects a list of pointers needs: each file pointer's object, and for each
  * directory its manifest plus, when the manifest is in the local cache, every file it
  * lists. Fetch calls this, downloads the manifests it lacks, then calls it again for
- * their files. The list is not de-duplicated; the transfer queue does that.
+ * their files. The list is not de-duplicated; the transfer queue does that. `paths`:
+ * how errors show paths (default: repo-relative).
  */
-export async function objectsOfPointers(repo: Repo, pointers: PointerSource[]): Promise<ObjectsOfPointers> {
+export async function objectsOfPointers(repo: Repo, pointers: PointerSource[], paths = new UserPaths(repo.root, repo.root)): Promise<ObjectsOfPointers> {
   const out: ObjectsOfPointers = { files: [], dirs: [] };
   const manifests = new Map<string, NeededObject[]>();
-  for (const { pointerFile, pointer } of pointers) {
+  for (const { pointerFile, pointer, scope, target, scopeMayMiss } of pointers) {
     if (pointer.type === 'file') {
       out.files.push({ oid: pointer.oid, size: pointer.size, neededBy: pointerFile });
       continue;
@@ -64,7 +73,10 @@ export async function objectsOfPointers(repo: Repo, pointers: PointerSource[]): 
       entries = parseManifest(buf.toString('utf8'), `${pointerFile} manifest sha256:${pointer.oid}`).map((e) => ({ oid: e.oid, size: e.size, neededBy: e.path }));
       manifests.set(pointer.oid, entries);
     }
-    out.dirs.push({ manifest, files: entries.map((e) => ({ oid: e.oid, size: e.size, neededBy: `${pointerFile}: ${e.neededBy}` })) });
+    let wanted = entries;
+    if (scope && scopeMayMiss) wanted = entries.filter((e) => inScope(e.neededBy, scope));
+    else if (scope) wanted = entriesInScope(entries.map((e) => ({ ...e, path: e.neededBy })), { scope, target: target ?? pointerFile, pointerFile }, paths);
+    out.dirs.push({ manifest, files: wanted.map((e) => ({ oid: e.oid, size: e.size, neededBy: `${pointerFile}: ${e.neededBy}` })) });
   }
   return out;
 }

@@ -34,7 +34,8 @@ export function planCheckout(opts: {
   for (const want of opts.desired) {
     desiredPaths.add(want.path);
     const cur = current.get(want.path);
-    if (cur && cur.oid === want.oid && !opts.relink) {
+    // A link that does not lead into this cache (cur.relink) is re-created like --relink.
+    if (cur && cur.oid === want.oid && !opts.relink && !cur.relink) {
       if (!opts.sharedModes && !cur.execUnknown && cur.exec !== want.exec) plan.chmod.push(want);
       continue;
     }
@@ -42,13 +43,14 @@ export function planCheckout(opts: {
       plan.missing.push(want);
       continue;
     }
-    if (cur && cur.oid !== want.oid && !opts.inCache(cur.oid)) plan.blocked.push(cur.path);
+    // A link of dvd's holds no data of its own: replacing or removing one loses nothing.
+    if (cur && cur.oid !== want.oid && !cur.linkOid && !opts.inCache(cur.oid)) plan.blocked.push(cur.path);
     plan.write.push(want);
   }
   for (const cur of opts.current) {
     if (desiredPaths.has(cur.path)) continue;
     plan.remove.push(cur.path);
-    if (!opts.inCache(cur.oid)) plan.blocked.push(cur.path);
+    if (!cur.linkOid && !opts.inCache(cur.oid)) plan.blocked.push(cur.path);
   }
   plan.blocked.sort();
   return plan;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PointerRef } from '../core/findPointers.js';
+import type { PointerScan } from '../core/findPointers.js';
 import { DvdError } from '../core/errors.js';
 import { findGitRoot } from '../git/findGitRoot.js';
 import { readPointersAtRevs } from '../git/readPointersAtRev.js';
@@ -30,25 +30,26 @@ export async function resolveRevision(root: string, rev: string): Promise<Revisi
 
 /**
  * Pointers of each revision, with paths relative to the dvd root (which may be a
- * subfolder of the Git work tree). Pointers outside the dvd root belong to no one here.
+ * subfolder of the Git work tree), and those that cannot be read (see
+ * readPointersAtRev). Pointers outside the dvd root belong to no one here.
  */
-export async function pointersAtRevisions(root: string, revs: Revision[]): Promise<Map<string, PointerRef[]>> {
+export async function pointersAtRevisions(root: string, revs: Revision[]): Promise<Map<string, PointerScan>> {
   const { gitRoot, prefix } = gitRootOf(root);
   const byOid = await readPointersAtRevs(gitRoot, revs);
   if (prefix === '') return byOid;
-  const out = new Map<string, PointerRef[]>();
-  for (const [oid, refs] of byOid) {
-    out.set(
-      oid,
-      refs
+  const out = new Map<string, PointerScan>();
+  for (const [oid, { refs, problems }] of byOid) {
+    out.set(oid, {
+      refs: refs
         .filter((r) => r.pointerFile.startsWith(prefix))
         .map((r) => ({ ...r, pointerFile: r.pointerFile.slice(prefix.length), target: r.target.slice(prefix.length) })),
-    );
+      problems: problems.filter((p) => p.pointerFile.startsWith(prefix)).map((p) => ({ ...p, pointerFile: p.pointerFile.slice(prefix.length) })),
+    });
   }
   return out;
 }
 
 /** Pointers of one revision (see pointersAtRevisions). */
-export async function pointersAtRev(root: string, rev: Revision): Promise<PointerRef[]> {
+export async function pointersAtRev(root: string, rev: Revision): Promise<PointerScan> {
   return (await pointersAtRevisions(root, [rev])).get(rev.oid)!;
 }

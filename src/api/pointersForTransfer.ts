@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { findPointers } from '../core/findPointers.js';
+import { POINTER_EXT } from '../core/pointer.js';
 import { isErrno } from '../core/errors.js';
+import { expandGlobs } from './expandGlobs.js';
 import { toRepoPath } from '../core/relPath.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
+import { normalizeScope } from '../core/scope.js';
+import type { Logger } from './context.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { hasRevisionScope, pointersOfScope, type Scope } from './pointersOfScope.js';
 
@@ -14,30 +19,58 @@ const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWit
  * Targets narrow the revisions' pointers too; a target that only exists at a revision
  * is fine.
  */
-export async function pointersForTransfer(root: string, cwd: string, o: Scope & { targets?: string[] }): Promise<PointerSource[]> {
-  const targets = o.targets ?? [];
-  if (!hasRevisionScope(o)) return findPointers(root, cwd, targets);
-  const { pointers } = await pointersOfScope(root, { ...o, workspace: false });
+export async function pointersForTransfer(
+  root: string,
+  cwd: string,
+  o: Scope & { targets?: string[]; glob?: boolean },
+  log?: Logger,
+): Promise<{ pointers: PointerSource[]; problems: PointerProblem[] }> {
+  const targets = o.glob ? await expandGlobs(root, cwd, o.targets ?? [], { tracked: true }) : (o.targets ?? []);
+  if (!hasRevisionScope(o)) {
+    const { refs, problems } = findPointers(root, cwd, targets);
+    return { pointers: refs, problems };
+  }
+  const scope = await pointersOfScope(root, { ...o, workspace: false }, cwd, log);
   const out: PointerSource[] = [];
-  if (targets.length === 0) out.push(...findPointers(root, cwd, []));
+  const problems: PointerProblem[] = [];
+  const workspace = (ts: string[]) => {
+    const scan = findPointers(root, cwd, ts);
+    out.push(...scan.refs);
+    problems.push(...scan.problems);
+  };
+  if (targets.length === 0) workspace([]);
   else {
     for (const t of targets) {
       try {
-        out.push(...findPointers(root, cwd, [t]));
+        workspace([t]);
       } catch (err) {
         if ((err as { code?: string }).code !== 'ENOTTRACKED' && !isErrno(err, 'ENOENT')) throw err;
       }
     }
   }
   const wanted = targets.map((t) => toRepoPath(root, path.resolve(cwd, t))).filter((p): p is string => p !== null);
-  for (const p of pointers) {
+  const targetOf = (pointerFile: string, name?: string) => {
+    const file = pointerFile.slice(pointerFile.indexOf(':') + 1);
+    return { file, target: file.slice(0, -POINTER_EXT.length).replace(/[^/]*$/, (own) => name ?? own) };
+  };
+  for (const p of scope.pointers) {
     if (wanted.length === 0) {
       out.push(p);
       continue;
     }
-    const file = p.pointerFile.slice(p.pointerFile.indexOf(':') + 1);
-    const target = file.slice(0, -'.dvd'.length).replace(/[^/]*$/, p.pointer.path);
-    if (wanted.some((w) => under(target, w) || under(w, target) || w === file)) out.push(p);
+    const { file, target } = targetOf(p.pointerFile, p.pointer.path);
+    if (wanted.some((w) => under(target, w) || w === file)) out.push(p);
+    else {
+      // Paths inside the folder: that part of it, where the revision has it (scope.ts).
+      const inside = wanted.filter((w) => w.startsWith(`${target}/`)).map((w) => w.slice(target.length + 1));
+      if (inside.length && p.pointer.type === 'dir') out.push({ ...p, target, scope: normalizeScope(inside), scopeMayMiss: true });
+      else if (inside.length) out.push(p);
+    }
   }
-  return out;
+  // A pointer that cannot be read is judged by its file name.
+  for (const p of scope.problems) {
+    const { file, target } = targetOf(p.pointerFile);
+    if (wanted.length === 0 || wanted.some((w) => under(target, w) || under(w, target) || w === file)) problems.push(p);
+  }
+  return { pointers: out, problems };
 }

@@ -1,6 +1,9 @@
-import { findPointers } from '../core/findPointers.js';
+import { findPointers, type PointerScan } from '../core/findPointers.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
 import { usageError } from '../core/errors.js';
 import { listAllCommits } from '../git/listAllCommits.js';
+import { isShallow, UNSHALLOW_HINT } from '../git/shallowCommits.js';
+import type { Logger } from './context.js';
 import { listBranches, listTags } from '../git/listRefs.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { gitRootOf, pointersAtRevisions, resolveRevision, type Revision } from './pointersAtRev.js';
@@ -18,6 +21,11 @@ export interface ScopePointers {
   /** De-duplicated by object: one entry per distinct (type, oid), first seen wins. */
   pointers: PointerSource[];
   revisions: Revision[];
+  /**
+   * Pointers that cannot be read (workspace: also two pointers for one target). One per
+   * pointer file and fault, labelled with the first revision that has it.
+   */
+  problems: PointerProblem[];
 }
 
 export function scopeIsEmpty(s: Scope): boolean {
@@ -28,8 +36,11 @@ export function hasRevisionScope(s: Scope): boolean {
   return !!(s.allBranches || s.allTags || s.allCommits || (s.rev && s.rev.length));
 }
 
-/** The commits a scope names, each once, labelled for messages. */
-export async function revisionsOfScope(root: string, s: Scope): Promise<Revision[]> {
+/**
+ * The commits a scope names, each once, labelled for messages. In a shallow clone
+ * --all-commits means the commits the clone has; `log` is told so.
+ */
+export async function revisionsOfScope(root: string, s: Scope, log?: Logger): Promise<Revision[]> {
   // `gc -w` in a --no-scm repository needs no Git at all.
   if (!hasRevisionScope(s)) return [];
   const { gitRoot } = gitRootOf(root);
@@ -43,17 +54,22 @@ export async function revisionsOfScope(root: string, s: Scope): Promise<Revision
   }
   if (s.allBranches) for (const b of await listBranches(gitRoot)) put({ label: b.name, oid: b.oid });
   if (s.allTags) for (const t of await listTags(gitRoot)) put({ label: t.name, oid: t.oid });
-  if (s.allCommits) for (const oid of await listAllCommits(gitRoot)) put({ label: oid.slice(0, 12), oid });
+  if (s.allCommits) {
+    const all = await listAllCommits(gitRoot);
+    if (isShallow(gitRoot)) log?.warn(`this clone is shallow: --all-commits covers the ${all.length} commit${all.length === 1 ? '' : 's'} it has, not older history (${UNSHALLOW_HINT})`);
+    for (const oid of all) put({ label: oid.slice(0, 12), oid });
+  }
   return [...revs.values()];
 }
 
 /**
  * Every pointer the scope references: the workspace's (when asked) and those committed at
  * each revision, reading Git objects only. Pointer files are labelled `REV:path` so a
- * message about a missing object says which version needs it.
+ * message about a missing object says which version needs it. `cwd` is where messages'
+ * workspace paths are relative to.
  */
-export async function pointersOfScope(root: string, s: Scope): Promise<ScopePointers> {
-  const revisions = await revisionsOfScope(root, s);
+export async function pointersOfScope(root: string, s: Scope, cwd = root, log?: Logger): Promise<ScopePointers> {
+  const revisions = await revisionsOfScope(root, s, log);
   const seen = new Set<string>();
   const pointers: PointerSource[] = [];
   const put = (p: PointerSource) => {
@@ -62,8 +78,27 @@ export async function pointersOfScope(root: string, s: Scope): Promise<ScopePoin
     seen.add(key);
     pointers.push(p);
   };
-  if (s.workspace) for (const r of findPointers(root, root, [])) put(r);
-  const byRev = revisions.length ? await pointersAtRevisions(root, revisions) : new Map();
-  for (const rev of revisions) for (const r of byRev.get(rev.oid)!) put({ pointerFile: `${rev.label}:${r.pointerFile}`, pointer: r.pointer });
-  return { pointers, revisions };
+  const problems: PointerProblem[] = [];
+  if (s.workspace) {
+    const ws = findPointers(root, cwd, []);
+    for (const r of ws.refs) put(r);
+    problems.push(...ws.problems);
+  }
+  const byRev = revisions.length ? await pointersAtRevisions(root, revisions) : new Map<string, PointerScan>();
+  // One bad pointer blob is shared by every commit after it: report it once, with a count.
+  const firstSeen = new Map<string, { problem: PointerProblem; more: number }>();
+  for (const rev of revisions) {
+    const scan = byRev.get(rev.oid)!;
+    for (const r of scan.refs) put({ pointerFile: `${rev.label}:${r.pointerFile}`, pointer: r.pointer });
+    for (const p of scan.problems) {
+      const key = `${p.pointerFile}\0${p.message.slice(rev.label.length)}`;
+      const seenBefore = firstSeen.get(key);
+      if (seenBefore) seenBefore.more++;
+      else firstSeen.set(key, { problem: { ...p, pointerFile: `${rev.label}:${p.pointerFile}` }, more: 0 });
+    }
+  }
+  for (const { problem, more } of firstSeen.values()) {
+    problems.push(more ? { ...problem, message: `${problem.message} (and in ${more} more revision${more === 1 ? '' : 's'})` } : problem);
+  }
+  return { pointers, revisions, problems };
 }

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import { objectKey, objectPath } from '../core/objectPath.js';
 import { hasObject } from '../core/objects.js';
-import { openRemote } from '../remote/openRemote.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { presentOnRemote } from '../remote/presentOnRemote.js';
 import { TransferQueue, type TransferFailure, type TransferItem } from '../remote/TransferQueue.js';
 import { TransferError } from '../remote/TransferError.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
 import { openRepo, type ApiContext } from './context.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
+import { isGitImport } from './fetchImported.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
 
 export interface RevisionOptions {
@@ -19,6 +21,8 @@ export interface RevisionOptions {
 export interface TransferOptions extends RevisionOptions {
   /** Paths as typed, relative to ctx.cwd; all pointers in the workspace when empty. */
   targets?: string[];
+  /** Targets are shell-style patterns (expandGlobs). */
+  glob?: boolean;
   remote?: string;
   jobs?: number;
   /**
@@ -36,6 +40,8 @@ export interface PushResult {
   /** Objects the remote already had (a directory whose manifest is there counts all its files). */
   alreadyPresent: number;
   failed: TransferFailure[];
+  /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, neededBy: n.neededBy });
@@ -47,10 +53,16 @@ const toItem = (n: NeededObject): TransferItem => ({ oid: n.oid, size: n.size, n
  */
 export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<PushResult> {
   const { repo, config } = openRepo(ctx);
-  const pointers = o.pointers ?? (await pointersForTransfer(repo.root, ctx.cwd, o));
-  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
+  // A path inside a tracked folder pushes the whole folder (README: checkout scope): the
+  // manifest goes up only once all its files are there, and it is what a teammate's
+  // pull of any part needs. Imported data stays with its source repository (`dvd pull`
+  // fetches it from there).
+  const found = o.pointers ? { pointers: o.pointers, problems: [] } : await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log);
+  const pointers = found.pointers.filter((p) => !isGitImport(p)).map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p);
+  const problems = found.problems;
+  const { remote, jobs } = openCheckedRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
-    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [] };
+    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], problems };
     const needs = await objectsOfPointers(repo, pointers);
     const notLocal = (n: NeededObject): TransferFailure => ({
       item: toItem(n),

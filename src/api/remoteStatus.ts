@@ -1,6 +1,7 @@
 import { findPointers } from '../core/findPointers.js';
 import { hasObject } from '../core/objects.js';
-import { openRemote } from '../remote/openRemote.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { presentOnRemote } from '../remote/presentOnRemote.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
@@ -23,13 +24,17 @@ export interface RemoteStatusResult {
   remote: string;
   url: string;
   pointers: PointerRemoteStatus[];
+  /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 /** For `dvd status --remote [NAME]`: per pointer, what is not pushed and what is missing everywhere. */
 export async function remoteStatus(ctx: ApiContext, o: { targets?: string[]; remote?: string; jobs?: number; pointers?: PointerSource[] } = {}): Promise<RemoteStatusResult> {
   const { repo, config } = openRepo(ctx);
-  const pointers = o.pointers ?? findPointers(repo.root, ctx.cwd, o.targets ?? []);
-  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
+  const { refs: pointers, problems }: { refs: PointerSource[]; problems: PointerProblem[] } = o.pointers
+    ? { refs: o.pointers, problems: [] }
+    : findPointers(repo.root, ctx.cwd, o.targets ?? []);
+  const { remote, jobs } = openCheckedRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
     const needs = await objectsOfPointers(repo, pointers);
     const manifests = await presentOnRemote(remote, needs.dirs.map((d) => d.manifest.oid), jobs);
@@ -63,7 +68,7 @@ export async function remoteStatus(ctx: ApiContext, o: { targets?: string[]; rem
       }
       for (const n of d.files) count(s, n.oid, complete || present.has(n.oid));
     }
-    return { remote: remote.name, url: remote.url, pointers: [...byPointer.values()] };
+    return { remote: remote.name, url: remote.url, pointers: [...byPointer.values()], problems };
   } finally {
     remote.close();
   }

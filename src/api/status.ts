@@ -1,10 +1,15 @@
 import path from 'node:path';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { hashBuffer } from '../core/hashFile.js';
-import { loadManifest } from '../core/loadManifest.js';
+import { loadManifestSync } from '../core/loadManifest.js';
+import { forTarget, problemOf, type PointerProblem } from '../core/pointerProblem.js';
+import { UserPaths } from '../core/userPaths.js';
 import { serializeManifest, type ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
 import { scanTarget, type ScannedFile } from '../core/scanTarget.js';
+import { refusedError, withoutMetadata } from '../core/walkTarget.js';
+import { inScope } from '../core/scope.js';
+import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 import type { Repo } from '../core/repo.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { openRepo, type ApiContext } from './context.js';
@@ -26,20 +31,30 @@ export interface TargetStatus {
   added: string[];
   modified: string[];
   deleted: string[];
+  /**
+   * dvd's own links that do not lead into this repository's cache (it was moved or
+   * copied with absolute links, or the object is gone): checkout re-creates them.
+   */
+  relink: string[];
   /** The pointer's data (manifest or file object) is not in the local cache. */
   notInCache: boolean;
 }
 
 export interface StatusResult {
   targets: TargetStatus[];
+  /** Pointers (or targets) that could not be compared; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 export async function status(ctx: ApiContext, opts: StatusOptions = {}): Promise<StatusResult> {
   const { repo } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
   const out: TargetStatus[] = [];
-  for (const ref of refs) out.push(await targetStatus(ctx, repo, ref, opts.jobs ?? defaultJobs()));
-  return { targets: out };
+  for (const ref of refs) {
+    const s = await forTarget(ref.pointerFile, problems, () => targetStatus(ctx, repo, ref, opts.jobs ?? defaultJobs(), problems));
+    if (s) out.push(s);
+  }
+  return { targets: out, problems };
 }
 
 /** Current manifest entries of a scanned target, taking modes unknown to the workspace from `desired`. */
@@ -52,20 +67,40 @@ export function currentEntries(files: ScannedFile[], desired?: Map<string, Manif
   }));
 }
 
-export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef, jobs: number): Promise<TargetStatus> {
+/**
+ * How one target differs from its pointer. What dvd cannot store inside it (a link, a
+ * fifo, an untrackable name) is pushed to `problems` and the rest is compared.
+ */
+export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef, jobs: number, problems: PointerProblem[]): Promise<TargetStatus> {
   const { pointer } = ref;
   const progress = ctx.progress(`status ${ref.target}`);
+  // The stored manifest, read at most once: when a .dvdignore rule matches during the
+  // walk (recorded files stay data) or to list which files changed.
+  let recorded: ManifestEntry[] | null | undefined;
+  const loadRecorded = (): ManifestEntry[] | null => {
+    if (recorded === undefined) {
+      recorded = pointer.type === 'dir' && hasObject(repo, pointer.oid) ? withoutMetadata(loadManifestSync(repo, pointer, ref.pointerFile)) : null;
+      // A path inside the folder (scope.ts): what is recorded there; status says what
+      // checkout of the same path would change, and a path not recorded is simply new.
+      if (recorded && ref.scope) recorded = recorded.filter((e) => inScope(e.path, ref.scope!));
+    }
+    return recorded;
+  };
   const scan = await scanTarget({
     repo,
     target: ref.target,
     abs: path.join(repo.root, ref.target),
     jobs,
+    tracked: () => loadRecorded()?.map((e) => e.path) ?? null,
+    scope: ref.scope,
     onProgress: (items, bytes, totalItems) => progress.update({ items, bytes, totalItems }),
   });
   progress.finish();
+  noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
   // Status is read-only for data, but remembering what it hashed is what makes the next
   // run fast (git refreshes its index the same way).
   if (scan.hashedFiles > 0) scan.state.save(ref.target);
+  if (scan.refused.length) problems.push(problemOf(ref.pointerFile, refusedError(scan.refused, ref.target, new UserPaths(repo.root, ctx.cwd), ref.pointerFile)));
   const res: TargetStatus = {
     pointerFile: ref.pointerFile,
     target: ref.target,
@@ -74,14 +109,21 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     added: [],
     modified: [],
     deleted: [],
+    relink: [],
     notInCache: !hasObject(repo, pointer.oid),
   };
   if (scan.kind === 'missing') {
     res.state = 'missing';
     return res;
   }
+  for (const f of scan.files) if (f.relink) res.relink.push(f.path === '' ? ref.target : `${ref.target}/${f.path}`);
+  // Checkout would change these links, so the workspace is not as checkout leaves it.
+  if (res.relink.length) res.state = 'modified';
+  res.relink.sort();
   if (pointer.type === 'file') {
-    if (scan.kind !== 'file' || scan.files[0].oid !== pointer.oid) {
+    const f = scan.files[0];
+    // A file sharing the cache's inode (hardlink/symlink) has the object's mode: its bit says nothing.
+    if (scan.kind !== 'file' || !f || f.oid !== pointer.oid || (!f.execUnknown && f.exec !== (pointer.exec === true))) {
       res.state = 'modified';
       res.modified.push(ref.target);
     }
@@ -96,14 +138,16 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
   // one: on 20,000 files that skips ~80 ms of parsing and comparing. Files whose mode is
   // the cache's (hardlink/symlink) take their exec bit from the stored manifest, so
   // they need it.
-  if (res.notInCache || !scan.files.some((f) => f.execUnknown)) {
+  if (!ref.scope && (res.notInCache || !scan.files.some((f) => f.execUnknown))) {
     const oid = hashBuffer(serializeManifest(currentEntries(scan.files)));
     if (oid === pointer.oid) return res;
     res.state = 'modified';
     // Without the manifest only the verdict is known, not which files changed.
     if (res.notInCache) return res;
   }
-  const desired = new Map((await loadManifest(repo, pointer, ref.pointerFile)).map((e) => [e.path, e]));
+  // (Scoped and not in the cache: which files differ is unknown, as for the whole target.)
+  if (res.notInCache) return res;
+  const desired = new Map(loadRecorded()!.map((e) => [e.path, e]));
   const seen = new Set<string>();
   for (const cur of currentEntries(scan.files, desired)) {
     seen.add(cur.path);

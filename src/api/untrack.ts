@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { configBool } from '../core/config.js';
-import { findPointers } from '../core/findPointers.js';
+import { DvdError } from '../core/errors.js';
+import { findPointers, type PointerRef } from '../core/findPointers.js';
+import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
+import { UserPaths } from '../core/userPaths.js';
 import { withLock } from '../core/lock.js';
+import { execBits, makePrivate, sharedFiles, type PrivateCopy } from '../core/privateCopies.js';
 import { StatCache } from '../core/statCache.js';
 import { removeFromGitignore } from '../git/removeFromGitignore.js';
 import { stageFiles } from '../git/stageFiles.js';
@@ -12,6 +16,8 @@ import { openRepo, type ApiContext } from './context.js';
 export interface UntrackResult {
   untracked: { target: string; pointerFile: string }[];
   gitFiles: string[];
+  /** Pointers left in place because they or their targets cannot be used; the CLI reports them and exits 1. */
+  problems: PointerProblem[];
 }
 
 /**
@@ -21,12 +27,26 @@ export interface UntrackResult {
  */
 export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Promise<UntrackResult> {
   const { repo, config } = openRepo(ctx);
-  const refs = findPointers(repo.root, ctx.cwd, opts.targets);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets);
+  const paths = new UserPaths(repo.root, ctx.cwd);
+  // untrack works on whole targets: a path inside a folder would silently untrack all of it.
+  const inside = refs.find((r) => r.scope);
+  if (inside) {
+    throw new DvdError('EBADTARGET', `${paths.show(`${inside.target}/${inside.scope![0]}`)}: inside ${paths.show(inside.target)}, tracked as a whole by ${paths.show(inside.pointerFile)}`, {
+      hint: `untrack the whole folder: \`${paths.command('dvd untrack', [inside.target])}\``,
+    });
+  }
   return withLock(repo, 'untrack', async () => {
-    const res: UntrackResult = { untracked: [], gitFiles: [] };
+    const res: UntrackResult = { untracked: [], gitFiles: [], problems };
+    // Every copy of a target is planned first: a link whose object is nowhere leaves that
+    // target (and its pointer) as it was, reported with the others' problems.
+    const planned: { ref: PointerRef; copies: PrivateCopy[] }[] = [];
     for (const ref of refs) {
-      const abs = path.join(repo.root, ref.target);
-      detachFromCache(abs);
+      const copies = await forTarget(ref.pointerFile, problems, async () => sharedFiles(repo, ref, await execBits(repo, ref), paths));
+      if (copies) planned.push({ ref, copies });
+    }
+    for (const { ref, copies } of planned) {
+      for (const c of copies) makePrivate(c);
       fs.rmSync(path.join(repo.root, ref.pointerFile));
       const dir = path.posix.dirname(ref.target);
       const dirRel = dir === '.' ? '' : dir;
@@ -39,20 +59,4 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
     if (configBool(config, 'core.autostage', false) && findGitRoot(repo.root)) await stageFiles(repo.root, res.gitFiles);
     return res;
   });
-}
-
-/** Replace symlinks and shared (read-only, multiply linked) files under abs with private copies. */
-function detachFromCache(abs: string): void {
-  const st = fs.lstatSync(abs, { throwIfNoEntry: false });
-  if (!st) return;
-  if (st.isDirectory()) {
-    for (const name of fs.readdirSync(abs)) detachFromCache(path.join(abs, name));
-    return;
-  }
-  const shared = st.isSymbolicLink() || (st.nlink > 1 && (st.mode & 0o222) === 0);
-  if (!shared) return;
-  const tmp = `${abs}.dvd-untrack-${process.pid}`;
-  fs.copyFileSync(abs, tmp); // follows a symlink: copies the object's bytes
-  fs.chmodSync(tmp, 0o644);
-  fs.renameSync(tmp, abs);
 }

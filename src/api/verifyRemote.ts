@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { forEachParallel } from '../core/forEachParallel.js';
 import { withLock } from '../core/lock.js';
 import { tempPath } from '../core/objects.js';
-import { openRemote } from '../remote/openRemote.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { openRepo, type ApiContext } from './context.js';
 
 export interface VerifyRemoteResult {
@@ -25,7 +25,7 @@ const KEY_RE = /^sha256\/([0-9a-f]{2})\/([0-9a-f]{62})$/;
  */
 export async function verifyRemote(ctx: ApiContext, opts: { remote?: string; jobs?: number } = {}): Promise<VerifyRemoteResult> {
   const { repo, config } = openRepo(ctx);
-  const { remote, jobs } = openRemote(repo.root, config, opts.remote, { jobs: opts.jobs, warn: (m) => ctx.log.warn(m) });
+  const { remote, jobs } = openCheckedRemote(repo.root, config, opts.remote, { jobs: opts.jobs, warn: (m) => ctx.log.warn(m) });
   // The lock keeps another dvd from clearing .dvd/tmp under our downloads.
   return withLock(repo, 'verify', async () => {
     const res: VerifyRemoteResult = { remote: remote.name, url: remote.url, checked: 0, bytes: 0, damaged: [], strays: [] };

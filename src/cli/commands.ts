@@ -15,8 +15,16 @@ import { registerDiff } from './diff.js';
 import { registerLs } from './ls.js';
 import { registerInstall } from './install.js';
 import { registerMergeDriver } from './mergeDriver.js';
+import { registerPrePush } from './prePush.js';
 import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
+import { registerMove } from './move.js';
+import { registerUnprotect } from './unprotect.js';
+import { registerCache } from './cache.js';
+import { registerVersion } from './version.js';
+import { registerImport } from './importData.js';
+import { registerCompletion } from './completion.js';
+import { registerCheckIgnore } from './checkIgnore.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -36,6 +44,14 @@ export function registerCommands(program: Command): void {
   registerLs(program);
   registerInstall(program);
   registerMergeDriver(program);
+  registerPrePush(program);
   registerGc(program);
   registerGet(program);
+  registerMove(program);
+  registerUnprotect(program);
+  registerCache(program);
+  registerVersion(program);
+  registerImport(program);
+  registerCompletion(program);
+  registerCheckIgnore(program);
 }

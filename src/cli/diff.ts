@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { makeContext, parseJobs, printJson } from './context.js';
+import { reportProblems } from './reportProblems.js';
 import { formatBytes, plural } from './transferReport.js';
 
 export function registerDiff(program: Command): void {
@@ -13,6 +14,7 @@ export function registerDiff(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (a: string | undefined, b: string | undefined, opts: { remote?: string; jobs?: number; json?: boolean }, cmd: Command) => {
       const r = await (await import('../api/diff.js')).diff(makeContext(cmd), { a, b, remote: opts.remote, jobs: opts.jobs });
+      reportProblems(r.problems);
       if (opts.json) {
         printJson(r);
         return;
@@ -24,7 +26,7 @@ export function registerDiff(program: Command): void {
       for (const f of r.renamed) lines.push(`renamed:  ${f.from} -> ${f.to}${f.type === 'dir' ? '/' : ''}  (${formatBytes(f.size)})`);
       const between = `${r.a.rev} and ${r.b.rev}`;
       if (lines.length === 0) {
-        process.stdout.write(`No changes in tracked data between ${between}.\n`);
+        if (r.problems.length === 0) process.stdout.write(`No changes in tracked data between ${between}.\n`);
         return;
       }
       lines.push(

@@ -10,7 +10,7 @@ export function registerInit(program: Command): void {
       const r = await (await import('../api/init.js')).init(makeContext(cmd), { noScm: !opts.scm });
       if (!isQuiet(cmd)) {
         process.stdout.write(`Initialized dvd repository in ${r.root}/.dvd\n`);
-        if (opts.scm) process.stdout.write('Next: git add .dvd && git commit -m "Initialize dvd"\n');
+        if (opts.scm) process.stdout.write('Next: git add .dvd .gitattributes && git commit -m "Initialize dvd"\n');
       }
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { makeContext, printJson } from './context.js';
+import { reportProblems } from './reportProblems.js';
 import { formatBytes } from './transferReport.js';
 
 export function registerLs(program: Command): void {
@@ -13,6 +14,7 @@ export function registerLs(program: Command): void {
     .option('--json', 'print one JSON document')
     .action(async (p: string | undefined, opts: { rev?: string; recursive?: boolean; remote?: string; json?: boolean }, cmd: Command) => {
       const r = await (await import('../api/ls.js')).ls(makeContext(cmd), { path: p, rev: opts.rev, recursive: opts.recursive, remote: opts.remote });
+      reportProblems(r.problems);
       if (opts.json) {
         printJson(r);
         return;

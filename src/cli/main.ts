@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { DvdError } from '../core/errors.js';
+import { describeSystemError } from '../core/fsError.js';
+import { exitQuietlyOnClosedPipe } from './closedPipe.js';
 import { registerCommands } from './commands.js';
+import { addExamples, addHabitSuggestions } from './examples.js';
+import { printedJson, printJson, stopProgressBars } from './context.js';
 import { version } from './version.js';
 
 export interface GlobalOptions {
@@ -10,10 +14,11 @@ export interface GlobalOptions {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = new Command('dvd');
   program
     .description('Version datasets and models next to Git')
-    .version(version(), '--version')
+    .version(version(), '-V, --version', 'print the version number (`dvd version` tells more)')
     .option('-q, --quiet', 'print only errors')
     .option('-v, --verbose', 'print stack traces on errors')
     .option('-C <dir>', 'run as if dvd was started in DIR')
@@ -31,21 +36,41 @@ export async function main(argv: string[]): Promise<number> {
     }
   });
   registerCommands(program);
+  addExamples(program);
+  addHabitSuggestions(program);
   // Subcommands inherit exitOverride so usage errors come back to us as exit 2.
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    return reportError(err, program.opts<GlobalOptions>().verbose ?? false);
+    const code = reportError(err, program.opts<GlobalOptions>().verbose ?? false);
+    if (code !== 0 && wantsJson(argv) && !printedJson()) printJson(errorDocument(err, code));
+    return code;
   }
 }
 
+/** --json among the options (before a `--`), wherever commander would have put it. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** What a script reading --json output gets when the command fails: `{"error": {...}}`. */
+function errorDocument(err: unknown, exitCode: number) {
+  if (err instanceof CommanderError) return { error: { code: 'EUSAGE', message: err.message.replace(/^error: /, ''), exitCode } };
+  if (err instanceof DvdError) return { error: { code: err.code, message: err.message, hint: err.hint, exitCode, ...(err.data ? { data: err.data } : {}) } };
+  return { error: { code: (err as NodeJS.ErrnoException)?.code ?? 'EUNKNOWN', message: (err as Error)?.message ?? String(err), exitCode } };
+}
+
 export function reportError(err: unknown, verbose: boolean): number {
+  stopProgressBars();
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
     return 2;
   }
+  // A system error no caller explained still gets words, not errno text.
+  if (!(err instanceof DvdError)) err = describeSystemError(err) ?? err;
   if (err instanceof DvdError) {
     process.stderr.write(`error: ${err.message}\n`);
     if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);

@@ -1,33 +1,56 @@
 import type { Command } from 'commander';
-import { makeContext, printJson } from './context.js';
+import type { StatusResult } from '../api/status.js';
+import { isQuiet, makeContext, parseJobs, printJson, RECURSIVE_HELP, userPaths } from './context.js';
 import { printRemoteStatus } from './remoteStatus.js';
+import { reportProblems } from './reportProblems.js';
+
+/** Whether any target differs from its pointer (or its data is not in the cache). */
+export function statusDiffers(r: StatusResult): boolean {
+  return r.targets.some((t) => t.state !== 'unchanged' || t.notInCache);
+}
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
     .description('show tracked data that differs from its pointer')
     .argument('[targets...]', 'tracked targets (default: all)')
+    .option('-j, --jobs <n>', 'files hashed in parallel', parseJobs)
+    .option('-R, --recursive', RECURSIVE_HELP)
+    .option('--exit-code', "exit 1 when anything differs (git's rule; with -q that is always so, DVC's rule)")
     .option('--json', 'print one JSON document')
     .option('-r, --remote [name]', 'compare the cache with a remote (default: core.remote) instead of the workspace')
-    .action(async (targets: string[], opts: { json?: boolean; remote?: string | true }, cmd: Command) => {
-      if (opts.remote !== undefined) return printRemoteStatus(cmd, targets, opts.remote === true ? undefined : opts.remote, opts.json);
-      const r = await (await import('../api/status.js')).status(makeContext(cmd), { targets });
-      if (opts.json) {
-        printJson(r);
+    .action(async (targets: string[], opts: { json?: boolean; remote?: string | true; jobs?: number; exitCode?: boolean }, cmd: Command) => {
+      // -q prints nothing and answers with the exit code alone; --exit-code keeps the output.
+      const failIfDiffers = opts.exitCode || isQuiet(cmd);
+      if (opts.remote !== undefined) {
+        const differs = await printRemoteStatus(cmd, targets, opts.remote === true ? undefined : opts.remote, opts.json);
+        if (differs && failIfDiffers) process.exitCode = 1;
         return;
       }
+      const ctx = makeContext(cmd);
+      const r = await (await import('../api/status.js')).status(ctx, { targets, jobs: opts.jobs });
+      if (failIfDiffers && statusDiffers(r)) process.exitCode = 1;
+      if (opts.json || isQuiet(cmd)) {
+        if (opts.json) printJson(r);
+        reportProblems(r.problems);
+        return;
+      }
+      const paths = userPaths(ctx);
+      const show = (p: string) => paths.show(p);
       const lines: string[] = [];
       for (const t of r.targets) {
         if (t.state === 'unchanged' && !t.notInCache) continue;
-        lines.push(`${t.pointerFile}:`);
-        if (t.state === 'missing') lines.push(`\tdeleted:  ${t.target}  (run \`dvd checkout ${t.target}\` to restore)`);
-        for (const p of t.added) lines.push(`\tadded:    ${p}`);
-        for (const p of t.modified) lines.push(`\tmodified: ${p}`);
-        for (const p of t.deleted) lines.push(`\tdeleted:  ${p}`);
-        if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length === 0) lines.push(`\tmodified: ${t.target}`);
+        lines.push(`${show(t.pointerFile)}:`);
+        if (t.state === 'missing') lines.push(`\tdeleted:  ${show(t.target)}  (run \`${paths.command('dvd checkout', [t.target])}\` to restore)`);
+        for (const p of t.added) lines.push(`\tadded:    ${show(p)}`);
+        for (const p of t.modified) lines.push(`\tmodified: ${show(p)}`);
+        for (const p of t.deleted) lines.push(`\tdeleted:  ${show(p)}`);
+        for (const p of t.relink) lines.push(`\trelink:   ${show(p)}  (dvd's link, not into this repository's cache; \`dvd checkout\` re-creates it)`);
+        if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length + t.relink.length === 0) lines.push(`\tmodified: ${show(t.target)}`);
         if (t.notInCache) lines.push('\tnot in cache (run `dvd pull` to fetch it)');
       }
-      if (lines.length === 0) process.stdout.write(r.targets.length ? 'Data and pointers are up to date.\n' : 'No data tracked by dvd.\n');
-      else process.stdout.write(`${lines.join('\n')}\n`);
+      if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+      else if (r.problems.length === 0) process.stdout.write(r.targets.length ? 'Data and pointers are up to date.\n' : 'No data tracked by dvd.\n');
+      reportProblems(r.problems);
     });
 }

@@ -1,15 +1,21 @@
 import type { Command } from 'commander';
-import { isQuiet, makeContext } from './context.js';
+import { isQuiet, makeContext, userPaths } from './context.js';
+import { reportProblems } from './reportProblems.js';
 
 export function registerUntrack(program: Command): void {
   program
     .command('untrack')
-    .description('stop tracking targets; their data stays in the workspace as plain files')
+    .alias('remove')
+    .description('stop tracking targets (alias: remove, DVC\'s name); their data stays in the workspace as plain files')
     .argument('<targets...>', 'tracked targets')
     .action(async (targets: string[], _opts: object, cmd: Command) => {
-      const r = await (await import('../api/untrack.js')).untrack(makeContext(cmd), { targets });
-      if (isQuiet(cmd)) return;
-      for (const u of r.untracked) process.stdout.write(`untracked ${u.target} (removed ${u.pointerFile})\n`);
-      process.stdout.write(`\nTo record this in git, run:\n\n\tgit add ${r.gitFiles.join(' ')}\n`);
+      const ctx = makeContext(cmd);
+      const r = await (await import('../api/untrack.js')).untrack(ctx, { targets });
+      if (!isQuiet(cmd)) {
+        const paths = userPaths(ctx);
+        for (const u of r.untracked) process.stdout.write(`untracked ${paths.show(u.target)} (removed ${paths.show(u.pointerFile)})\n`);
+        if (r.gitFiles.length) process.stdout.write(`\nTo record this in git, run:\n\n\t${paths.command('git add', r.gitFiles)}\n`);
+      }
+      reportProblems(r.problems);
     });
 }

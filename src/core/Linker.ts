@@ -1,5 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { isErrno } from './errors.js';
+import { workspaceMode } from './fileMode.js';
+import { explainFsError, linkTypeFailure, shownPath } from './fsError.js';
 import { objectPath } from './objectPath.js';
 import { copySmallSync, replaceWith, tempBeside } from './placeFile.js';
 import type { LinkType } from './linkTypes.js';
@@ -12,14 +15,22 @@ import type { Repo } from './repo.js';
 // (placeFile.ts).
 export class Linker {
   private types: LinkType[];
+  private readonly configured: LinkType[];
   private warned = new Set<string>();
+  private readonly repo: Repo;
+  private readonly warn: (msg: string) => void;
+  private readonly verb: string;
+  private readonly cacheInside: boolean;
 
-  constructor(
-    private readonly repo: Repo,
-    types: LinkType[],
-    private readonly warn: (msg: string) => void,
-  ) {
-    this.types = [...types];
+  /** `verb` names the command in errors (`checkout data/a.csv: ...`). */
+  constructor(o: { repo: Repo; types: LinkType[]; warn: (msg: string) => void; verb: string }) {
+    this.repo = o.repo;
+    this.types = [...o.types];
+    this.configured = [...o.types];
+    this.warn = o.warn;
+    this.verb = o.verb;
+    const rel = path.relative(o.repo.root, o.repo.cacheDir);
+    this.cacheInside = !rel.startsWith('..') && !path.isAbsolute(rel);
   }
 
   /** The type in use now (after probing, the one that worked). */
@@ -37,8 +48,8 @@ export class Linker {
     for (;;) {
       const type = this.types[0];
       try {
-        if (known?.absent && (type === 'hardlink' || type === 'symlink') && linkInPlace(type, src, dest)) return type;
-        await this.place(type, src, tmp, exec, known?.size);
+        if (known?.absent && (type === 'hardlink' || type === 'symlink') && linkInPlace(type, type === 'symlink' ? this.symlinkTarget(src, dest) : src, dest)) return type;
+        await this.place(type, type === 'symlink' ? this.symlinkTarget(src, dest) : src, tmp, exec, known?.size);
       } catch (err) {
         await fs.promises.rm(tmp, { force: true });
         // Another file in flight may already have given up on this type.
@@ -54,27 +65,43 @@ export class Linker {
           this.types.shift();
           continue;
         }
-        throw err;
+        const shown = shownPath(dest);
+        if (isFallbackError(err) && type !== 'copy') throw linkTypeFailure(err, { type, configured: this.configured, verb: this.verb, file: shown });
+        throw explainFsError(err, this.verb, shown);
       }
-      replaceWith(tmp, dest, known?.absent ?? false);
+      try {
+        replaceWith(tmp, dest, known?.absent ?? false);
+      } catch (err) {
+        throw explainFsError(err, this.verb, shownPath(dest));
+      }
       return type;
     }
+  }
+
+  /**
+   * What a symlink at dest holds: the object's path relative to dest's folder when the
+   * cache is inside the repository, so `mv` or `cp -a` of the repository keeps every
+   * link leading into its own cache (git-annex does the same); absolute for a cache.dir
+   * outside it, which stays put when the repository moves.
+   */
+  private symlinkTarget(src: string, dest: string): string {
+    return this.cacheInside ? path.relative(path.dirname(dest), src) : src;
   }
 
   private async place(type: LinkType, src: string, tmp: string, exec: boolean, size?: number): Promise<void> {
     switch (type) {
       case 'reflink':
         await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE_FORCE);
-        await fs.promises.chmod(tmp, exec ? 0o755 : 0o644);
+        await fs.promises.chmod(tmp, workspaceMode(exec));
         return;
       case 'copy':
         // Small files use synchronous calls: each libuv round trip waits for the main
         // thread to be scheduled again, which dominated checkout of 20,000 files on a busy
         // 2-core machine (see SMALL_FILE_LIMIT in smallFile.ts). FICLONE (not _FORCE)
         // still clones big ones where possible and copies in the kernel otherwise.
-        if (copySmallSync(src, tmp, exec ? 0o755 : 0o644, size)) return;
+        if (copySmallSync(src, tmp, workspaceMode(exec), size)) return;
         await fs.promises.copyFile(src, tmp, fs.constants.COPYFILE_FICLONE);
-        await fs.promises.chmod(tmp, exec ? 0o755 : 0o644);
+        await fs.promises.chmod(tmp, workspaceMode(exec));
         return;
       case 'hardlink':
         fs.linkSync(src, tmp);

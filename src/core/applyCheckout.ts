@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError, isErrno } from './errors.js';
+import { explainFsError, shownPath } from './fsError.js';
+import { workspaceMode } from './fileMode.js';
 import { forEachParallel } from './forEachParallel.js';
 import { runFileJobs } from './filePool.js';
 import type { FileJob } from './fileJobs.js';
@@ -16,6 +18,8 @@ export interface ApplyCheckoutOptions {
   root: string;
   /** Repo-relative POSIX target path. */
   target: string;
+  /** The version is a folder: it must exist afterwards even when it holds no files. */
+  isDir: boolean;
   write: ManifestEntry[];
   chmod: ManifestEntry[];
   remove: string[];
@@ -30,16 +34,17 @@ export interface ApplyCheckoutOptions {
 /**
  * Carry out a checkout plan: removals first (so a file can become a folder and back),
  * then writes through the Linker (temp + rename, never through a symlink), recording
- * each written file in the stat cache so the next status does not hash it.
+ * each written file in the stat cache so the next status does not hash it. Returns true
+ * when it had to create the target folder itself (an empty version, see README).
  */
-export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
+export async function applyCheckout(o: ApplyCheckoutOptions): Promise<boolean> {
   const abs = path.join(o.root, o.target);
   const fileOf = (p: string) => (p === '' ? abs : `${abs}/${p}`);
   for (const p of o.remove) {
     try {
       fs.unlinkSync(fileOf(p));
     } catch (err) {
-      if (!isErrno(err, 'ENOENT')) throw err;
+      if (!isErrno(err, 'ENOENT')) throw explainFsError(err, 'checkout', shownPath(fileOf(p)));
     }
     o.state.forget(p);
   }
@@ -51,7 +56,7 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
     ensureDir(path.posix.dirname(rel) === '.' ? '' : path.posix.dirname(rel));
     const full = path.join(o.root, rel);
     const st = fs.lstatSync(full, { throwIfNoEntry: false });
-    if (!st) fs.mkdirSync(full);
+    if (!st) mkdirExplained(full);
     else if (st.isSymbolicLink()) throw new DvdError('ESYMLINK', `${rel}: is a symbolic link; dvd will not write through it`, { hint: 'remove the link and run the command again' });
     else if (!st.isDirectory()) throw new DvdError('ENOTDIR', `${rel}: is a file where the checked-out version has a folder`, { hint: 'move it away, or use --force' });
     safeDirs.add(rel);
@@ -65,6 +70,9 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
     const d = path.posix.dirname(rel);
     parents.add(d === '.' ? '' : d);
   }
+  // Manifests list files only, so an empty version's folder is made here.
+  const madeTarget = o.isDir && !fs.existsSync(abs);
+  if (o.isDir) parents.add(o.target);
   for (const d of [...parents].sort()) ensureDir(d);
   const placed = (e: ManifestEntry, now: { ino: number; mtimeMs: number }) => {
     o.state.record(e.path, { ino: now.ino, size: e.size, mtimeMs: now.mtimeMs }, e.oid);
@@ -74,9 +82,13 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
   };
   const viaLinker = async (e: ManifestEntry) => {
     const dest = fileOf(e.path);
-    const absent = clearDest(dest);
-    await o.linker.link(e.oid, dest, e.exec, { size: e.size, absent });
-    placed(e, fs.lstatSync(dest));
+    try {
+      const absent = clearDest(dest);
+      await o.linker.link(e.oid, dest, e.exec, { size: e.size, absent });
+      placed(e, fs.lstatSync(dest));
+    } catch (err) {
+      throw explainFsError(err, 'checkout', shownPath(dest));
+    }
   };
   // The first file settles the link type. Copies then go to worker threads when there
   // are many (filePool.ts); links are one cheap syscall each and stay here.
@@ -90,7 +102,22 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<void> {
       await forEachParallel(rest, o.jobs, viaLinker);
     }
   }
-  for (const e of o.chmod) fs.chmodSync(fileOf(e.path), e.exec ? 0o755 : 0o644);
+  for (const e of o.chmod) {
+    try {
+      fs.chmodSync(fileOf(e.path), workspaceMode(e.exec));
+    } catch (err) {
+      throw explainFsError(err, 'checkout', shownPath(fileOf(e.path)));
+    }
+  }
+  return madeTarget;
+}
+
+function mkdirExplained(dir: string): void {
+  try {
+    fs.mkdirSync(dir);
+  } catch (err) {
+    throw explainFsError(err, 'checkout', shownPath(dir));
+  }
 }
 
 function pruneEmptyDirs(abs: string, removed: string[]): void {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { DvdError } from './errors.js';
+import { explainFsError, shownPath } from './fsError.js';
 import { hashFileSync } from './hashFile.js';
 import { storeFileSync, type CacheDirs } from './objects.js';
 import { placeCopySync } from './placeFile.js';
@@ -26,8 +27,13 @@ export interface FileJobResult {
 }
 
 export function runFileJob(dirs: CacheDirs, job: FileJob): FileJobResult {
-  if (job.op === 'hash') return hashFileSync(job.src);
-  if (job.op === 'place') return { placed: placeCopySync(job.src, job.dest, job.exec, job.size) };
+  try {
+    if (job.op === 'hash') return hashFileSync(job.src);
+    if (job.op === 'place') return { placed: placeCopySync(job.src, job.dest, job.exec, job.size) };
+  } catch (err) {
+    // Explained here, on the thread, while the errno and the file are known.
+    throw explainFsError(err, job.op === 'place' ? 'checkout' : 'add', shownPath(job.op === 'place' ? job.dest : job.src));
+  }
   const r: FileJobResult = storeFileSync(dirs, job.src);
   const st = fs.lstatSync(job.src, { throwIfNoEntry: false });
   if (st) r.after = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };

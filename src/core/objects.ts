@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DvdError, isErrno } from './errors.js';
+import { explainFsError, shownPath } from './fsError.js';
 import { hashBuffer, hashFile, hashFileSync } from './hashFile.js';
 import { readSmallSync, writeNewFileSync } from './smallFile.js';
 import { objectPath } from './objectPath.js';
@@ -61,7 +62,7 @@ export function storeFileSync(repo: CacheDirs, src: string): { oid: string; size
   try {
     fd = fs.openSync(src, 'r');
   } catch (err) {
-    throw wrapFsError(err, 'add', src);
+    throw explainFsError(err, 'add', shownPath(src));
   }
   const tmp = tempPath(repo);
   try {
@@ -84,7 +85,7 @@ export function storeFileSync(repo: CacheDirs, src: string): { oid: string; size
     return { oid, size };
   } catch (err) {
     fs.rmSync(tmp, { force: true });
-    throw wrapFsError(err, 'add', src);
+    throw explainFsError(err, 'add', shownPath(src));
   } finally {
     fs.closeSync(fd);
   }
@@ -118,7 +119,7 @@ export async function storeFileByLink(repo: Repo, src: string, knownOid?: string
       const r = storeFileSync(repo, src);
       return { ...r, linked: false };
     }
-    throw wrapFsError(err, 'add', src);
+    throw explainFsError(err, 'add', shownPath(src));
   }
   await installTempObject(repo, tmp, oid);
   return { oid, size, linked: true };
@@ -134,7 +135,7 @@ export async function storeBuffer(repo: Repo, data: Uint8Array | string): Promis
     await installTempObject(repo, tmp, oid);
   } catch (err) {
     await fs.promises.rm(tmp, { force: true });
-    throw wrapFsError(err, 'write object', oid);
+    throw explainFsError(err, 'write object', oid);
   }
   return oid;
 }
@@ -153,17 +154,4 @@ export function missingObject(oid: string, neededBy?: string): DvdError {
     hint: 'run `dvd pull` (or `dvd fetch`) to download it from a remote',
     data: { oid, neededBy },
   });
-}
-
-/** Errors a user can act on get a plain message; others keep their stack for -v. */
-export function wrapFsError(err: unknown, verb: string, file: string): unknown {
-  if (isErrno(err, 'ENOSPC')) {
-    return new DvdError('ENOSPC', `${verb} ${file}: no space left on device`, { hint: 'free some space and run the command again; nothing was lost', cause: err });
-  }
-  if (isErrno(err, 'EACCES') || isErrno(err, 'EPERM')) {
-    return new DvdError('EACCES', `${verb} ${file}: permission denied`, { cause: err });
-  }
-  if (err instanceof DvdError || !(err instanceof Error)) return err;
-  err.message = `${verb} ${file}: ${err.message}`;
-  return err;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { isErrno } from './errors.js';
+import { workspaceMode } from './fileMode.js';
 import { readSmallSync, SMALL_FILE_LIMIT, writeNewFileSync } from './smallFile.js';
 
 // Writing one workspace file from the cache: a temp name beside the destination, then a
@@ -74,7 +75,7 @@ export function clearDest(dest: string): boolean {
 export function placeCopySync(src: string, dest: string, exec: boolean, size: number): { ino: number; mtimeMs: number } {
   const absent = clearDest(dest);
   const tmp = tempBeside(dest);
-  const mode = exec ? 0o755 : 0o644;
+  const mode = workspaceMode(exec);
   let made: { ino: number; mtimeMs: number } | null;
   try {
     made = copySmallSync(src, tmp, mode, size);

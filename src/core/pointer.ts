@@ -1,10 +1,12 @@
 import { DvdError } from './errors.js';
 import { checkRelPath } from './relPath.js';
+import { parseImportSource, serializeImportSource, type ImportSource } from './importSource.js';
 import { formatOid, OID_RE } from './oid.js';
 
 // The pointer file Git tracks instead of the data. Fixed key order, strict parse,
 // byte-stable round trip (git-lfs's pointer.go habit): parse(serialize(p)) == p and
-// serialize(parse(text)) == text for every valid text.
+// serialize(parse(text)) == text for every valid LF text (CRLF and a missing final
+// newline parse too, and are written back as LF).
 export interface Pointer {
   /** Target name, relative to the pointer's folder (one path segment). */
   path: string;
@@ -12,8 +14,12 @@ export interface Pointer {
   /** Bare hex SHA-256: the file content, or the directory manifest. */
   oid: string;
   size: number;
+  /** Files only: the executable bit, present only when set (as manifests record it per file). */
+  exec?: true;
   /** Directories only. */
   files?: number;
+  /** Imported data only (`dvd import`, `dvd import-url`): where it came from (importSource.ts). */
+  source?: ImportSource;
 }
 
 export const POINTER_EXT = '.dvd';
@@ -28,34 +34,62 @@ function serializeString(s: string): string {
 
 export function serializePointer(p: Pointer): string {
   let out = `path: ${serializeString(p.path)}\ntype: ${p.type}\noid: ${formatOid(p.oid)}\nsize: ${p.size}\n`;
+  if (p.type === 'file' && p.exec) out += 'exec: true\n';
   if (p.type === 'dir') out += `files: ${p.files ?? 0}\n`;
+  if (p.source) out += serializeImportSource(p.source);
   return out;
 }
 
+/** Parse a pointer: the data fields, then an imported target's `source:` block if any. */
 export function parsePointer(text: string, file: string): Pointer {
-  const fail = (line: number, field: string | null, msg: string, hint?: string) =>
-    new DvdError('EBADPOINTER', `${file}:${line}: ${field ? `${field}: ` : ''}${msg}`, {
-      hint: hint ?? 'pointer files are written by dvd; restore this one from Git (git checkout -- FILE) or re-add the target',
-      data: { file, line, field },
-    });
-  const lines = text.split('\n');
+  // CRLF line ends (a clone with core.autocrlf=true) and a missing final newline (an
+  // editor) carry the same fields, so they parse as the LF text dvd writes (DESIGN
+  // Amendments). A CR anywhere else is not a line end and fails the canonical checks.
+  // This runs first: the split at the source block and both checks see the LF text.
+  const lf = text.replace(/\r\n/g, '\n');
+  const canonical = lf === '' || lf.endsWith('\n') ? lf : `${lf}\n`;
+  // Conflict markers anywhere, the source block included, are a conflict to resolve.
+  const lines = canonical.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (/^(<{7}|={7}|>{7}|\|{7})( |$)/.test(lines[i])) {
-      throw fail(i + 1, null, 'has unresolved Git conflict markers',
-        'resolve it: take one side with `git checkout --ours/--theirs FILE`, or run `dvd install` so the merge driver merges directory pointers');
+      throw badPointer(file, i + 1, null, 'has unresolved Git conflict markers', true);
     }
   }
-  if (!text.endsWith('\n')) throw fail(lines.length, null, 'must end with a newline');
+  const at = canonical.startsWith('source: ') ? 0 : canonical.indexOf('\nsource: ') + 1;
+  if (at <= 0) return parseDataFields(canonical, file);
+  const p = parseDataFields(canonical.slice(0, at), file);
+  p.source = parseImportSource(canonical.slice(at), file, canonical.slice(0, at).split('\n').length);
+  return p;
+}
+
+// Hints stay general here: the caller knows whether the file is in the workspace (and
+// then names the command that fixes it) or in a commit (findPointers.ts).
+function badPointer(file: string, line: number, field: string | null, msg: string, conflict = false): DvdError {
+  return new DvdError('EBADPOINTER', `${file}:${line}: ${field ? `${field}: ` : ''}${msg}`, {
+    hint: conflict
+      ? 'resolve the conflict: take one side with git checkout --ours/--theirs, or run `dvd install` so the merge driver merges directory pointers'
+      : 'pointer files are written by dvd: restore this one from Git, or re-add its target',
+    data: { file, line, field, conflict },
+  });
+}
+
+/** The data fields of a pointer: `canonical` is LF text ending in a newline, without a source block. */
+function parseDataFields(canonical: string, file: string): Pointer {
+  const fail = (line: number, field: string | null, msg: string) => badPointer(file, line, field, msg);
+  const lines = canonical.split('\n');
   lines.pop();
-  const order = ['path', 'type', 'oid', 'size', 'files'];
+  // exec (files) and files (directories) are optional; the others are required, in order.
+  const order = ['path', 'type', 'oid', 'size', 'exec', 'files'];
   const values = new Map<string, { value: string; line: number }>();
+  let next = 0;
   lines.forEach((raw, i) => {
     const m = /^([a-z]+): (.+)$/.exec(raw);
     if (!m) throw fail(i + 1, null, `cannot parse line ${JSON.stringify(raw)} (expected "key: value")`);
     const [, key, value] = m;
-    const expected = order[i];
-    if (!order.includes(key)) throw fail(i + 1, key, 'unknown field');
-    if (key !== expected) throw fail(i + 1, key, `out of order (expected ${expected ?? 'end of file'} here)`);
+    const at = order.indexOf(key);
+    if (at === -1) throw fail(i + 1, key, 'unknown field');
+    if (at < next || (next < 4 && at !== next)) throw fail(i + 1, key, `out of order (expected ${order[next] ?? 'end of file'} here)`);
+    next = at + 1;
     values.set(key, { value, line: i + 1 });
   });
   for (const key of ['path', 'type', 'oid', 'size']) {
@@ -90,6 +124,11 @@ export function parsePointer(text: string, file: string): Pointer {
   const om = /^sha256:(.*)$/.exec(oidField.value);
   if (!om || !OID_RE.test(om[1])) throw fail(oidField.line, 'oid', `bad oid ${JSON.stringify(oidField.value)} (expected sha256:<64 lowercase hex>)`);
   const size = parseCount(values.get('size')!, 'size', fail);
+  const execField = values.get('exec');
+  if (execField) {
+    if (type !== 'file') throw fail(execField.line, 'exec', 'only allowed for type file');
+    if (execField.value !== 'true') throw fail(execField.line, 'exec', `must be true (omit the line when the file is not executable), got ${JSON.stringify(execField.value)}`);
+  }
   let files: number | undefined;
   const filesField = values.get('files');
   if (type === 'dir') {
@@ -99,9 +138,10 @@ export function parsePointer(text: string, file: string): Pointer {
     throw fail(filesField.line, 'files', 'only allowed for type dir');
   }
   const p: Pointer = { path: targetPath, type, oid: om[1], size };
+  if (execField) p.exec = true;
   if (files !== undefined) p.files = files;
   // Strictness includes the spelling: a pointer we would write differently is not ours.
-  if (serializePointer(p) !== text) throw fail(1, null, 'not in canonical form (extra spaces or quoting)');
+  if (serializePointer(p) !== canonical) throw fail(1, null, 'not in canonical form (extra spaces or quoting)');
   return p;
 }
 

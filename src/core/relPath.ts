@@ -11,6 +11,7 @@ export function checkRelPath(p: string, where: string): string {
   if (p.length === 0) throw bad('empty');
   if (p.includes('\0')) throw bad('contains NUL');
   if (p.includes('\n') || p.includes('\r')) throw bad('contains a newline');
+  if (p.includes('\u2028') || p.includes('\u2029')) throw bad('contains a Unicode line separator');
   if (p.includes('\\')) throw bad('contains a backslash');
   if (p.startsWith('/') || /^[A-Za-z]:(\/|$)/.test(p)) throw bad('absolute paths are not allowed');
   for (const seg of p.split('/')) {
@@ -36,7 +37,7 @@ function isPlainRelPath(p: string): boolean {
       if (len === 0) return false;
       if (p.charCodeAt(segStart) === 46 /* . */ && (len === 1 || (len === 2 && p.charCodeAt(segStart + 1) === 46))) return false;
       segStart = i + 1;
-    } else if (c === 0 || c === 10 || c === 13 || c === 92 /* \\ */) {
+    } else if (c === 0 || c === 10 || c === 13 || c === 92 /* \\ */ || c === 0x2028 || c === 0x2029) {
       return false;
     }
   }

@@ -8,6 +8,11 @@ export interface Repo {
   /** Workspace root: the folder that holds `.dvd/`. */
   root: string;
   dvdDir: string;
+  /**
+   * Where the cache, tmp/, the lock and config.local live: `dvdDir`, except in a linked
+   * Git worktree, whose worktrees all share one (see api/context.ts dvdShareOf).
+   */
+  shareDir: string;
   cacheDir: string;
   /** Temp files for objects; on the cache's file system so rename() is atomic. */
   tmpDir: string;
@@ -17,16 +22,22 @@ export interface Repo {
 
 export const DVD_DIR = '.dvd';
 
-export function repoAt(root: string, cacheDirOverride?: string): Repo {
+/**
+ * The paths of the dvd repository at `root`. `shareDir` (default `<root>/.dvd`) holds
+ * what several work trees of one Git repository share; the stat cache (`state/`) stays
+ * per work tree, since it records this tree's inodes.
+ */
+export function repoAt(root: string, cacheDirOverride?: string, shareDir = path.join(root, DVD_DIR)): Repo {
   const dvdDir = path.join(root, DVD_DIR);
-  const cacheDir = cacheDirOverride ? path.resolve(dvdDir, cacheDirOverride) : path.join(dvdDir, 'cache');
+  const cacheDir = cacheDirOverride ? path.resolve(dvdDir, cacheDirOverride) : path.join(shareDir, 'cache');
   return {
     root,
     dvdDir,
+    shareDir,
     cacheDir,
-    tmpDir: cacheDirOverride ? path.join(cacheDir, 'tmp') : path.join(dvdDir, 'tmp'),
+    tmpDir: cacheDirOverride ? path.join(cacheDir, 'tmp') : path.join(shareDir, 'tmp'),
     stateDir: path.join(dvdDir, 'state'),
-    lockFile: path.join(dvdDir, 'state.lock'),
+    lockFile: path.join(shareDir, 'state.lock'),
   };
 }
 

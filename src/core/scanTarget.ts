@@ -1,7 +1,7 @@
 import { forEachParallel } from './forEachParallel.js';
 import { hashFile } from './hashFile.js';
 import { StatCache } from './statCache.js';
-import { walkAt, type WalkEntry } from './walkTarget.js';
+import { walkAt, type RefusedEntry, type WalkEntry } from './walkTarget.js';
 import type { Repo } from './repo.js';
 
 export interface ScannedFile extends WalkEntry {
@@ -18,6 +18,10 @@ export interface TargetScan {
   hashedBytes: number;
   /** Leftover checkout temp files (walkTarget.ts); checkout deletes them. */
   temps: string[];
+  /** What the target holds that dvd cannot store (links, fifos, untrackable names); not in `files`. */
+  refused: RefusedEntry[];
+  /** Other tools' metadata folders the walk skipped (target-relative). */
+  skipped: string[];
 }
 
 export interface ScanOptions {
@@ -26,6 +30,10 @@ export interface ScanOptions {
   target: string;
   abs: string;
   jobs: number;
+  /** Target-relative paths the pointer records (see WalkOptions.tracked). */
+  tracked?: () => Iterable<string> | null;
+  /** Scan only these target-relative paths of a folder target (scope.ts). */
+  scope?: string[];
   onProgress?: (files: number, bytes: number, totalFiles: number) => void;
 }
 
@@ -37,7 +45,7 @@ export interface ScanOptions {
 export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
   const { repo, target, abs } = opts;
   const state = StatCache.load(repo, target);
-  const { kind, entries, temps } = walkAt(abs, repo.cacheDir);
+  const { kind, entries, temps, skipped, refused } = walkAt(abs, { cacheDir: repo.cacheDir, root: repo.root, target, tracked: opts.tracked, scope: opts.scope });
   const files = entries as ScannedFile[];
   const toHash: ScannedFile[] = [];
   for (const f of files) {
@@ -55,5 +63,5 @@ export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
     done++;
     opts.onProgress?.(done, hashedBytes, toHash.length);
   });
-  return { kind, files, state, hashedFiles: toHash.length, hashedBytes, temps };
+  return { kind, files, state, hashedFiles: toHash.length, hashedBytes, temps, skipped, refused };
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { modeAfterUmask } from './fileMode.js';
 
 // Files up to this size are read, hashed (and stored or copied, see objects.ts and
 // Linker.ts) with synchronous calls from one buffer. The async path costs a libuv round
@@ -27,17 +28,11 @@ export function readSmallSync(fd: number): Buffer | null {
   }
 }
 
-// process.umask() with no argument sets and restores the mask; once at start-up, on the
-// main thread or a worker, is safe. Files are opened with their final mode, so fchmod is
-// needed only when the umask narrows it (umask 077 and the like).
-const umask = process.umask();
-
-/** The mode a file created with `mode` really gets under this process's umask. */
-function modeAfterUmask(mode: number): number {
-  return mode & ~umask;
-}
-
-/** Create `file` (it must not exist) holding `buf` with exactly `mode`; its stat. */
+/**
+ * Create `file` (it must not exist) holding `buf` with exactly `mode`; its stat. Opened
+ * with its final mode, so fchmod is needed only when the umask narrows it (cache objects'
+ * 0444 under umask 077; workspace files come already masked, see workspaceMode).
+ */
 export function writeNewFileSync(file: string, buf: Uint8Array, mode: number): fs.Stats {
   const fd = fs.openSync(file, 'wx', mode);
   try {

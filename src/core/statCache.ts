@@ -114,6 +114,15 @@ export class StatCache {
     this.dirty = false;
   }
 
+  /** Carry a target's entries to its new name (`dvd move`): a rename keeps inodes and mtimes. */
+  static rename(repo: Repo, from: string, to: string): void {
+    const old = StatCache.load(repo, from);
+    const moved = new StatCache(StatCache.fileFor(repo, to), old.entries);
+    moved.dirty = old.entries.size > 0;
+    moved.save(to);
+    StatCache.remove(repo, from);
+  }
+
   static remove(repo: Repo, target: string): void {
     fs.rmSync(StatCache.fileFor(repo, target), { force: true });
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { DvdError } from './errors.js';
 import { forEachParallel } from './forEachParallel.js';
-import { hasObject, storeBuffer, storeFileByLink } from './objects.js';
+import { hasObject, missingObject, storeBuffer, storeFileByLink, storeFileSync } from './objects.js';
 import { runFileJobs } from './filePool.js';
 import type { FileJob } from './fileJobs.js';
 import { serializeManifest, type ManifestEntry } from './manifest.js';
@@ -9,7 +9,8 @@ import { checkRelPath } from './relPath.js';
 import { objectPath } from './objectPath.js';
 import { sharesCache } from './linkTypes.js';
 import { StatCache } from './statCache.js';
-import { walkAt } from './walkTarget.js';
+import { refusedError, walkAt, type TargetWalk } from './walkTarget.js';
+import { UserPaths } from './userPaths.js';
 import type { Linker } from './Linker.js';
 import type { Pointer } from './pointer.js';
 import type { Repo } from './repo.js';
@@ -23,6 +24,11 @@ export interface StoreTargetOptions {
   jobs: number;
   /** Executable bits of the previous version, for files whose mode is the cache's. */
   previous?: Map<string, ManifestEntry>;
+  /** The target's walk when the caller already made it (add walks every target before storing any). */
+  walk?: TargetWalk;
+  /** For messages: where the user is, and the pointer file when the target is tracked already. */
+  paths?: UserPaths;
+  pointerFile?: string;
   onProgress?: (files: number, bytes: number, totalFiles: number, totalBytes: number) => void;
 }
 
@@ -31,6 +37,8 @@ export interface StoredTarget {
   entries: ManifestEntry[];
   /** Files whose bytes were copied or linked into the cache (not already there). */
   storedFiles: number;
+  /** Other tools' metadata folders the walk skipped (target-relative). */
+  skipped: string[];
 }
 
 /**
@@ -40,8 +48,11 @@ export interface StoredTarget {
  */
 export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarget> {
   const { repo, target, abs } = opts;
-  const { kind, entries: walked } = walkAt(abs, repo.cacheDir);
+  const { kind, entries: walked, skipped, refused } = opts.walk ?? walkAt(abs, { cacheDir: repo.cacheDir, root: repo.root, target, tracked: () => opts.previous?.keys() ?? null });
   if (kind === 'missing') throw new DvdError('ENOENT', `${target}: no such file or directory`);
+  const paths = opts.paths ?? new UserPaths(repo.root, repo.root);
+  // Storing the rest would record a version without them: refuse the whole target.
+  if (refused.length) throw refusedError(refused, target, paths, opts.pointerFile);
   const isDir = kind === 'dir';
   const state = StatCache.load(repo, target);
   if (isDir) for (const w of walked) checkRelPath(w.path, abs);
@@ -62,6 +73,9 @@ export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarge
   for (let i = 0; i < walked.length; i++) {
     const w = walked[i];
     const oid = w.linkOid ?? state.lookup(w.path, w);
+    // dvd's link to an object this cache lacks, reaching nothing (a moved repository's
+    // link into a vanished cache): its content is not here to store.
+    if (w.relink && !hasObject(repo, w.linkOid!) && !fs.existsSync(fileOf(w.path))) throw missingObject(w.linkOid!, paths.show(w.path === '' ? target : `${target}/${w.path}`));
     if (oid && hasObject(repo, oid)) {
       oids[i] = oid;
       if (!shared) done(w.size);
@@ -91,11 +105,12 @@ export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarge
       const file = fileOf(w.path);
       let oid = oids[i];
       if (hashed.has(i)) {
-        oid = (await storeFileByLink(repo, file, oid)).oid;
+        // A link is never hard-linked into the cache (link(2) would link the link itself).
+        oid = (w.linkOid ? storeFileSync(repo, file) : await storeFileByLink(repo, file, oid)).oid;
         storedFiles++;
       }
-      if (!w.linkOid) {
-        const already = fs.statSync(file).ino === fs.statSync(objectPath(repo.cacheDir, oid)).ino;
+      if (!w.linkOid || w.relink) {
+        const already = !w.relink && fs.statSync(file).ino === fs.statSync(objectPath(repo.cacheDir, oid)).ino;
         if (!already || opts.linker.current === 'symlink') await opts.linker.link(oid, file, false);
         const now = fs.lstatSync(file);
         state.record(w.path, { ino: now.ino, size: w.size, mtimeMs: now.mtimeMs }, oid);
@@ -112,8 +127,10 @@ export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarge
   state.save(target);
   const name = target.slice(target.lastIndexOf('/') + 1);
   if (!isDir) {
-    return { pointer: { path: name, type: 'file', oid: entries[0].oid, size: entries[0].size }, entries, storedFiles };
+    const pointer: Pointer = { path: name, type: 'file', oid: entries[0].oid, size: entries[0].size };
+    if (entries[0].exec) pointer.exec = true;
+    return { pointer, entries, storedFiles, skipped };
   }
   const manifestOid = await storeBuffer(repo, serializeManifest(entries));
-  return { pointer: { path: name, type: 'dir', oid: manifestOid, size: totalBytes, files: entries.length }, entries, storedFiles };
+  return { pointer: { path: name, type: 'dir', oid: manifestOid, size: totalBytes, files: entries.length }, entries, storedFiles, skipped };
 }

@@ -11,6 +11,11 @@ export interface GitHandle {
   /** Work tree root; undefined for a bare repository. */
   dir?: string;
   gitdir: string;
+  /**
+   * Where objects, refs, config, hooks and `shallow` live: the git dir itself, or for a
+   * linked worktree (`git worktree add`) the main repository's (its `commondir` file).
+   */
+  commonDir: string;
   cache: object;
 }
 
@@ -32,12 +37,52 @@ export function gitDirOf(root: string): string {
   return path.resolve(root, m[1].trim());
 }
 
+/** The common dir of a git dir: itself, or where its `commondir` file points (linked worktrees). */
+export function commonDirOf(gitdir: string): string {
+  try {
+    return path.resolve(gitdir, fs.readFileSync(path.join(gitdir, 'commondir'), 'utf8').trim());
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return gitdir;
+    throw err;
+  }
+}
+
+// What a linked worktree shares with the main repository (git's path.c `common_list`):
+// these live in the common dir, everything else (HEAD, index, logs/HEAD, refs/bisect,
+// refs/worktree, refs/rewritten, ...) in the worktree's own git dir.
+const SHARED = ['objects', 'refs', 'packed-refs', 'config', 'hooks', 'info', 'logs', 'shallow', 'remotes', 'branches', 'worktrees', 'rr-cache', 'lost-found', 'common'];
+const PER_WORKTREE = ['refs/bisect', 'refs/worktree', 'refs/rewritten', 'logs/HEAD', 'info/sparse-checkout'];
+const under = (rel: string, p: string) => rel === p || rel.startsWith(`${p}/`);
+
+/**
+ * isomorphic-git knows no linked worktrees: it looks for objects, refs and config in the
+ * git dir it is given. This fs sends those paths to the common dir and leaves HEAD and
+ * the index in the worktree's own, as git does.
+ */
+function worktreeFs(gitdir: string, commonDir: string): typeof fs {
+  const map = (p: unknown) => {
+    if (typeof p !== 'string') return p;
+    const rel = path.relative(gitdir, p).split(path.sep).join('/');
+    if (rel.startsWith('..') || path.isAbsolute(rel) || PER_WORKTREE.some((x) => under(rel, x)) || !SHARED.some((x) => under(rel, x))) return p;
+    return path.join(commonDir, rel);
+  };
+  const promises = new Proxy(fs.promises, {
+    get(target, key) {
+      const v = Reflect.get(target, key) as unknown;
+      return typeof v === 'function' ? (p: unknown, ...rest: unknown[]) => (v as (...a: unknown[]) => unknown).call(target, map(p), ...rest) : v;
+    },
+  });
+  return { promises } as unknown as typeof fs;
+}
+
 /** Handle for a work tree rooted at `root`. */
 export function gitHandle(root: string): GitHandle {
   const key = path.resolve(root);
   let h = handles.get(key);
   if (!h) {
-    h = { fs, dir: key, gitdir: gitDirOf(key), cache: {} };
+    const gitdir = gitDirOf(key);
+    const commonDir = commonDirOf(gitdir);
+    h = { fs: commonDir === gitdir ? fs : worktreeFs(gitdir, commonDir), dir: key, gitdir, commonDir, cache: {} };
     handles.set(key, h);
   }
   return h;
@@ -48,7 +93,7 @@ export function bareGitHandle(gitdir: string): GitHandle {
   const key = `bare:${path.resolve(gitdir)}`;
   let h = handles.get(key);
   if (!h) {
-    h = { fs, gitdir: path.resolve(gitdir), cache: {} };
+    h = { fs, gitdir: path.resolve(gitdir), commonDir: commonDirOf(path.resolve(gitdir)), cache: {} };
     handles.set(key, h);
   }
   return h;

@@ -3,6 +3,14 @@ import path from 'node:path';
 import { writeFileAtomic } from '../core/writeFileAtomic.js';
 import { readLines } from './addToGitignore.js';
 
+/**
+ * Pointers are LF text in every clone: without it a clone made with core.autocrlf=true
+ * (Git for Windows' default) checks them out with CRLF. dvd reads those too (pointer.ts),
+ * but other tools and diffs should see what dvd wrote. Written by `dvd init` and
+ * `dvd install`; `dvd install --uninstall` keeps it.
+ */
+export const POINTER_EOL_LINE = '*.dvd text eol=lf';
+
 /** Add `line` to `<root>/.gitattributes` once (creating it, keeping a trailing newline). Returns true when changed. */
 export function addGitattributesLine(root: string, line: string): boolean {
   const file = path.join(root, '.gitattributes');

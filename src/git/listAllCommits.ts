@@ -4,7 +4,8 @@ import { listAllRefTips } from './listRefs.js';
 
 /**
  * Every commit reachable from any ref or HEAD (like `git rev-list --all HEAD`), each
- * once. An iterative walk over parents: no recursion limit on long histories.
+ * once. An iterative walk over parents: no recursion limit on long histories. In a
+ * shallow clone the walk ends at the boundary, as git's does (see shallowCommits.ts).
  */
 export async function listAllCommits(repo: GitRepo): Promise<string[]> {
   const seen = new Set<string>();
@@ -14,14 +15,7 @@ export async function listAllCommits(repo: GitRepo): Promise<string[]> {
     const oid = stack.pop()!;
     if (seen.has(oid)) continue;
     seen.add(oid);
-    let parents: string[];
-    try {
-      ({ parents } = await readCommitInfo(repo, oid));
-    } catch (err) {
-      // A shallow clone lacks the parents of its oldest commits; history ends there.
-      if ((err as { code?: string })?.code === 'ENOTFOUND' && !tips.has(oid)) continue;
-      throw err;
-    }
+    const { parents } = await readCommitInfo(repo, oid);
     for (const p of parents) if (!seen.has(p)) stack.push(p);
   }
   return [...seen];

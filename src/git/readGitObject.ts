@@ -2,6 +2,7 @@ import { DvdError } from '../core/errors.js';
 import { CatFileBatch, hasGitBinary } from './catFileBatch.js';
 import { gitArgs, toHandle, type GitRepo } from './gitHandle.js';
 import { isoGit } from './isoGit.js';
+import { shallowCommits } from './shallowCommits.js';
 
 export interface TreeEntry {
   mode: string;
@@ -14,7 +15,10 @@ export interface CommitInfo {
   /** The commit's own oid (after peeling an annotated tag). */
   oid: string;
   tree: string;
+  /** Empty for a commit at the boundary of a shallow clone, as git's own walks see it. */
   parents: string[];
+  /** True when the commit has parents that this shallow clone does not have. */
+  shallow: boolean;
 }
 
 // The object reads that history-wide commands repeat thousands of times, behind one
@@ -91,6 +95,12 @@ export async function readBlobBytes(repo: GitRepo, oid: string): Promise<Buffer>
 
 /** Tree and parents of a commit (annotated tags peeled); ENOTFOUND when absent. */
 export async function readCommitInfo(repo: GitRepo, oid: string): Promise<CommitInfo> {
+  const info = await readCommitRaw(repo, oid);
+  if (!shallowCommits(repo).has(info.oid)) return { ...info, shallow: false };
+  return { ...info, parents: [], shallow: true };
+}
+
+async function readCommitRaw(repo: GitRepo, oid: string): Promise<Omit<CommitInfo, 'shallow'>> {
   const b = batchFor(repo);
   if (b) {
     const peeled = await readPeeled(b, oid, 'commit');

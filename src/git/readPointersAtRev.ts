@@ -1,6 +1,7 @@
 import { DvdError } from '../core/errors.js';
-import type { PointerRef } from '../core/findPointers.js';
+import type { PointerScan } from '../core/findPointers.js';
 import { parsePointer, POINTER_EXT, type Pointer } from '../core/pointer.js';
+import { problemOf } from '../core/pointerProblem.js';
 import { DVD_DIR } from '../core/repo.js';
 import { toHandle, type GitRepo } from './gitHandle.js';
 import { readBlobBytes, readCommitInfo, readTreeEntries } from './readGitObject.js';
@@ -11,7 +12,8 @@ const MODE_SYMLINK = '120000';
 interface Found {
   /** Pointer file path relative to the tree it was found in. */
   rel: string;
-  pointer: Pointer;
+  /** The pointer, or why it cannot be read (EBADPOINTER naming revision, file, line and field). */
+  pointer: Pointer | DvdError;
 }
 
 // Per repository: tree oid -> pointers under that tree, blob oid -> parsed pointer.
@@ -38,8 +40,11 @@ function pointersInTree(repo: GitRepo, treeOid: string, where: string, prefix: s
   if (!p) {
     p = readPointersInTree(repo, treeOid, where, prefix);
     trees.set(treeOid, p);
-    // A failure (a bad pointer) must name the revision that asked next time too.
-    p.catch(() => trees.delete(treeOid));
+    // A bad pointer's message names the revision that asked: the next one reads it again.
+    p.then(
+      (found) => found.some((f) => f.pointer instanceof DvdError) && trees.delete(treeOid),
+      () => trees.delete(treeOid),
+    );
   }
   return p;
 }
@@ -61,9 +66,17 @@ async function readPointersInTree(repo: GitRepo, treeOid: string, where: string,
   const pointerEntries = tree.filter(
     (e) => e.type === 'blob' && e.mode !== MODE_SYMLINK && e.path.endsWith(POINTER_EXT) && e.path.length > POINTER_EXT.length,
   );
-  const pointers = await Promise.all(pointerEntries.map((e) => pointerOfBlob(repo, e.oid, `${where}:${prefix}${e.path}`)));
+  const pointers = await Promise.all(
+    pointerEntries.map((e) =>
+      pointerOfBlob(repo, e.oid, `${where}:${prefix}${e.path}`).catch((err: unknown) => {
+        if (err instanceof DvdError && err.code === 'EBADPOINTER') return err;
+        throw err;
+      }),
+    ),
+  );
   const found: Found[] = pointerEntries.map((e, i) => ({ rel: e.path, pointer: pointers[i] }));
-  const targets = new Set(pointers.map((p) => p.path));
+  // An unreadable pointer's target is most likely the folder named after it: data.
+  const targets = new Set(found.map((f) => (f.pointer instanceof DvdError ? f.rel.slice(0, -POINTER_EXT.length) : f.pointer.path)));
   // Only real folders: submodules (mode 160000) are other repositories. A tracked
   // target's own folder holds data, not pointers; .dvd holds config.
   const subtrees = tree.filter((e) => e.mode === MODE_TREE && !targets.has(e.path) && !(prefix === '' && (e.path === DVD_DIR || e.path === '.git')));
@@ -77,9 +90,12 @@ async function readPointersInTree(repo: GitRepo, treeOid: string, where: string,
 /**
  * Every `*.dvd` pointer in the tree of commit `commitOid`, read from Git objects only:
  * the workspace is not touched and history is not walked. `revLabel` (what the user
- * typed, e.g. "v1.0") names the revision in errors. Sorted by pointer path.
+ * typed, e.g. "v1.0") names the revision in messages. Refs sorted by pointer path;
+ * pointers that cannot be read are in `problems` (pointerFile without the revision).
+ * Two pointers naming one target are both returned: history cannot be fixed, and
+ * reading both keeps what each names (for transfers and gc).
  */
-export async function readPointersAtRev(repo: GitRepo, commitOid: string, revLabel = commitOid.slice(0, 12)): Promise<PointerRef[]> {
+export async function readPointersAtRev(repo: GitRepo, commitOid: string, revLabel = commitOid.slice(0, 12)): Promise<PointerScan> {
   let treeOid: string;
   try {
     treeOid = (await readCommitInfo(repo, commitOid)).tree;
@@ -90,11 +106,17 @@ export async function readPointersAtRev(repo: GitRepo, commitOid: string, revLab
     throw err;
   }
   const found = await pointersInTree(repo, treeOid, revLabel, '');
-  const refs = found.map(({ rel, pointer }) => {
+  const scan: PointerScan = { refs: [], problems: [] };
+  for (const { rel, pointer } of found) {
+    if (pointer instanceof DvdError) {
+      scan.problems.push(problemOf(rel, pointer));
+      continue;
+    }
     const slash = rel.lastIndexOf('/');
-    return { pointerFile: rel, target: slash === -1 ? pointer.path : `${rel.slice(0, slash)}/${pointer.path}`, pointer };
-  });
-  return refs.sort((a, b) => (a.pointerFile < b.pointerFile ? -1 : a.pointerFile > b.pointerFile ? 1 : 0));
+    scan.refs.push({ pointerFile: rel, target: slash === -1 ? pointer.path : `${rel.slice(0, slash)}/${pointer.path}`, pointer });
+  }
+  scan.refs.sort((a, b) => (a.pointerFile < b.pointerFile ? -1 : a.pointerFile > b.pointerFile ? 1 : 0));
+  return scan;
 }
 
 /**
@@ -102,7 +124,7 @@ export async function readPointersAtRev(repo: GitRepo, commitOid: string, revLab
  * concurrently so the cat-file pipe stays full: 1,000 commits x 50 pointers took
  * 880 ms one commit at a time and 450 ms like this.
  */
-export async function readPointersAtRevs(repo: GitRepo, commits: { oid: string; label: string }[]): Promise<Map<string, PointerRef[]>> {
+export async function readPointersAtRevs(repo: GitRepo, commits: { oid: string; label: string }[]): Promise<Map<string, PointerScan>> {
   const lists = await Promise.all(commits.map((c) => readPointersAtRev(repo, c.oid, c.label)));
   return new Map(commits.map((c, i) => [c.oid, lists[i]]));
 }

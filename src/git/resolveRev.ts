@@ -2,12 +2,16 @@ import { DvdError } from '../core/errors.js';
 import { gitArgs, type GitRepo } from './gitHandle.js';
 import { batchFor, readCommitInfo } from './readGitObject.js';
 import { isoGit } from './isoGit.js';
+import { isShallow, UNSHALLOW_HINT } from './shallowCommits.js';
 
-function unknownRev(rev: string, why?: string): DvdError {
-  return new DvdError('EBADREV', `unknown revision ${JSON.stringify(rev)}${why ? `: ${why}` : ''}`, {
-    hint: 'use a branch, a tag, a commit hash (4+ hex digits), or HEAD~N / HEAD^',
-    data: { rev },
-  });
+function unknownRev(rev: string, why?: string, hint = 'use a branch, a tag, a commit hash (4+ hex digits), or HEAD~N / HEAD^'): DvdError {
+  return new DvdError('EBADREV', `unknown revision ${JSON.stringify(rev)}${why ? `: ${why}` : ''}`, { hint, data: { rev } });
+}
+
+/** `base` exists but not the ancestor `steps` asks for: say when that is the shallow boundary. */
+function noSuchAncestor(repo: GitRepo, rev: string, base: string, steps: string, why: string): DvdError {
+  if (!isShallow(repo)) return unknownRev(rev, why);
+  return unknownRev(rev, `${base} has no such ancestor (${steps}) in this shallow clone: its history is cut off`, UNSHALLOW_HINT);
 }
 
 function isNotFound(err: unknown): boolean {
@@ -71,7 +75,7 @@ export async function resolveRev(repo: GitRepo, rev: string): Promise<string> {
     const o = await b.read(`${rev.trim()}^{commit}`);
     if (o) return o.oid;
     if ((base === 'HEAD' || base === '@') && !(await b.read('HEAD'))) throw unknownRev(rev, 'the repository has no commits yet');
-    if (m[2] !== '' && (await b.read(`${base}^{commit}`))) throw unknownRev(rev, `${base} has no such ancestor (${m[2]})`);
+    if (m[2] !== '' && (await b.read(`${base}^{commit}`))) throw noSuchAncestor(repo, rev, base, m[2], `${base} has no such ancestor (${m[2]})`);
     throw unknownRev(rev);
   }
   let oid = (await readCommitOf(repo, await resolveBase(repo, base, rev), rev)).oid;
@@ -81,12 +85,12 @@ export async function resolveRev(repo: GitRepo, rev: string): Promise<string> {
     if (step[0] === '~') {
       for (let i = 0; i < n; i++) {
         const { parents } = await readCommitOf(repo, oid, rev);
-        if (parents.length === 0) throw unknownRev(rev, `history ends before ${step} (${oid.slice(0, 12)} has no parent)`);
+        if (parents.length === 0) throw noSuchAncestor(repo, rev, base, m[2], `history ends before ${step} (${oid.slice(0, 12)} has no parent)`);
         oid = parents[0];
       }
     } else if (n > 0) {
       const { parents } = await readCommitOf(repo, oid, rev);
-      if (parents.length < n) throw unknownRev(rev, `${oid.slice(0, 12)} has no parent number ${n}`);
+      if (parents.length < n) throw noSuchAncestor(repo, rev, base, m[2], `${oid.slice(0, 12)} has no parent number ${n}`);
       oid = parents[n - 1];
     }
   }

@@ -32,6 +32,8 @@ export interface Remote {
   readonly url: string;
   /** Default number of transfers in flight when neither -j nor remote.NAME.jobs says. */
   readonly defaultJobs: number;
+  /** Longest silence one request tolerates (remote.NAME.timeout), ms; undefined when the backend has none (folders). */
+  readonly timeoutMs?: number;
   has(key: string): Promise<boolean>;
   /** Every key under `prefix` (a folder-like prefix ending in '/'), relative to the root. */
   list(prefix: string): Promise<string[]>;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { AdaptiveLimit, MAX_RETRY_AFTER_MS, type Outcome, type Ticket } from './AdaptiveLimit.js';
 import { TransferError } from './TransferError.js';
 
@@ -65,6 +66,9 @@ export class RetryPolicy {
     this.attempts = Math.max(1, o.attempts ?? envNumber('DVD_RETRIES', 5));
     this.backoffMs = o.backoffMs ?? envNumber('DVD_BACKOFF_MS', 250);
     this.backoffCapMs = o.backoffCapMs ?? 20_000;
+    // Every request in flight listens on the one signal (32 jobs, plus a large object's
+    // ranges); Node's default of 10 listeners would print a leak warning on every pull.
+    setMaxListeners(0, this.abortController.signal);
   }
 
   /** Aborted when the remote failed for good: pass it to requests so they stop at once. */

@@ -173,7 +173,7 @@ export function classifyS3Error(err: unknown, what: string, ctx: S3ErrorContext,
  */
 export function remoteFailedError(last: TransferError, attempts: number, ctx: S3ErrorContext): TransferError {
   const at = `remote ${ctx.name} (${ctx.url})`;
-  const n = `(${attempts} attempts)`;
+  const n = `(${attempts} attempt${attempts === 1 ? '' : 's'})`;
   if (last.code === 'ETIMEOUT') {
     return new TransferError('fatal', 'ETIMEOUT', `${at} did not answer within ${formatDuration(ctx.timeoutMs)} ${n}`, {
       cause: last,

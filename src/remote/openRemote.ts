@@ -1,13 +1,10 @@
-import { configBool, configFile, readConfigFile, type FlatConfig } from '../core/config.js';
+import { configBool, type FlatConfig } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
 import { LocalRemote } from './local.js';
-import { parseDuration, parseJobsValue, parseSize, REMOTE_KEYS, remoteSettingProblem, remoteSettingsProblem, SECRET_KEYS } from './remoteSettings.js';
+import { parseDuration, parseJobsValue, parseSize } from './remoteSettings.js';
 import { parseRemoteUrl } from './remoteUrl.js';
 import { S3_DEFAULT_JOBS, S3_DEFAULT_TIMEOUT_MS, S3Remote } from './s3.js';
 import type { Remote } from './Remote.js';
-
-// Re-exported: api/ and other callers have always imported these from here.
-export { parseJobsValue, parseSize, REMOTE_KEYS, SECRET_KEYS, parseRemoteUrl };
 
 const DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024;
 const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
@@ -50,50 +47,27 @@ export interface OpenRemoteOptions {
   jobs?: number;
   /** Where a remote's notices go (timeouts, throttling, a region redirect): the command's warnings. */
   warn?: (message: string) => void;
+  /** Attempts per request (a probe such as `dvd doctor` makes one); default the RetryPolicy's. */
+  attempts?: number;
 }
 
 /**
- * Build the Remote named `name` (or the default) from the merged config. Every setting
- * of the remote is checked first (a hand-edited typo fails here, naming the key, before
- * any request), and secrets in the committed .dvd/config are refused.
+ * Build the Remote named `name` (or the default) from the merged config, converting its
+ * settings. Values are not judged here: api/configKeys' checkRemoteConfig runs first (one
+ * set of rules for typing a value and using it); a value the parsers cannot read still
+ * throws ECONFIG naming the key.
  */
 export function openRemote(root: string, config: FlatConfig, name: string | undefined, opts: OpenRemoteOptions = {}): OpenedRemote {
   const n = remoteName(config, name);
   const get = (k: string) => config.get(`remote.${n}.${k}`);
-  for (const key of REMOTE_KEYS) {
-    const value = get(key);
-    const problem = value === undefined ? undefined : remoteSettingProblem(key, value, `remote.${n}.${key}`);
-    if (problem) throw new DvdError('ECONFIG', problem, { hint: `fix it with \`dvd remote modify ${n} ${key} VALUE\`` });
-  }
-  let loc: ReturnType<typeof parseRemoteUrl>;
-  try {
-    loc = parseRemoteUrl(get('url')!, root);
-  } catch (err) {
-    // A url that `dvd remote add` would refuse, edited in by hand: a config error (exit 1).
-    if (err instanceof DvdError) throw new DvdError('EBADURL', `remote.${n}.url: ${err.message}`, { hint: err.hint });
-    throw err;
-  }
+  const loc = parseRemoteUrl(get('url')!, root);
   const jobsCfg = get('jobs');
   const configuredJobs = opts.jobs ?? (jobsCfg !== undefined ? parseJobsValue(jobsCfg, `remote.${n}.jobs`) : undefined);
   if (loc.kind === 'local') {
     const remote = new LocalRemote(n, loc.dir);
     return { remote, jobs: configuredJobs ?? remote.defaultJobs };
   }
-  // Secrets in the committed config would be pushed to every clone of the Git repo.
-  const repoCfg = readConfigFile(configFile('repo', root));
-  for (const k of SECRET_KEYS) {
-    if (repoCfg.has(`remote.${n}.${k}`)) {
-      throw new DvdError('ESECRETINCONFIG', `.dvd/config holds remote.${n}.${k}; secrets must not be committed`, {
-        hint: `move it: \`dvd config --unset remote.${n}.${k}\` then \`dvd remote modify --local ${n} ${k} VALUE\` (or use the AWS environment/profile)`,
-      });
-    }
-  }
-  const combined = remoteSettingsProblem(get, n);
-  if (combined) throw new DvdError('ECONFIG', combined);
   const ak = get('access_key_id');
-  if ((ak === undefined) !== (get('secret_access_key') === undefined)) {
-    throw new DvdError('ECONFIG', `remote.${n}: access_key_id and secret_access_key must be set together`);
-  }
   const threshold = get('multipart_threshold');
   const chunk = get('multipart_chunksize');
   const timeout = get('timeout');
@@ -115,6 +89,7 @@ export function openRemote(root: string, config: FlatConfig, name: string | unde
     multipartThreshold: threshold !== undefined ? parseSize(threshold, `remote.${n}.multipart_threshold`) : DEFAULT_MULTIPART_THRESHOLD,
     partSize: Math.max(5 * 1024 * 1024, chunk !== undefined ? parseSize(chunk, `remote.${n}.multipart_chunksize`) : DEFAULT_PART_SIZE),
     onNotice: opts.warn,
+    attempts: opts.attempts,
   });
   return { remote, jobs };
 }

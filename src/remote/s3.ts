@@ -47,6 +47,8 @@ export interface S3RemoteOptions {
   partSize: number;
   /** One line for the user when the remote times out, throttles or redirects (a warning). */
   onNotice?: (message: string) => void;
+  /** Attempts per request; default the RetryPolicy's (DVD_RETRIES, 5). */
+  attempts?: number;
 }
 
 // Measured on these machines (DESIGN "S3 facts"): with keep-alive and 32 requests in
@@ -88,6 +90,7 @@ export class S3Remote implements Remote {
   readonly name: string;
   readonly url: string;
   readonly defaultJobs = S3_DEFAULT_JOBS;
+  readonly timeoutMs: number;
   private loaded?: Promise<{ sdk: Sdk; client: S3Client }>;
   private readonly o: S3RemoteOptions;
   private readonly keyPrefix: string;
@@ -103,10 +106,12 @@ export class S3Remote implements Remote {
   constructor(o: S3RemoteOptions) {
     this.o = o;
     this.name = o.name;
+    this.timeoutMs = o.timeoutMs;
     this.url = `s3://${o.bucket}${o.prefix ? `/${o.prefix}` : ''}${o.endpoint ? ` at ${o.endpoint}` : ''}`;
     this.keyPrefix = o.prefix ? `${o.prefix}/` : '';
     this.policy = new RetryPolicy({
       jobs: o.jobs,
+      attempts: o.attempts,
       remoteFailed: (last, attempts) => remoteFailedError(last, attempts, this.errorContext()),
       describe: `remote ${o.name} (${this.url})`,
       onNotice: o.onNotice,
@@ -278,6 +283,30 @@ export class S3Remote implements Remote {
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);
     return out;
+  }
+
+  /**
+   * `key` itself, or else every object under `key/`, with size, ETag and modification
+   * time (for `dvd import-url`, which reads objects outside dvd's own layout). Keys are
+   * relative to the remote's root.
+   */
+  async listDetailed(key: string): Promise<{ key: string; size: number; etag: string; mtimeMs: number }[]> {
+    const out: { key: string; size: number; etag: string; mtimeMs: number }[] = [];
+    let token: string | undefined;
+    const strip = this.keyPrefix.length;
+    do {
+      const res = await this.request(`list ${key}`, (send) =>
+        send<ListObjectsV2CommandOutput>((sdk) => new sdk.ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: this.key(key), ContinuationToken: token })),
+      );
+      for (const c of res.Contents ?? []) {
+        const k = c.Key?.slice(strip);
+        if (k === undefined || (k !== key && !k.startsWith(`${key}/`)) || k.endsWith('/')) continue;
+        out.push({ key: k, size: c.Size ?? 0, etag: (c.ETag ?? '').replace(/"/g, ''), mtimeMs: c.LastModified?.getTime() ?? 0 });
+      }
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    const exact = out.find((o) => o.key === key);
+    return exact ? [exact] : out;
   }
 
   private extra() {
