@@ -56,6 +56,13 @@ export function tempDir(prefix = 'dvd-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** `git clone` of `repo` into a fresh temp dir (the caller removes it). */
+export function cloneRepo(repo: string): string {
+  const dir = tempDir('dvd-clone-');
+  git(path.dirname(dir), 'clone', '-q', repo, dir);
+  return dir;
+}
+
 /** A fresh Git repository (real `git init`), optionally with `dvd init` run in it. */
 export function tempRepo(opts: { dvdInit?: boolean } = {}): string {
   const dir = tempDir();

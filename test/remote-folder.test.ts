@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DVD_BIN, dvd, dvdOk, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { cloneRepo, DVD_BIN, dvd, dvdOk, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 
 // The user's story with a folder remote (a mounted share): push from one clone, clone
 // the Git repo elsewhere, pull there, get the exact bytes.
@@ -26,9 +26,8 @@ function setup(files: Record<string, string | Buffer>, targets: string[]) {
 }
 
 function clone(repo: string): string {
-  const dir = tempDir('dvd-clone-');
+  const dir = cloneRepo(repo);
   cleanup.push(dir);
-  git(path.dirname(dir), 'clone', '-q', repo, dir);
   return dir;
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dvdAsync, dvdAsyncOk } from './dvdAsync.js';
 import { clockOff, hasFaketime } from './faketime.js';
-import { git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { cloneRepo, git, seededBytes, tempRepo, treeHashes, writeFiles } from './helpers.js';
 import { startRgw, type RgwHandle } from './rgw/rgw.js';
 
 // Against a real Ceph RADOS Gateway (a throwaway memstore cluster, test/rgw/): the
@@ -42,10 +42,9 @@ async function setup(url: string, files: Record<string, Buffer>, settings: Recor
 }
 
 function clone(repo: string): string {
-  const d = tempDir('dvd-clone-');
-  cleanup.push(d);
-  git(path.dirname(d), 'clone', '-q', repo, d);
-  return d;
+  const dir = cloneRepo(repo);
+  cleanup.push(dir);
+  return dir;
 }
 
 const FILES = (() => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from './faultProxy.js';
 import { dvdAsync, dvdAsyncOk } from './dvdAsync.js';
-import { DVD_BIN, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { cloneRepo, DVD_BIN, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 import { bucketKeys, startS3rver, type S3rverHandle } from './s3rver.js';
 
 // End to end against a real S3 endpoint (s3rver over HTTP), through a pass-through
@@ -58,9 +58,8 @@ function emptyHome(): string {
 }
 
 function clone(repo: string): string {
-  const dir = tempDir('dvd-clone-');
+  const dir = cloneRepo(repo);
   cleanup.push(dir);
-  git(path.dirname(dir), 'clone', '-q', repo, dir);
   return dir;
 }
 

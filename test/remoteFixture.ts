@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { dvdAsync, dvdAsyncOk } from './dvdAsync.js';
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './faultProxy.js';
-import { git, seededBytes, tempDir, tempRepo, writeFiles } from './helpers.js';
+import { cloneRepo, git, seededBytes, tempDir, tempRepo, writeFiles } from './helpers.js';
 import { startS3rver, type S3rverHandle } from './s3rver.js';
 
 // One s3rver and one fault proxy per test file, temp repos whose default remote `s3`
@@ -55,8 +54,8 @@ export function remoteFixture(o: { bucket: string; proxy?: FaultProxyOptions; en
       return { repo, prefix };
     },
     clone(repo: string) {
-      const d = f.dir('dvd-clone-');
-      git(path.dirname(d), 'clone', '-q', repo, d);
+      const d = cloneRepo(repo);
+      cleanup.push(d);
       return d;
     },
   } as RemoteFixture;
