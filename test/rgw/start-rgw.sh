@@ -57,10 +57,23 @@ trap 'log "failed; stopping what was started (logs: $dir/log)"; "$(dirname "$0")
 monmaptool --create --add a "v1:127.0.0.1:$mon_port" --fsid "$fsid" "$dir/monmap" >/dev/null
 ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" 2>>"$dir/log/setup.log"
 ceph-mon -c "$conf" -i a
-osd=$(timeout 30 ceph -c "$conf" osd create 2>>"$dir/log/setup.log")
-timeout 30 ceph -c "$conf" osd crush add "osd.$osd" 1.0 root=default 2>>"$dir/log/setup.log"
+# A brand-new monitor refuses a client's command sent before the client has the cluster's
+# fsid ("Error EPERM: problem getting command descriptions from mon."; the monitor logs
+# "handle_command on fsid 00000000-... != ..."): 1 start in 4 failed so on a loaded
+# machine. Such a command did nothing, so it is sent again; both commands are idempotent
+# (the OSD is created by its uuid).
+ceph_cmd() {
+  for _ in $(seq 1 20); do
+    if timeout 30 ceph -c "$conf" "$@" 2>>"$dir/log/setup.log"; then return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
+osd_uuid=$(cat /proc/sys/kernel/random/uuid)
+osd=$(ceph_cmd osd create "$osd_uuid")
+ceph_cmd osd crush add "osd.$osd" 1.0 root=default >/dev/null
 mkdir -p "$dir/osd/osd.$osd"
-ceph-osd -c "$conf" -i "$osd" --mkfs 2>>"$dir/log/setup.log" >/dev/null
+ceph-osd -c "$conf" -i "$osd" --osd-uuid "$osd_uuid" --mkfs 2>>"$dir/log/setup.log" >/dev/null
 ceph-osd -c "$conf" -i "$osd" 2>>"$dir/log/setup.log"
 log "mon and osd.$osd up; starting radosgw on 127.0.0.1:$rgw_port"
 radosgw -c "$conf" -n client.rgw --rgw-data="$dir/rgw" 2>>"$dir/log/setup.log"
