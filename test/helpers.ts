@@ -56,13 +56,6 @@ export function tempDir(prefix = 'dvd-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** `git clone` of `repo` into a fresh temp dir (the caller removes it). */
-export function cloneRepo(repo: string): string {
-  const dir = tempDir('dvd-clone-');
-  git(path.dirname(dir), 'clone', '-q', repo, dir);
-  return dir;
-}
-
 /** A fresh Git repository (real `git init`), optionally with `dvd init` run in it. */
 export function tempRepo(opts: { dvdInit?: boolean } = {}): string {
   const dir = tempDir();
@@ -71,6 +64,20 @@ export function tempRepo(opts: { dvdInit?: boolean } = {}): string {
   git(dir, 'config', 'user.email', 'test@example.com');
   git(dir, 'config', 'commit.gpgsign', 'false');
   if (opts.dvdInit !== false) dvdOk(dir, ['init']);
+  return dir;
+}
+
+/** `git add -A && git commit -m MSG` in `repo`; returns the new HEAD's commit id. */
+export function commitAll(repo: string, msg: string): string {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', msg);
+  return git(repo, 'rev-parse', 'HEAD').trim();
+}
+
+/** A `git clone` of `src` (a work tree or a bare repository) into a new temp folder; returns its path. */
+export function cloneRepo(src: string): string {
+  const dir = path.join(tempDir('dvd-clone-'), 'c');
+  git(path.dirname(dir), 'clone', '-q', src, dir);
   return dir;
 }
 
@@ -138,13 +145,6 @@ export function removedAfterEach(): (dir: string) => string {
     dirs.push(dir);
     return dir;
   };
-}
-
-/** `git add -A` and commit; returns the new commit's oid. */
-export function commitAll(repo: string, msg: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-  return git(repo, 'rev-parse', 'HEAD').trim();
 }
 
 /** The objects in a cache or folder remote (`<dir>/sha256/ab/cdef...`), as sorted oids. */

@@ -69,7 +69,7 @@ async function setup(settings: Record<string, string> = {}, files: Record<string
 
 function clone(repo: string): string {
   const dir = cloneRepo(repo);
-  cleanup.push(dir);
+  cleanup.push(path.dirname(dir)); // cloneRepo clones into a folder of its own temp dir
   return dir;
 }
 

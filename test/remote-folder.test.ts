@@ -27,7 +27,7 @@ function setup(files: Record<string, string | Buffer>, targets: string[]) {
 
 function clone(repo: string): string {
   const dir = cloneRepo(repo);
-  cleanup.push(dir);
+  cleanup.push(path.dirname(dir)); // cloneRepo clones into a folder of its own temp dir
   return dir;
 }
 

@@ -43,7 +43,7 @@ async function setup(url: string, files: Record<string, Buffer>, settings: Recor
 
 function clone(repo: string): string {
   const dir = cloneRepo(repo);
-  cleanup.push(dir);
+  cleanup.push(path.dirname(dir)); // cloneRepo clones into a folder of its own temp dir
   return dir;
 }
 

@@ -59,7 +59,7 @@ function emptyHome(): string {
 
 function clone(repo: string): string {
   const dir = cloneRepo(repo);
-  cleanup.push(dir);
+  cleanup.push(path.dirname(dir)); // cloneRepo clones into a folder of its own temp dir
   return dir;
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { dvdAsync, dvdAsyncOk } from './dvdAsync.js';
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from './faultProxy.js';
@@ -55,7 +56,7 @@ export function remoteFixture(o: { bucket: string; proxy?: FaultProxyOptions; en
     },
     clone(repo: string) {
       const d = cloneRepo(repo);
-      cleanup.push(d);
+      cleanup.push(path.dirname(d)); // cloneRepo clones into a folder of its own temp dir
       return d;
     },
   } as RemoteFixture;

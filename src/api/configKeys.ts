@@ -6,6 +6,7 @@ import { linkTypesFromConfig } from '../core/linkTypes.js';
 import { dvdShareOf } from './context.js';
 import { parseDuration, parseJobsValue, parseSize } from '../remote/remoteSettings.js';
 import { parseRemoteUrl } from '../remote/remoteUrl.js';
+import { parseStageList } from '../pipeline/registryTag.js';
 
 // Every key dvd reads, with the check a value must pass. One path for all of them:
 // `dvd config`, `dvd remote add|modify` (checkConfigValue, when the value is typed) and
@@ -45,6 +46,8 @@ const PLAIN_KEYS: Record<string, Check> = {
   'cache.dir': (key, v) => {
     if (v.trim() === '') throw usageError(`${key}: expected a folder path`);
   },
+  // The stages `dvd artifact assign` accepts (README: registry.stages).
+  'registry.stages': (key, v) => void parseStageList(v, key),
 };
 
 /** One rule of a remote setting: `bad(...)` when `ok(value)` is false. */

@@ -11,7 +11,8 @@ import type { PointerProblem } from '../core/pointerProblem.js';
 import { UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
-import type { TransferOptions } from './push.js';
+import { wantRunCache, type TransferOptions } from './push.js';
+import { fetchRuns } from './transferRuns.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
 import { fetchImported, isGitImport } from './fetchImported.js';
 
@@ -27,6 +28,8 @@ export interface FetchResult {
   complete: string[];
   /** Pointer files still missing something (see failed). */
   incomplete: string[];
+  /** Run-cache entries downloaded (`runs/`; their outputs come when repro restores them). */
+  runs: number;
   /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
   problems: PointerProblem[];
 }
@@ -64,11 +67,11 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
   const pointers = found.pointers.filter((p) => !isGitImport(p));
   const imports = found.pointers.filter(isGitImport);
   const imported = imports.length ? await withLock(repo, 'fetch', () => fetchImported(ctx, repo, imports, o)) : null;
-  if (imported && pointers.length === 0) return { remote: '(import sources)', url: '', bytes: 0, ...imported, problems };
+  if (imported && pointers.length === 0) return { remote: '(import sources)', url: '', bytes: 0, runs: 0, ...imported, problems };
   const { remote, jobs } = openCheckedRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
     const fetched = await withLock(repo, 'fetch', async () => {
-      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [], problems };
+      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [], runs: 0, problems };
       const download = downloadInto(repo, remote);
 
       const paths = new UserPaths(repo.root, ctx.cwd);
@@ -97,6 +100,11 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
       const fileOk = needs.files.map((n) => [n.neededBy, !failedOids.has(n.oid) && hasObject(repo, n.oid)] as const);
       const dirOk = needs.dirs.map((d) => [d.manifest.neededBy, d.files !== null && d.files.every((n) => !failedOids.has(n.oid))] as const);
       for (const [pointerFile, ok] of [...fileOk, ...dirOk]) (ok ? result.complete : result.incomplete).push(pointerFile);
+      if (wantRunCache(repo.root, o)) {
+        const r3 = await fetchRuns(repo, remote, jobs);
+        result.runs = r3.downloaded;
+        result.failed.push(...r3.failed);
+      }
       return result;
     });
     if (imported) {

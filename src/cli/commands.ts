@@ -24,7 +24,15 @@ import { registerCache } from './cache.js';
 import { registerVersion } from './version.js';
 import { registerImport } from './importData.js';
 import { registerCompletion } from './completion.js';
+import { registerStage } from './stage.js';
+import { registerDag } from './dag.js';
+import { registerRepro } from './repro.js';
+import { registerArtifact } from './artifact.js';
 import { registerCheckIgnore } from './checkIgnore.js';
+import { registerMetrics } from './metrics.js';
+import { registerParams } from './params.js';
+import { registerPlots } from './plots.js';
+import { registerExp } from './exp.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -52,6 +60,14 @@ export function registerCommands(program: Command): void {
   registerCache(program);
   registerVersion(program);
   registerImport(program);
+  registerStage(program);
+  registerDag(program);
+  registerRepro(program);
+  registerArtifact(program);
   registerCompletion(program);
   registerCheckIgnore(program);
+  registerParams(program);
+  registerMetrics(program);
+  registerPlots(program);
+  registerExp(program);
 }
