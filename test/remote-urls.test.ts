@@ -95,14 +95,19 @@ describe('remote URLs', { timeout: 120_000 }, () => {
   it('settings are validated when set (remote modify, config) and when a hand-edited config is used', async () => {
     const { repo } = await fx.setup();
     const cases: [string, string, string][] = [
+      ['sse', 'bogus', 'remote.s3.sse: expected AES256, aws:kms or aws:kms:dsse, got "bogus"'],
       ['sse', 'aes256', 'remote.s3.sse: expected AES256, aws:kms or aws:kms:dsse, got "aes256"'],
       ['storage_class', 'cold', 'remote.s3.storage_class: expected a storage class like STANDARD_IA or GLACIER_IR (capitals, digits, _), got "cold"'],
       ['region', 'eu west 1', 'remote.s3.region: expected a region name like eu-west-1, got "eu west 1"'],
+      ['timeout', 'abc', 'remote.s3.timeout: expected a duration like 30s, 500ms or 2m, got "abc"'],
       ['timeout', '0', 'remote.s3.timeout: expected a duration like 30s, 500ms or 2m, got "0"'],
       ['endpoint', 'minio:9000', 'remote.s3.endpoint: expected http(s)://host[:port], got "minio:9000"'],
       ['path_style', 'maybe', 'remote.s3.path_style: expected true or false, got "maybe"'],
       ['jobs', '0', 'remote.s3.jobs: expected a whole number from 1 to 1024, got "0"'],
     ];
+    // Refused values change no config file (the committed one, the local one, the user's).
+    const configFiles = () => ['.dvd/config', '.dvd/config.local'].map((f) => (fs.existsSync(path.join(repo, f)) ? fs.readFileSync(path.join(repo, f), 'utf8') : null));
+    const before = configFiles();
     for (const [key, value, msg] of cases) {
       const r = dvd(repo, ['remote', 'modify', 's3', key, value]);
       expect(r.code, key).toBe(2);
@@ -110,7 +115,9 @@ describe('remote URLs', { timeout: 120_000 }, () => {
       const c = dvd(repo, ['config', `remote.s3.${key}`, value]);
       expect(c.code, `config ${key}`).toBe(2);
       expect(c.stderr, `config ${key}`).toContain(msg);
+      expect(configFiles(), `${key} ${value}`).toEqual(before);
     }
+    expect(dvdOk(repo, ['config', '--list']).stdout).not.toMatch(/sse|timeout|storage_class/);
     dvdOk(repo, ['remote', 'modify', 's3', 'sse', 'aws:kms']);
     dvdOk(repo, ['remote', 'modify', 's3', 'storage_class', 'STANDARD_IA']);
     // sse_kms_key_id only means something with aws:kms.
