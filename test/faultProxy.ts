@@ -48,6 +48,13 @@ export interface SeenRequest {
   inFlight: number;
   /** Date.now() on arrival. */
   at: number;
+  /**
+   * The whole answer went to the client's connection (a 'finish'). Not for a request whose
+   * client went away first, or whose forwarding failed (upstreamFailed).
+   */
+  answered: boolean;
+  /** The connection to the target failed before an answer came: the test servers lost it, not dvd. */
+  upstreamFailed: boolean;
 }
 
 export interface FaultProxy {
@@ -93,8 +100,9 @@ export async function startFaultProxy(targetPort: number, opts: FaultProxyOption
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     proxy.inFlight++;
     res.once('close', () => proxy.inFlight--);
-    const seen: SeenRequest = { method: req.method!, url: req.url!, n: proxy.requests.length, headers: req.headers, inFlight: proxy.inFlight, at: Date.now() };
+    const seen: SeenRequest = { method: req.method!, url: req.url!, n: proxy.requests.length, headers: req.headers, inFlight: proxy.inFlight, at: Date.now(), answered: false, upstreamFailed: false };
     proxy.requests.push(seen);
+    res.once('finish', () => (seen.answered = true));
     const fault = proxy.rule(seen);
     if (fault?.kind === 'status') {
       req.resume();
@@ -151,7 +159,10 @@ export async function startFaultProxy(targetPort: number, opts: FaultProxyOption
         });
       },
     );
-    upstream.on('error', () => res.destroy());
+    upstream.on('error', () => {
+      seen.upstreamFailed = true;
+      res.destroy();
+    });
     // A client that went away (a killed dvd) frees the upstream connection too, instead of
     // leaving it stuck under an unread answer.
     res.once('close', () => {

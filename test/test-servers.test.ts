@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from './faultProxy.js';
 import { startS3rver, type S3rverHandle } from './s3rver.js';
 
-// The test servers must not lose requests: tests count what reaches the fault proxy
-// exactly (an interrupted pull fetches the 700 missing objects with 700 GETs). Node's
+// The test servers must not lose requests: tests count the attempts that reach the fault
+// proxy exactly (remote-hangs, -faults, -throttling, -clock). Node's
 // HTTP servers close a keep-alive connection after 5 s idle (s3rver's closes at ~6 s),
 // and a Node 20 Agent without a `timeout` ignores the server's `Keep-Alive: timeout=5`
 // hint, so a client that reuses the connection at that moment gets ECONNRESET (29 of 160
@@ -15,6 +15,8 @@ import { startS3rver, type S3rverHandle } from './s3rver.js';
 // pull reached the proxy about 6 s after the killed one (its -j 2 left two pooled
 // connections, which the second pull reuses first). So both servers keep idle
 // connections open; dvd's own handling of such resets is tested with injected resets.
+// The interrupted push and pull tests also count only the transfers the proxy answered
+// (SeenRequest.answered), so a request lost this way cannot pass for a second download.
 
 let s3: S3rverHandle;
 let proxy: FaultProxy;
