@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
 import { configBool } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
 import { enclosingPointer, findPointers, pointersNaming, readPointerFile, sharedTargetError, type PointerRef } from '../core/findPointers.js';
@@ -40,6 +39,8 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
   if (opts.glob) {
     args = [];
     for (const pattern of opts.targets) {
+      // Loaded on first use: only `--glob` needs it, and the CLI bundle keeps it outside.
+      const fg = (await import('fast-glob')).default;
       const hits = await fg(pattern, { cwd: ctx.cwd, onlyFiles: false, dot: false, followSymbolicLinks: false });
       if (hits.length === 0) throw new DvdError('ENOMATCH', `glob ${JSON.stringify(pattern)} matched nothing`);
       args.push(...hits.filter((h) => !h.endsWith(POINTER_EXT)).sort());
