@@ -16,6 +16,11 @@ export interface TargetScan {
   state: StatCache;
   hashedFiles: number;
   hashedBytes: number;
+  /**
+   * The oid of the manifest the files make, when the stat cache vouches for all of them
+   * (statCache.ts matchesAll): no need to build and hash it. Undefined otherwise.
+   */
+  treeOid?: string;
   /** Leftover checkout temp files (walkTarget.ts); checkout deletes them. */
   temps: string[];
   /** What the target holds that dvd cannot store (links, fifos, untrackable names); not in `files`. */
@@ -47,6 +52,13 @@ export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
   const state = StatCache.load(repo, target);
   const { kind, entries, temps, skipped, refused } = walkAt(abs, { cacheDir: repo.cacheDir, root: repo.root, target, tracked: opts.tracked, scope: opts.scope });
   const files = entries as ScannedFile[];
+  // The whole folder as recorded (the common case of status): one pass over the state's
+  // arrays, and the oids come from them in order.
+  if (kind === 'dir' && !opts.scope && state.matchesAll(files)) {
+    const oids = state.oidsInOrder();
+    for (let i = 0; i < files.length; i++) files[i].oid = oids[i];
+    return { kind, files, state, treeOid: state.treeOid, hashedFiles: 0, hashedBytes: 0, temps, skipped, refused };
+  }
   const toHash: ScannedFile[] = [];
   for (const f of files) {
     const known = f.linkOid ?? state.lookup(f.path, f);

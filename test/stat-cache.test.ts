@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dvdOk, tempRepo, writeFiles } from './helpers.js';
+
+// The stat cache (src/core/statCache.ts) vouches for files by (inode, size, mtime) and
+// for a whole folder by the manifest oid recorded with them, so an unchanged folder is
+// neither hashed nor serialized. These tests change files in the ways a stat can miss.
+
+const UP_TO_DATE = 'Data and pointers are up to date.\n';
+const old = new Date(Date.now() - 60_000);
+
+/** A repository with data/ added and its files back-dated (not racy), and the folder's tree oid learned by a status. */
+function settledRepo(files: Record<string, string>): string {
+  const repo = tempRepo();
+  writeFiles(repo, files);
+  for (const rel of Object.keys(files)) fs.utimesSync(path.join(repo, rel), old, old);
+  dvdOk(repo, ['add', 'data']);
+  expect(dvdOk(repo, ['status']).stdout).toBe(UP_TO_DATE);
+  return repo;
+}
+
+/** Overwrite a file's bytes in place (same inode, same size) and put its times back. */
+function rewriteInPlace(file: string, bytes: string, mtime: Date): void {
+  const fd = fs.openSync(file, 'r+');
+  fs.writeSync(fd, bytes, 0);
+  fs.closeSync(fd);
+  fs.utimesSync(file, mtime, mtime);
+}
+
+describe('stat cache: the folder fast path still sees every change', () => {
+  it('trusts a settled folder: a same-stat edit behind its back is not seen (proves the fast path is taken)', () => {
+    const repo = settledRepo({ 'data/a': 'A1', 'data/b': 'B1' });
+    rewriteInPlace(path.join(repo, 'data/a'), 'A2', old);
+    expect(dvdOk(repo, ['status']).stdout).toBe(UP_TO_DATE);
+  });
+
+  it('a same-size edit in the same mtime tick as the save is found (racy clean)', () => {
+    const repo = settledRepo({ 'data/a': 'A1', 'data/b': 'B1' });
+    const a = path.join(repo, 'data/a');
+    // A file whose mtime is not older than the moment the state is saved, as one written
+    // in the same clock tick is. (A future mtime makes that hold whatever the timing.)
+    const tick = new Date(Date.now() + 3_600_000);
+    fs.utimesSync(a, tick, tick);
+    // Same content: status hashes it, records it, and learns the folder's manifest again.
+    expect(dvdOk(repo, ['status']).stdout).toBe(UP_TO_DATE);
+    // Edited within that tick: same inode, same size, same mtime.
+    rewriteInPlace(a, 'A2', tick);
+    expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/a');
+    expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/a');
+  });
+
+  it('a changed executable bit is found though chmod leaves the mtime alone', () => {
+    const repo = settledRepo({ 'data/a': 'A1', 'data/b': 'B1' });
+    const before = fs.statSync(path.join(repo, 'data/b')).mtimeMs;
+    fs.chmodSync(path.join(repo, 'data/b'), 0o755);
+    expect(fs.statSync(path.join(repo, 'data/b')).mtimeMs).toBe(before);
+    expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/b');
+  });
+
+  it('a file replaced by another of the same size and mtime (new inode) is found', () => {
+    const repo = settledRepo({ 'data/a': 'A1', 'data/b': 'B1' });
+    const b = path.join(repo, 'data/b');
+    const tmp = path.join(repo, 'b.tmp');
+    fs.writeFileSync(tmp, 'B2');
+    fs.utimesSync(tmp, old, old);
+    fs.renameSync(tmp, b);
+    expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/b');
+  });
+
+  it('added and deleted files are found when every other file is as recorded', () => {
+    const repo = settledRepo({ 'data/a': 'A1', 'data/b': 'B1', 'data/sub/c': 'C1' });
+    fs.rmSync(path.join(repo, 'data/sub/c'));
+    writeFiles(repo, { 'data/sub/d': 'D1' });
+    const out = dvdOk(repo, ['status']).stdout;
+    expect(out).toContain('added:    data/sub/d');
+    expect(out).toContain('deleted:  data/sub/c');
+  });
+
+  it('names whose walk order and manifest (UTF-8 byte) order differ keep the fast path correct', () => {
+    // '-' and '.' sort before '/', so "a-b" and "a.txt" come before the folder "a"'s files;
+    // U+FF5A sorts after an emoji in UTF-16 but before it in UTF-8 bytes.
+    const files = { 'data/a-b': '1', 'data/a.txt': '2', 'data/a/x': '3', 'data/\u00e9': '4', 'data/\u{1F600}': '5', 'data/\uff5a': '6', 'data/a/y/z': '7' };
+    const repo = settledRepo(files);
+    expect(dvdOk(repo, ['status']).stdout).toBe(UP_TO_DATE);
+    writeFiles(repo, { 'data/\u{1F600}': '8' });
+    expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/\u{1F600}');
+    fs.rmSync(path.join(repo, 'data/a/x'));
+    const out = dvdOk(repo, ['status']).stdout;
+    expect(out).toContain('deleted:  data/a/x');
+    expect(out).toContain('modified: data/\u{1F600}');
+  });
+
+  it("reads the earlier text format, so an upgrade does not hash every file again", () => {
+    const repo = tempRepo();
+    writeFiles(repo, { 'data/a': 'A1', 'data/b': 'B1' });
+    for (const f of ['data/a', 'data/b']) fs.utimesSync(path.join(repo, f), old, old);
+    dvdOk(repo, ['add', 'data']);
+    // The text state an older dvd wrote for data/, saying data/a holds other bytes: a
+    // status that reads it trusts it (stat unchanged) and reports data/a as modified.
+    const st = fs.statSync(path.join(repo, 'data/a'));
+    const stb = fs.statSync(path.join(repo, 'data/b'));
+    const other = createHash('sha256').update('other').digest('hex');
+    const b1 = createHash('sha256').update('B1').digest('hex');
+    const stateFile = path.join(repo, '.dvd/state', createHash('sha256').update('data').digest('hex').slice(0, 32));
+    fs.writeFileSync(stateFile, `dvd-state 2 ${Date.now()} "data"\n${st.ino} ${st.size} ${st.mtimeMs} ${other} a\n${stb.ino} ${stb.size} ${stb.mtimeMs} ${b1} b\n`);
+    expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/a');
+    // A state of any other shape is ignored (the files are hashed again).
+    fs.writeFileSync(stateFile, 'dvdstat3 damaged');
+    expect(dvdOk(repo, ['status']).stdout).toBe(UP_TO_DATE);
+  });
+});
