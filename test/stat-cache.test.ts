@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dvdOk, tempRepo, writeFiles } from './helpers.js';
+import { dvd, dvdOk, tempRepo, writeFiles } from './helpers.js';
 
 // The stat cache (src/core/statCache.ts) vouches for files by (inode, size, mtime) and
 // for a whole folder by the manifest oid recorded with them, so an unchanged folder is
@@ -76,6 +76,45 @@ describe('stat cache: the folder fast path still sees every change', () => {
     const out = dvdOk(repo, ['status']).stdout;
     expect(out).toContain('added:    data/sub/d');
     expect(out).toContain('deleted:  data/sub/c');
+  });
+
+  it('after a commit that adds, changes and deletes files between others, the saved state vouches for every file again', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) files[`data/d${i % 3}/f${String(i).padStart(2, '0')}`] = `v1 ${i}`;
+    const repo = settledRepo(files);
+    fs.rmSync(path.join(repo, 'data/d1/f04'));
+    writeFiles(repo, { 'data/d1/f04a': 'new', 'data/d0/f00': 'v2 0', 'data/d2/f29': 'v2 29', 'data/d0/a': 'first' });
+    for (const f of ['data/d1/f04a', 'data/d0/f00', 'data/d2/f29', 'data/d0/a']) fs.utimesSync(path.join(repo, f), old, old);
+    dvdOk(repo, ['commit']);
+    expect(dvdOk(repo, ['status']).stdout).toBe(UP_TO_DATE);
+    // Every entry was saved right: the next status takes the fast path (a same-stat edit
+    // behind its back goes unseen) and a real edit is still found.
+    rewriteInPlace(path.join(repo, 'data/d1/f07'), 'v9 7', old);
+    expect(dvdOk(repo, ['status']).stdout).toBe(UP_TO_DATE);
+    writeFiles(repo, { 'data/d1/f04a': 'newer' });
+    expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/d1/f04a');
+  });
+
+  it('checkout with nothing to do learns the tree, and the next checkout still sees edits and mode changes', () => {
+    // No status here: checkout itself learns the tree (adoptTree) on its first run.
+    const repo = tempRepo();
+    writeFiles(repo, { 'data/a': 'A1', 'data/b': 'B1' });
+    for (const f of ['data/a', 'data/b']) fs.utimesSync(path.join(repo, f), old, old);
+    dvdOk(repo, ['add', 'data']);
+    expect(dvdOk(repo, ['checkout']).stdout).toBe('');
+    // Trusted like any stat-cache entry: a same-stat edit behind its back is left alone.
+    rewriteInPlace(path.join(repo, 'data/a'), 'A2', old);
+    expect(dvdOk(repo, ['checkout']).stdout).toBe('');
+    expect(fs.readFileSync(path.join(repo, 'data/a'), 'utf8')).toBe('A2');
+    // A mode change (chmod leaves the mtime) is put back.
+    fs.chmodSync(path.join(repo, 'data/b'), 0o755);
+    dvdOk(repo, ['checkout']);
+    expect(fs.statSync(path.join(repo, 'data/b')).mode & 0o111).toBe(0);
+    // A real edit blocks it: its content is in no cache.
+    writeFiles(repo, { 'data/b': 'B2 edited' });
+    const co = dvd(repo, ['checkout']);
+    expect(co.code).toBe(1);
+    expect(co.stderr).toContain('data/b');
   });
 
   it('names whose walk order and manifest (UTF-8 byte) order differ keep the fast path correct', () => {

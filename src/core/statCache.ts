@@ -51,7 +51,7 @@ export interface TreeFile extends StatKey {
 // workspaces.
 const RACY_MS = 100;
 
-// File layout, little-endian, every array aligned to its element size:
+// File layout, header little-endian, columns in the machine's order, each aligned:
 //   0  "dvdstat3"                      8 bytes
 //   8  count N                         u32
 //  12  target name length T (bytes)    u32
@@ -100,6 +100,18 @@ const EMPTY: Columns = {
 /** Walk order (walkTarget.ts): UTF-16 code unit order of the full target-relative paths. */
 function comparePaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** comparePaths(path of entry i, p) without slicing the path out. */
+function compareAt(c: Columns, i: number, p: string): number {
+  const start = c.offsets[i];
+  const len = c.offsets[i + 1] - start;
+  const m = Math.min(len, p.length);
+  for (let j = 0; j < m; j++) {
+    const d = c.paths.charCodeAt(start + j) - p.charCodeAt(j);
+    if (d !== 0) return d;
+  }
+  return len - p.length;
 }
 
 export class StatCache {
@@ -185,7 +197,7 @@ export class StatCache {
     let hi = c.count - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const cmp = comparePaths(c.paths.slice(c.offsets[mid], c.offsets[mid + 1]), p);
+      const cmp = compareAt(c, mid, p);
       if (cmp === 0) {
         this.cursor = mid + 1;
         return this.dead?.[mid] ? -1 : mid;
@@ -334,6 +346,23 @@ export class StatCache {
     this.treeSet = true;
   }
 
+  /**
+   * After a whole checkout of version `oid`: the recorded files are that version's (the
+   * caller guarantees each of its files was written or found with the version's oid).
+   * Entries whose executable bit is not known leave the tree unknown. A file recorded
+   * here that the workspace no longer matches only makes matchesAll false: the tree oid
+   * is trusted for no more than the entries it was saved with.
+   */
+  adoptTree(oid: string): void {
+    if (this.treeOid === oid) return; // loaded with it, nothing changed since
+    const c = this.cols;
+    for (let i = 0; i < c.count; i++) if (!this.dead?.[i] && (c.flags[i] & F_EXEC_KNOWN) === 0) return;
+    for (const e of this.changed.values()) if (e.exec === undefined) return;
+    this.tree = oid;
+    this.dirty = true;
+    this.treeSet = true;
+  }
+
   save(target: string): void {
     if (!this.dirty) return;
     const buf = encode(target, this.merged(), Date.now(), this.treeSet ? this.tree : undefined);
@@ -342,22 +371,32 @@ export class StatCache {
     this.dirty = false;
   }
 
-  /** Live loaded entries and recorded ones, in walk order. */
-  private merged(): Row[] {
+  /**
+   * Live loaded entries and recorded ones, in walk order: runs of loaded entries (copied
+   * in bulk by encode) with the recorded ones between them.
+   */
+  private merged(): Piece[] {
     const c = this.cols;
-    const out: Row[] = [];
+    const out: Piece[] = [];
     const added = [...this.changed].sort((a, b) => comparePaths(a[0], b[0]));
     let k = 0;
+    let start = -1;
+    const endRun = (i: number) => {
+      if (start >= 0) out.push({ cols: c, start, end: i });
+      start = -1;
+    };
     for (let i = 0; i < c.count; i++) {
-      if (this.dead?.[i]) continue;
-      const p = c.paths.slice(c.offsets[i], c.offsets[i + 1]);
-      while (k < added.length && comparePaths(added[k][0], p) < 0) out.push({ path: added[k][0], ...added[k++][1] });
-      const fl = c.flags[i];
-      out.push({
-        path: p, ino: c.ino[i], size: c.size[i], mtimeMs: c.mtime[i], oid: c.oids.subarray(i * 32, i * 32 + 32),
-        exec: fl & F_EXEC_KNOWN ? (fl & F_EXEC) !== 0 : undefined,
-      });
+      if (this.dead?.[i]) {
+        endRun(i);
+        continue;
+      }
+      if (k < added.length && compareAt(c, i, added[k][0]) > 0) {
+        endRun(i);
+        while (k < added.length && compareAt(c, i, added[k][0]) > 0) out.push({ path: added[k][0], ...added[k++][1] });
+      }
+      if (start < 0) start = i;
     }
+    endRun(c.count);
     while (k < added.length) out.push({ path: added[k][0], ...added[k++][1] });
     return out;
   }
@@ -425,22 +464,46 @@ interface Row {
   ino: number;
   size: number;
   mtimeMs: number;
-  oid: string | Buffer;
+  oid: string;
   exec?: boolean;
 }
 
-/** The file for `rows` (in walk order). */
-function encode(target: string, rows: Row[], savedAt: number, tree: string | undefined): Buffer {
+/** Loaded entries [start, end) of `cols`, kept as they are. */
+interface Run {
+  cols: Columns;
+  start: number;
+  end: number;
+}
+
+type Piece = Row | Run;
+
+/**
+ * The file for `pieces` (in walk order). Runs of loaded entries are copied column by
+ * column (a 1% change of 1,000,000 files rewrites the state from a few hundred runs, not
+ * a million objects).
+ */
+function encode(target: string, pieces: Piece[], savedAt: number, tree: string | undefined): Buffer {
   const name = Buffer.from(target, 'utf8');
-  const n = rows.length;
-  const pathStr = rows.map((e) => e.path).join('');
+  let n = 0;
+  const parts: string[] = [];
+  for (const p of pieces) {
+    if ('cols' in p) {
+      n += p.end - p.start;
+      parts.push(p.cols.paths.slice(p.cols.offsets[p.start], p.cols.offsets[p.end]));
+    } else {
+      n++;
+      parts.push(p.path);
+    }
+  }
+  const pathStr = parts.join('');
   const pathBytes = Buffer.byteLength(pathStr, 'utf8');
   const colsAt = pad8(HEADER + name.length);
   const offsetsAt = colsAt + 24 * n;
   const oidsAt = offsetsAt + 4 * (n + 1);
   const flagsAt = oidsAt + 32 * n;
   const pathsAt = flagsAt + n;
-  const buf = Buffer.alloc(pathsAt + pathBytes);
+  const ab = new ArrayBuffer(pathsAt + pathBytes);
+  const buf = Buffer.from(ab);
   buf.write(MAGIC, 0, 'latin1');
   buf.writeUInt32LE(n, 8);
   buf.writeUInt32LE(name.length, 12);
@@ -449,19 +512,37 @@ function encode(target: string, rows: Row[], savedAt: number, tree: string | und
   buf.writeUInt32LE(pathBytes, 56);
   buf.writeUInt32LE(tree ? 1 : 0, 60);
   name.copy(buf, HEADER);
+  // The columns are typed arrays in the machine's byte order (a state file never moves
+  // between machines: it is git-ignored and names this clone's inodes).
+  const ino = new Float64Array(ab, colsAt, n);
+  const size = new Float64Array(ab, colsAt + 8 * n, n);
+  const mtime = new Float64Array(ab, colsAt + 16 * n, n);
+  const offsets = new Uint32Array(ab, offsetsAt, n + 1);
+  const flags = new Uint8Array(ab, flagsAt, n);
+  let k = 0;
   let off = 0;
-  for (let i = 0; i < n; i++) {
-    const e = rows[i];
-    buf.writeDoubleLE(e.ino, colsAt + 8 * i);
-    buf.writeDoubleLE(e.size, colsAt + 8 * (n + i));
-    buf.writeDoubleLE(e.mtimeMs, colsAt + 8 * (2 * n + i));
-    buf.writeUInt32LE(off, offsetsAt + 4 * i);
-    off += e.path.length;
-    if (typeof e.oid === 'string') buf.write(e.oid, oidsAt + 32 * i, 32, 'hex');
-    else e.oid.copy(buf, oidsAt + 32 * i);
-    buf[flagsAt + i] = e.exec === undefined ? 0 : F_EXEC_KNOWN | (e.exec ? F_EXEC : 0);
+  for (const p of pieces) {
+    if ('cols' in p) {
+      const { cols: c, start, end } = p;
+      ino.set(c.ino.subarray(start, end), k);
+      size.set(c.size.subarray(start, end), k);
+      mtime.set(c.mtime.subarray(start, end), k);
+      flags.set(c.flags.subarray(start, end), k);
+      c.oids.copy(buf, oidsAt + 32 * k, 32 * start, 32 * end);
+      const shift = off - c.offsets[start];
+      for (let i = start; i < end; i++) offsets[k++] = c.offsets[i] + shift;
+      off = c.offsets[end] + shift;
+    } else {
+      ino[k] = p.ino;
+      size[k] = p.size;
+      mtime[k] = p.mtimeMs;
+      flags[k] = p.exec === undefined ? 0 : F_EXEC_KNOWN | (p.exec ? F_EXEC : 0);
+      buf.write(p.oid, oidsAt + 32 * k, 32, 'hex');
+      offsets[k++] = off;
+      off += p.path.length;
+    }
   }
-  buf.writeUInt32LE(off, offsetsAt + 4 * n);
+  offsets[n] = off;
   buf.write(pathStr, pathsAt, 'utf8');
   return buf;
 }
@@ -487,12 +568,5 @@ function parseTextV2(buf: Buffer, target: string): ReturnType<typeof parse> {
     rows.push({ path: line.slice(d + 1), ino: Number(line.slice(0, a)), size: Number(line.slice(a + 1, b)), mtimeMs: Number(line.slice(b + 1, c)), oid: line.slice(c + 1, d) });
   }
   rows.sort((x, y) => comparePaths(x.path, y.path));
-  return parse(readAlignedCopy(encode(target, rows, Number(header[1]), undefined)), target);
-}
-
-/** A copy of `buf` whose memory starts aligned (Buffer.alloc may hand out a pooled slice). */
-function readAlignedCopy(buf: Buffer): Buffer {
-  const out = Buffer.from(new ArrayBuffer(buf.length));
-  buf.copy(out);
-  return out;
+  return parse(encode(target, rows, Number(header[1]), undefined), target);
 }
