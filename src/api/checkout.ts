@@ -87,7 +87,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         // is this version (below).
         let desired: ManifestEntry[] | undefined;
         const loadDesired = (): ManifestEntry[] => (desired ??= entriesInScope(withoutMetadata(loadManifestSync(repo, ref.pointer, ref.pointerFile)), ref, paths));
-        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => loadDesired().map((e) => e.path), scope: ref.scope });
+        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => loadDesired().map((e) => e.path), scope: ref.scope, expectTree: opts.relink ? undefined : ref.pointer.oid });
         noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
         // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
         if (scan.refused.length) throw refusedError(scan.refused, ref.target, paths, ref.pointerFile);

@@ -94,6 +94,7 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     tracked: () => loadRecorded()?.map((e) => e.path) ?? null,
     scope: ref.scope,
     onProgress: (items, bytes, totalItems) => progress.update({ items, bytes, totalItems }),
+    expectTree: pointer.oid,
   });
   progress.finish();
   noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);

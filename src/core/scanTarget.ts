@@ -40,6 +40,12 @@ export interface ScanOptions {
   /** Scan only these target-relative paths of a folder target (scope.ts). */
   scope?: string[];
   onProgress?: (files: number, bytes: number, totalFiles: number) => void;
+  /**
+   * The oid the caller hopes the folder has (its pointer's). When the stat cache vouches
+   * for exactly that tree, the files come back without their oids (empty strings): the
+   * caller only needs the verdict, and 1,000,000 oid strings cost ~80 MB.
+   */
+  expectTree?: string;
 }
 
 /**
@@ -55,8 +61,9 @@ export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
   // The whole folder as recorded (the common case of status): one pass over the state's
   // arrays, and the oids come from them in order.
   if (kind === 'dir' && !opts.scope && state.matchesAll(files)) {
-    const oids = state.oidsInOrder();
-    for (let i = 0; i < files.length; i++) files[i].oid = oids[i];
+    const known = state.treeOid !== undefined && state.treeOid === opts.expectTree;
+    const oids = known ? null : state.oidsInOrder();
+    for (let i = 0; i < files.length; i++) files[i].oid = oids ? oids[i] : '';
     return { kind, files, state, treeOid: state.treeOid, hashedFiles: 0, hashedBytes: 0, temps, skipped, refused };
   }
   const toHash: ScannedFile[] = [];
