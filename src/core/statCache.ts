@@ -115,7 +115,7 @@ function compareAt(c: Columns, i: number, p: string): number {
 }
 
 export class StatCache {
-  private cols: Columns;
+  private readonly cols: Columns;
   /** Entries of `cols` that are forgotten or replaced (by `changed`). */
   private dead: Uint8Array | null = null;
   /** Entries recorded since the load. */
@@ -124,7 +124,7 @@ export class StatCache {
   private readonly racy: Uint8Array;
   private cursor = 0;
   private tree: string | undefined;
-  /** setTree was the last change: the saved state carries the tree oid. */
+  /** setTree or adoptTree was the last change: the saved state carries the tree oid. */
   private treeSet = false;
   private dirty = false;
 
@@ -165,13 +165,6 @@ export class StatCache {
     }
     const parsed = buf ? (parse(buf, target) ?? parseTextV2(buf, target)) : null;
     return parsed ? new StatCache(file, parsed.cols, parsed.savedAt, parsed.tree) : new StatCache(file, EMPTY, 0, undefined);
-  }
-
-  /** How many files the state holds. */
-  get size(): number {
-    let n = this.changed.size;
-    for (let i = 0; i < this.cols.count; i++) if (!this.dead?.[i]) n++;
-    return n;
   }
 
   /**
