@@ -151,6 +151,33 @@ describe('folder remote', { timeout: 240_000 }, () => {
     expect(fs.readdirSync(path.join(other, '.dvd/tmp'))).toEqual([]);
   });
 
+  it('objects past the small-file size (copied in the kernel, then hashed): a damaged or truncated one never enters the cache', () => {
+    const MiB = 1024 * 1024;
+    const { repo, store } = setup({ 'flip.bin': seededBytes(7, 3 * MiB), 'short.bin': seededBytes(8, 2 * MiB), 'ok.bin': seededBytes(9, 3 * MiB + 5) }, ['flip.bin', 'short.bin', 'ok.bin']);
+    dvdOk(repo, ['push']);
+    const oidOf = (f: string) => fs.readFileSync(path.join(repo, `${f}.dvd`), 'utf8').match(/sha256:([0-9a-f]{64})/)![1];
+    const onRemote = (oid: string) => path.join(store, 'sha256', oid.slice(0, 2), oid.slice(2));
+    const flipped = seededBytes(7, 3 * MiB);
+    flipped[2 * MiB + 17] ^= 1;
+    fs.chmodSync(onRemote(oidOf('flip.bin')), 0o644);
+    fs.writeFileSync(onRemote(oidOf('flip.bin')), flipped);
+    fs.chmodSync(onRemote(oidOf('short.bin')), 0o644);
+    fs.writeFileSync(onRemote(oidOf('short.bin')), seededBytes(8, 2 * MiB).subarray(0, MiB + 3));
+    const other = clone(repo);
+    const r = dvd(other, ['pull']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`sha256:${oidOf('flip.bin')} (flip.bin.dvd)`);
+    expect(r.stderr).toMatch(/sent corrupt data/);
+    expect(r.stderr).toContain(`sha256:${oidOf('short.bin')} (short.bin.dvd)`);
+    expect(r.stderr).toContain(`expected ${2 * MiB} bytes, got ${MiB + 3}`);
+    expect(fs.readFileSync(path.join(other, 'ok.bin')).equals(seededBytes(9, 3 * MiB + 5))).toBe(true);
+    for (const f of ['flip.bin', 'short.bin']) {
+      expect(fs.existsSync(path.join(other, f))).toBe(false);
+      expect(fs.existsSync(path.join(other, '.dvd/cache/sha256', oidOf(f).slice(0, 2), oidOf(f).slice(2)))).toBe(false);
+    }
+    expect(fs.readdirSync(path.join(other, '.dvd/tmp'))).toEqual([]);
+  });
+
   it('push refuses objects that are not in the local cache, naming the pointer, and pushes the rest', () => {
     const { repo, store } = setup({ 'a.bin': seededBytes(1, 3000), 'b.bin': seededBytes(2, 3000) }, ['a.bin', 'b.bin']);
     const aOid = fs.readFileSync(path.join(repo, 'a.bin.dvd'), 'utf8').match(/sha256:([0-9a-f]{64})/)![1];
