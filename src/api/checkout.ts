@@ -54,6 +54,8 @@ interface Planned {
   ref: PointerRef;
   /** Files in the version checked out. */
   total: number;
+  /** The plan makes the folder exactly the pointer's manifest (see loadDesired). */
+  whole: boolean;
   scan: TargetScan;
   plan: CheckoutPlan;
 }
@@ -86,13 +88,22 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         // something, and not at all when the stat cache vouches that the folder already
         // is this version (below).
         let desired: ManifestEntry[] | undefined;
-        const loadDesired = (): ManifestEntry[] => (desired ??= entriesInScope(withoutMetadata(loadManifestSync(repo, ref.pointer, ref.pointerFile)), ref, paths));
+        // Whole: the version's manifest as recorded, nothing left out (no scope, no entry
+        // in another tool's metadata folder): only then does the folder end up as that oid.
+        let whole = false;
+        const loadDesired = (): ManifestEntry[] => {
+          if (desired) return desired;
+          const recorded = loadManifestSync(repo, ref.pointer, ref.pointerFile);
+          const kept = withoutMetadata(recorded);
+          whole = kept === recorded && !ref.scope;
+          return (desired = entriesInScope(kept, ref, paths));
+        };
         const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => loadDesired().map((e) => e.path), scope: ref.scope, expectTree: opts.relink ? undefined : ref.pointer.oid });
         noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
         // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
         if (scan.refused.length) throw refusedError(scan.refused, ref.target, paths, ref.pointerFile);
         if (isDir && scan.treeOid === ref.pointer.oid && !opts.relink) {
-          planned.push({ ref, total: scan.files.length, scan, plan: { write: [], chmod: [], remove: [], blocked: [], missing: [] } });
+          planned.push({ ref, total: scan.files.length, scan, whole: true, plan: { write: [], chmod: [], remove: [], blocked: [], missing: [] } });
           return;
         }
         try {
@@ -116,7 +127,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
           scan.state.save(ref.target);
           return;
         }
-        planned.push({ ref, total: desired.length, scan, plan });
+        planned.push({ ref, total: desired.length, scan, whole, plan });
       });
     }
     const blocked = planned.flatMap((p) => p.plan.blocked.map((b) => (b === '' ? p.ref.target : `${p.ref.target}/${b}`)));
@@ -150,7 +161,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         });
         // The whole folder now is this version: the next checkout or status that finds
         // every file as recorded needs neither the manifest nor a hash (statCache.ts).
-        if (p.ref.pointer.type === 'dir' && !p.ref.scope && !sharesCache(linker.current)) p.scan.state.adoptTree(p.ref.pointer.oid);
+        if (p.whole && p.ref.pointer.type === 'dir' && !sharesCache(linker.current)) p.scan.state.adoptTree(p.ref.pointer.oid);
       } finally {
         progress.finish();
         p.scan.state.save(p.ref.target);
