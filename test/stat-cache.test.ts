@@ -51,6 +51,18 @@ describe('stat cache: the folder fast path still sees every change', () => {
     expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/a');
   });
 
+  it('a same-size edit in the same mtime tick as a commit is found (the commit records the folder too)', () => {
+    const repo = settledRepo({ 'data/a': 'A1', 'data/b': 'B1' });
+    const a = path.join(repo, 'data/a');
+    const tick = new Date(Date.now() + 3_600_000);
+    writeFiles(repo, { 'data/a': 'A2' });
+    fs.utimesSync(a, tick, tick);
+    dvdOk(repo, ['commit']);
+    expect(dvdOk(repo, ['status']).stdout).toBe(UP_TO_DATE);
+    rewriteInPlace(a, 'A3', tick);
+    expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/a');
+  });
+
   it('a changed executable bit is found though chmod leaves the mtime alone', () => {
     const repo = settledRepo({ 'data/a': 'A1', 'data/b': 'B1' });
     const before = fs.statSync(path.join(repo, 'data/b')).mtimeMs;

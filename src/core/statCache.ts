@@ -304,26 +304,26 @@ export class StatCache {
    * Remember that `files` (every file of the target, in walk order, each recorded now or
    * matching its trusted entry) make the manifest `oid`, with their executable bits;
    * entries of other paths are dropped. The next walk that finds the same stats skips
-   * building the manifest. Does nothing when any file is not vouched for (it changed
-   * while it was hashed, or shares the cache's inode).
+   * building the manifest. Does nothing and returns false when any file is not vouched
+   * for (it changed while it was hashed, or shares the cache's inode).
    */
-  setTree(oid: string, files: readonly TreeFile[]): void {
+  setTree(oid: string, files: readonly TreeFile[]): boolean {
     const c = this.cols;
     const seen = new Uint8Array(c.count);
     const execs: [number, boolean][] = [];
     let fromChanged = 0;
     for (const f of files) {
       // A file sharing the cache's inode takes its bit from the manifest: not ours to vouch for.
-      if (f.execUnknown || f.linkOid) return;
+      if (f.execUnknown || f.linkOid) return false;
       const e = this.changed.size ? this.changed.get(f.path) : undefined;
       if (e) {
-        if (e.ino !== f.ino || e.size !== f.size || e.mtimeMs !== f.mtimeMs) return;
+        if (e.ino !== f.ino || e.size !== f.size || e.mtimeMs !== f.mtimeMs) return false;
         e.exec = f.exec;
         fromChanged++;
         continue;
       }
       const i = this.indexOf(f.path);
-      if (i < 0 || this.racy[i] || c.ino[i] !== f.ino || c.size[i] !== f.size || c.mtime[i] !== f.mtimeMs) return;
+      if (i < 0 || this.racy[i] || c.ino[i] !== f.ino || c.size[i] !== f.size || c.mtime[i] !== f.mtimeMs) return false;
       seen[i] = 1;
       if (c.flags[i] !== (F_EXEC_KNOWN | (f.exec ? F_EXEC : 0))) execs.push([i, f.exec]);
     }
@@ -337,6 +337,7 @@ export class StatCache {
     this.tree = oid;
     this.dirty = true;
     this.treeSet = true;
+    return true;
   }
 
   /**
