@@ -95,7 +95,7 @@ describe('core flow: add, status, commit, checkout across Git commits', () => {
     expect(fs.readFileSync(path.join(repo, '.gitignore'), 'utf8')).toBe('/model.bin\n/other\n/other2\n');
     // Re-adding a changed target records it, like commit.
     fs.writeFileSync(path.join(repo, 'model.bin'), 'v2');
-    expect(dvdOk(repo, ['add', 'model.bin']).stdout).toMatch(/^added model\.bin \(2 bytes\)/);
+    expect(dvdOk(repo, ['add', 'model.bin']).stdout).toMatch(/^added model\.bin \(2 B\)/);
     expect(fs.readFileSync(path.join(repo, 'model.bin.dvd'), 'utf8')).toContain('size: 2\n');
 
     // checkout of one target restores only that target.
@@ -140,7 +140,7 @@ describe('core flow: add, status, commit, checkout across Git commits', () => {
     const oid = /oid: sha256:([0-9a-f]{64})/.exec(fs.readFileSync(path.join(repo, 'm.bin.dvd'), 'utf8'))![1];
     const obj = path.join(repo, '.dvd/cache/sha256', oid.slice(0, 2), oid.slice(2));
     expect(fs.statSync(obj).mode & 0o777).toBe(0o444);
-    expect(dvdOk(repo, ['verify']).stdout).toBe('verified 1 objects (13 bytes): 0 damaged\n');
+    expect(dvdOk(repo, ['verify']).stdout).toBe('verified 1 object (13 B): 0 damaged\n');
     fs.chmodSync(obj, 0o644);
     fs.writeFileSync(obj, 'model weightz');
     const v = dvd(repo, ['verify']);

@@ -71,7 +71,7 @@ describe('cache link types', () => {
     expect(fs.lstatSync(path.join(repo, 'm.bin')).isSymbolicLink()).toBe(true);
     dvdOk(repo, ['commit', '-f']);
     expect(fs.readFileSync(path.join(repo, 'm.bin.dvd'), 'utf8')).toBe(pointer);
-    expect(dvdOk(repo, ['add', 'm.bin']).stdout).toMatch(/^unchanged m\.bin \(6 bytes\)/);
+    expect(dvdOk(repo, ['add', 'm.bin']).stdout).toMatch(/^unchanged m\.bin \(6 B\)/);
     expect(fs.readFileSync(path.join(repo, 'm.bin.dvd'), 'utf8')).toBe(pointer);
     // A symlink that does not point into the cache is still refused.
     fs.symlinkSync(path.join(repo, 'm.bin.dvd'), path.join(repo, 'other'));

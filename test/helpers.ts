@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DVD_BIN = path.join(PROJECT, 'bin', 'dvd.js');
@@ -67,6 +67,20 @@ export function tempRepo(opts: { dvdInit?: boolean } = {}): string {
   return dir;
 }
 
+/** `git add -A && git commit -m MSG` in `repo`; returns the new HEAD's commit id. */
+export function commitAll(repo: string, msg: string): string {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', msg);
+  return git(repo, 'rev-parse', 'HEAD').trim();
+}
+
+/** A `git clone` of `src` (a work tree or a bare repository) into a new temp folder; returns its path. */
+export function cloneRepo(src: string): string {
+  const dir = path.join(tempDir('dvd-clone-'), 'c');
+  git(path.dirname(dir), 'clone', '-q', src, dir);
+  return dir;
+}
+
 export function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(dir, rel);
@@ -118,11 +132,19 @@ export function tinyTmpfs(size: string): { mnt: string; mounted: boolean } {
   return { mnt, mounted };
 }
 
-/** `git add -A` and commit; returns the new commit's oid. */
-export function commitAll(repo: string, msg: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-  return git(repo, 'rev-parse', 'HEAD').trim();
+/**
+ * Folders to delete after each test of the calling file: `const track = removedAfterEach()`,
+ * then `track(tempRepo())`. Returns the folder, so it can wrap the call that makes it.
+ */
+export function removedAfterEach(): (dir: string) => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return (dir: string) => {
+    dirs.push(dir);
+    return dir;
+  };
 }
 
 /** The objects in a cache or folder remote (`<dir>/sha256/ab/cdef...`), as sorted oids. */

@@ -2,13 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { commitAll, dvd, dvdOk, git, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 
 const read = (repo: string, rel: string) => fs.readFileSync(path.join(repo, rel), 'utf8');
-function commitAll(repo: string, msg: string) {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-}
 /** git that may fail: the merge-conflict test asserts on the exit code. */
 function gitRun(cwd: string, ...args: string[]) {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_COMMITTER_NAME: 'T', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_EMAIL: 't@e' } });
@@ -54,6 +50,39 @@ describe('dvd install', () => {
     // The LF rule for pointers is dvd init's too, not the hooks': it stays.
     expect(read(repo, '.gitattributes')).toBe('*.png binary\n*.dvd text eol=lf\n');
     expect(gitRun(repo, 'config', 'merge.dvd.driver').code).toBe(1);
+  });
+
+  it('hooks check out quietly: nothing printed after a git checkout with no data to change, errors still are', () => {
+    const repo = tempRepo();
+    writeFiles(repo, { 'model.bin': 'model v1' });
+    dvdOk(repo, ['add', 'model.bin']);
+    dvdOk(repo, ['install']);
+    commitAll(repo, 'v1');
+    expect(read(repo, '.git/hooks/post-checkout')).toContain(" -q checkout");
+    expect(read(repo, '.git/hooks/post-merge')).toContain(" -q checkout");
+    // A new branch at the same commit: the hook runs, with nothing to do and nothing to say.
+    const same = gitRun(repo, 'checkout', '-b', 'feature');
+    expect(same.code).toBe(0);
+    expect(same.stdout).toBe('');
+    expect(same.stderr).toBe("Switched to a new branch 'feature'\n");
+    // Data that changes is checked out without a word.
+    writeFiles(repo, { 'model.bin': 'model v2' });
+    dvdOk(repo, ['commit']);
+    commitAll(repo, 'v2');
+    const back = gitRun(repo, 'checkout', 'main');
+    expect(back.stdout + back.stderr).toBe("Switched to branch 'main'\n");
+    expect(read(repo, 'model.bin')).toBe('model v1');
+    // A merge (post-merge) is as quiet.
+    const merged = gitRun(repo, 'merge', '--ff-only', '-q', 'feature');
+    expect(merged.code).toBe(0);
+    expect(merged.stdout + merged.stderr).toBe('');
+    expect(read(repo, 'model.bin')).toBe('model v2');
+    // What goes wrong is still said: v1's object is gone from the cache.
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    const missing = gitRun(repo, 'checkout', 'HEAD~1');
+    expect(missing.stderr).toContain('1 object(s) are not in the cache');
+    expect(missing.stderr).toContain('hint: run `dvd pull`');
+    expect(read(repo, 'model.bin')).toBe('model v2');
   });
 
   it('makes `git checkout` update the data by itself, and `git push` push the data first', () => {

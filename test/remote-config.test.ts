@@ -95,6 +95,9 @@ describe('dvd config', { timeout: 240_000 }, () => {
     dvdOk(r, ['config', '--global', 'core.remote', 'fromuser'], { env });
     expect(fs.readFileSync(path.join(xdg, 'dvd/config'), 'utf8')).toContain('remote = fromuser');
     expect(dvdOk(r, ['config', 'core.remote'], { env }).stdout).toBe('fromuser\n');
+    // In a repository core.remote must name a remote that exists (issue 11).
+    dvdOk(r, ['remote', 'add', 'fromrepo', 's3://b/repo'], { env });
+    dvdOk(r, ['remote', 'add', 'fromlocal', 's3://b/local'], { env });
     dvdOk(r, ['config', 'core.remote', 'fromrepo'], { env });
     expect(dvdOk(r, ['config', 'core.remote'], { env }).stdout).toBe('fromrepo\n');
     dvdOk(r, ['config', '--local', 'core.remote', 'fromlocal'], { env });

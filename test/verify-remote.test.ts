@@ -27,7 +27,7 @@ describe('dvd verify --remote', { timeout: 120_000 }, () => {
     await dvdAsyncOk(repo, ['add', 'a.bin', 'data']);
     await dvdAsyncOk(repo, ['remote', 'add', '-d', 'store', store]);
     await dvdAsyncOk(repo, ['push']);
-    expect((await dvdAsyncOk(repo, ['verify', '--remote'])).stdout).toMatch(/^verified 4 objects \(\d+ bytes\) on store: 0 damaged\n$/);
+    expect((await dvdAsyncOk(repo, ['verify', '--remote'])).stdout).toMatch(/^verified 4 objects \([0-9.]+ (B|KiB)\) on store: 0 damaged\n$/);
     const oid = oidOf(repo, 'a.bin.dvd');
     const onRemote = path.join(store, 'sha256', oid.slice(0, 2), oid.slice(2));
     fs.chmodSync(onRemote, 0o644);
@@ -56,6 +56,6 @@ describe('dvd verify --remote', { timeout: 120_000 }, () => {
     const r = await dvdAsync(repo, ['verify', '-r', 's3'], s3.env);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`damaged on s3: sha256:${oid}`);
-    expect(r.stdout).toBe('verified 2 objects (10 bytes) on s3: 1 damaged\n');
+    expect(r.stdout).toBe('verified 2 objects (10 B) on s3: 1 damaged\n');
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { configBool } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
 import { enclosingPointer, findPointers, pointersNaming, readPointerFile, sharedTargetError, type PointerRef } from '../core/findPointers.js';
+import { IGNORE_FILE } from '../core/ignoreRules.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
 import { withLock } from '../core/lock.js';
@@ -17,12 +18,16 @@ import { gitIndexChecker } from '../git/isTrackedByGit.js';
 import { stageFiles } from '../git/stageFiles.js';
 import { findGitRoot } from '../git/findGitRoot.js';
 import { openRepo, type ApiContext } from './context.js';
+import { expandGlobs } from './expandGlobs.js';
 import { resolveTargets, type ResolvedTarget } from './resolveTargets.js';
+import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 import { previousEntries, storeTracked } from './storeTracked.js';
 
 export interface AddOptions {
   targets: string[];
   glob?: boolean;
+  /** -R: each file inside a folder target is tracked on its own (one pointer per file), as `dvc add -R`. */
+  recursive?: boolean;
   jobs?: number;
 }
 
@@ -35,17 +40,8 @@ export interface AddResult {
 
 export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult> {
   const { repo, config } = openRepo(ctx);
-  let args = opts.targets;
-  if (opts.glob) {
-    args = [];
-    for (const pattern of opts.targets) {
-      // Loaded on first use: only `--glob` needs it, and the CLI bundle keeps it outside.
-      const fg = (await import('fast-glob')).default;
-      const hits = await fg(pattern, { cwd: ctx.cwd, onlyFiles: false, dot: false, followSymbolicLinks: false });
-      if (hits.length === 0) throw new DvdError('ENOMATCH', `glob ${JSON.stringify(pattern)} matched nothing`);
-      args.push(...hits.filter((h) => !h.endsWith(POINTER_EXT)).sort());
-    }
-  }
+  let args = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets, { tracked: false }) : opts.targets;
+  if (opts.recursive) args = filesUnder(ctx, repo, args, new UserPaths(repo.root, ctx.cwd));
   if (args.length === 0) throw new DvdError('EUSAGE', 'nothing to add', { exitCode: 2 });
   const targets = resolveTargets(repo.root, ctx.cwd, args);
   // Validate every target before touching anything: bad input changes nothing.
@@ -174,4 +170,29 @@ function safeInnerPointers(root: string, rel: string): string[] {
     if (err instanceof DvdError && err.code === 'ENOTTRACKED') return [];
     throw err;
   }
+}
+
+/**
+ * `add -R`: folder arguments become the files below them, as add's own walk of the
+ * folder finds them (dot files too; .dvdignore rules applied, other tools' metadata
+ * folders skipped with the usual note, links, fifos and untrackable names refused);
+ * pointer files, .gitignore and .dvdignore files stay Git's. File arguments stay as they are.
+ */
+function filesUnder(ctx: ApiContext, repo: Repo, args: string[], paths: UserPaths): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    const [t] = resolveTargets(repo.root, ctx.cwd, [a]);
+    if (!fs.statSync(t.abs, { throwIfNoEntry: false })?.isDirectory()) {
+      out.push(a);
+      continue;
+    }
+    const walk = walkAt(t.abs, { cacheDir: repo.cacheDir, root: repo.root, target: t.rel });
+    if (walk.refused.length) throw refusedError(walk.refused, t.rel, paths);
+    noteSkippedMetadata(ctx, repo, t.rel, walk.skipped);
+    const gitFiles = new Set(['.gitignore', IGNORE_FILE]);
+    const kept = walk.entries.map((e) => e.path).filter((f) => !f.endsWith(POINTER_EXT) && !gitFiles.has(path.posix.basename(f)));
+    if (kept.length === 0) throw new DvdError('ENOENT', `${a}: no files inside to add`);
+    out.push(...kept.sort().map((f) => path.join(a, f)));
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { applyCheckout } from '../core/applyCheckout.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { DvdError } from '../core/errors.js';
-import { findPointers, type PointerRef } from '../core/findPointers.js';
+import type { PointerRef } from '../core/findPointers.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig, sharesCache } from '../core/linkTypes.js';
 import { loadManifestSync } from '../core/loadManifest.js';
@@ -15,12 +15,16 @@ import { UserPaths } from '../core/userPaths.js';
 import { refusedError, withoutMetadata } from '../core/walkTarget.js';
 import { entriesInScope } from '../core/scope.js';
 import type { ManifestEntry } from '../core/manifest.js';
+import { expandGlobs } from './expandGlobs.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
+import { workspaceRefs } from './workspaceRefs.js';
 
 export interface CheckoutOptions {
   targets?: string[];
+  /** Targets are shell-style patterns (expandGlobs). */
+  glob?: boolean;
   /** Overwrite or delete workspace data even if it is not in the cache. */
   force?: boolean;
   /** Re-materialize every file with the configured cache type. */
@@ -67,8 +71,10 @@ interface Planned {
  */
 export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Promise<CheckoutResult> {
   const { repo, config } = openRepo(ctx);
+  const targets = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets ?? [], { tracked: true }) : opts.targets;
   const only = opts.pointerFiles && new Set(opts.pointerFiles);
-  const found = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  // `.dvd` pointers and the cached outputs dvd.lock records.
+  const found = workspaceRefs(repo.root, ctx.cwd, targets ?? []);
   const refs = found.refs.filter((r) => !only || only.has(r.pointerFile));
   const problems = found.problems;
   const paths = new UserPaths(repo.root, ctx.cwd);

@@ -1,7 +1,8 @@
-import { configFile, readConfigFile, splitKey, writeConfigFile, type ConfigLevel } from '../core/config.js';
-import { DvdError, usageError } from '../core/errors.js';
+import { configFile, editConfigFile, readConfigFile, type ConfigLevel } from '../core/config.js';
+import { joinKey, splitKey } from '../core/configDocument.js';
+import { usageError } from '../core/errors.js';
 import { findRepoRoot } from '../core/repo.js';
-import { SECRET_KEYS } from '../remote/openRemote.js';
+import { checkConfigValue, checkKnownKey } from './configKeys.js';
 import { dvdShareOf, type ApiContext } from './context.js';
 
 export interface ConfigOptions {
@@ -19,50 +20,40 @@ export type ConfigResult =
   | { action: 'unset'; key: string; file: string; existed: boolean }
   | { action: 'list'; entries: { key: string; value: string; level: ConfigLevel }[] };
 
-/** Refuse to write a secret into the committed config (DESIGN rule 7). */
-export function checkSecretLevel(key: string, level: ConfigLevel): void {
-  const { section, sub, name } = splitKey(key);
-  if (section === 'remote' && sub !== undefined && SECRET_KEYS.has(name) && level === 'repo') {
-    throw new DvdError('ESECRETINCONFIG', `${key} is a secret and .dvd/config is committed to Git`, {
-      exitCode: 2,
-      hint: `use --local (stored in the git-ignored .dvd/config.local) or the AWS environment/profile`,
-    });
-  }
-}
-
-/** git-config-like get/set/unset/list over one level, or the merged view for get/list. */
+/**
+ * git-config-like get/set/unset/list over one level, or the merged view for get/list.
+ * Set refuses unknown keys (with the closest known one) and invalid values, exit 2;
+ * unset takes any key, so a stray one can be removed; get of an unknown key that is not
+ * set is refused too (a typo would otherwise read as "not set").
+ */
 export function config(ctx: ApiContext, o: ConfigOptions): ConfigResult {
   const root = findRepoRoot(ctx.cwd);
   const share = root ? dvdShareOf(root) : undefined;
+  const levels: ConfigLevel[] = o.level ? [o.level] : root ? ['user', 'repo', 'local'] : ['user'];
   if (o.list) {
     if (o.key !== undefined || o.unset) throw usageError('--list takes no key and no --unset');
-    const levels: ConfigLevel[] = o.level ? [o.level] : root ? ['user', 'repo', 'local'] : ['user'];
     const entries: { key: string; value: string; level: ConfigLevel }[] = [];
     for (const level of levels) for (const [key, value] of readConfigFile(configFile(level, root, share))) entries.push({ key, value, level });
     return { action: 'list', entries };
   }
   if (o.key === undefined) throw usageError('missing KEY', 'dvd config KEY [VALUE], dvd config --unset KEY, or dvd config --list');
-  splitKey(o.key);
+  const key = joinKey(splitKey(o.key));
   if (o.unset) {
     if (o.value !== undefined) throw usageError('--unset takes a KEY only');
     const file = configFile(o.level ?? 'repo', root, share);
-    const cfg = readConfigFile(file);
-    const existed = cfg.delete(o.key);
-    if (existed) writeConfigFile(file, cfg);
-    return { action: 'unset', key: o.key, file, existed };
+    const existed = editConfigFile(file, (doc) => doc.unset(key));
+    return { action: 'unset', key, file, existed };
   }
   if (o.value === undefined) {
     // Reading: one level when asked, else the merged view (local > repo > user).
     let value: string | undefined;
-    const levels: ConfigLevel[] = o.level ? [o.level] : root ? ['user', 'repo', 'local'] : ['user'];
-    for (const level of levels) value = readConfigFile(configFile(level, root, share)).get(o.key) ?? value;
-    return { action: 'get', key: o.key, value };
+    for (const level of levels) value = readConfigFile(configFile(level, root, share)).get(key) ?? value;
+    if (value === undefined) checkKnownKey(key);
+    return { action: 'get', key, value };
   }
   const level = o.level ?? 'repo';
-  checkSecretLevel(o.key, level);
+  checkConfigValue(key, o.value, { root, level });
   const file = configFile(level, root, share);
-  const cfg = readConfigFile(file);
-  cfg.set(o.key, o.value);
-  writeConfigFile(file, cfg);
-  return { action: 'set', key: o.key, value: o.value, file };
+  editConfigFile(file, (doc) => doc.set(key, o.value!));
+  return { action: 'set', key, value: o.value, file };
 }

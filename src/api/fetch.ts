@@ -11,8 +11,10 @@ import type { PointerProblem } from '../core/pointerProblem.js';
 import { UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
-import type { TransferOptions } from './push.js';
+import { wantRunCache, type TransferOptions } from './push.js';
+import { fetchRuns } from './transferRuns.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
+import { fetchImported, isGitImport } from './fetchImported.js';
 
 export interface FetchResult {
   remote: string;
@@ -26,6 +28,8 @@ export interface FetchResult {
   complete: string[];
   /** Pointer files still missing something (see failed). */
   incomplete: string[];
+  /** Run-cache entries downloaded (`runs/`; their outputs come when repro restores them). */
+  runs: number;
   /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
   problems: PointerProblem[];
 }
@@ -62,13 +66,19 @@ export function downloadInto(repo: Repo, remote: Remote) {
  */
 export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<FetchResult> {
   const { repo, config } = openRepo(ctx);
-  const { pointers, problems }: { pointers: PointerSource[]; problems: PointerProblem[] } = o.pointers
+  const found: { pointers: PointerSource[]; problems: PointerProblem[] } = o.pointers
     ? { pointers: o.pointers, problems: [] }
     : await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log);
+  const problems = found.problems;
+  // Imported data comes from its source repository, not from this repository's remote.
+  const pointers = found.pointers.filter((p) => !isGitImport(p));
+  const imports = found.pointers.filter(isGitImport);
+  const imported = imports.length ? await withLock(repo, 'fetch', () => fetchImported(ctx, repo, imports, o)) : null;
+  if (imported && pointers.length === 0) return { remote: '(import sources)', url: '', bytes: 0, runs: 0, ...imported, problems };
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
-    return await withLock(repo, 'fetch', async () => {
-      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [], problems };
+    const fetched = await withLock(repo, 'fetch', async () => {
+      const result: FetchResult = { remote: remote.name, url: remote.url, downloaded: 0, bytes: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [], runs: 0, problems };
       const download = downloadInto(repo, remote);
 
       const paths = new UserPaths(repo.root, ctx.cwd);
@@ -97,8 +107,21 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
       const fileOk = needs.files.map((n) => [n.neededBy, !failedOids.has(n.oid) && hasObject(repo, n.oid)] as const);
       const dirOk = needs.dirs.map((d) => [d.manifest.neededBy, d.files !== null && d.files.every((n) => !failedOids.has(n.oid))] as const);
       for (const [pointerFile, ok] of [...fileOk, ...dirOk]) (ok ? result.complete : result.incomplete).push(pointerFile);
+      if (wantRunCache(repo.root, o)) {
+        const r3 = await fetchRuns(repo, remote, jobs);
+        result.runs = r3.downloaded;
+        result.failed.push(...r3.failed);
+      }
       return result;
     });
+    if (imported) {
+      fetched.downloaded += imported.downloaded;
+      fetched.alreadyCached += imported.alreadyCached;
+      fetched.failed.push(...imported.failed);
+      fetched.complete.push(...imported.complete);
+      fetched.incomplete.push(...imported.incomplete);
+    }
+    return fetched;
   } finally {
     remote.close();
   }

@@ -13,11 +13,14 @@ import { listCacheObjects } from './listCacheObjects.js';
 import { gitRootOf } from './pointersAtRev.js';
 import { hasRevisionScope, scopeIsEmpty, type Scope } from './pointersOfScope.js';
 import { referencedObjects } from './referencedObjects.js';
+import { runCacheUses } from './runCacheUses.js';
 import { usersOfObjects, type ObjectUse } from './usersOfObjects.js';
 
 export interface GcOptions extends Scope {
   /** Also clean this remote. */
   remote?: string;
+  /** Remote requests in flight; default remote.NAME.jobs, else the backend's. */
+  jobs?: number;
   dryRun?: boolean;
   /** Delete without asking, also what exists nowhere else. */
   force?: boolean;
@@ -35,6 +38,11 @@ export interface GcQuestion {
   remote: { name: string; url: string; objects: number } | null;
   /** Of the objects gc deletes, how many no remote (other than the one cleaned) holds. */
   onNoRemote: number;
+  /**
+   * Of the objects gc deletes, how many run-cache entries name (outputs of earlier runs):
+   * `dvd repro` would run those stages again instead of restoring them.
+   */
+  runOutputs: number;
   /** Remotes whose copies could not be checked (their objects count as on no remote). */
   unchecked: { remote: string; error: string }[];
 }
@@ -44,7 +52,7 @@ export interface GcObject {
   size: number;
   /** Held by no remote (other than the one cleaned): deleting it loses it. */
   onNoRemote: boolean;
-  /** With --dry-run: the first commit whose pointer used it; absent for objects of no commit. */
+  /** With --dry-run: the first commit whose pointer (or dvd.lock) used it, else the run-cache entry naming it; absent for objects of neither. */
   usedBy?: ObjectUse;
 }
 
@@ -54,6 +62,8 @@ export interface GcResult {
   /** Objects the scope keeps. */
   referenced: number;
   onNoRemote: number;
+  /** See GcQuestion. */
+  runOutputs: number;
   unchecked: GcQuestion['unchecked'];
   cache: { removed: number; bytes: number; kept: number; oids: string[]; objects: GcObject[] };
   remote: { name: string; url: string; removed: number; kept: number; oids: string[]; objects: Omit<GcObject, 'size'>[] } | null;
@@ -100,6 +110,8 @@ interface Plan {
   cacheKept: number;
   remote: { remote: Remote; keys: string[]; kept: number } | null;
   onNoRemote: Set<string>;
+  /** Objects the local run cache's entries name, with the entry (runCacheUses). */
+  runs: Map<string, ObjectUse>;
   unchecked: GcQuestion['unchecked'];
 }
 
@@ -116,13 +128,13 @@ async function listRemoteKeys(remote: Remote, jobs: number): Promise<string[]> {
  * Of `oids`, those that no configured remote except `cleaned` holds. A remote that cannot
  * be asked holds nothing, as far as gc can tell: it is reported, never trusted.
  */
-async function onNoOtherRemote(open: OpenRepo, oids: Set<string>, cleaned: string | undefined, unchecked: GcQuestion['unchecked']): Promise<Set<string>> {
+async function onNoOtherRemote(open: OpenRepo, oids: Set<string>, cleaned: string | undefined, unchecked: GcQuestion['unchecked'], jobs?: number): Promise<Set<string>> {
   const left = new Set(oids);
   for (const name of remoteNames(open.config)) {
     if (name === cleaned || left.size === 0) continue;
     let opened: ReturnType<typeof openRemote> | undefined;
     try {
-      opened = openRemote(open.repo.root, open.config, name);
+      opened = openRemote(open.repo.root, open.config, name, { jobs });
       const { present } = await presentOnRemote(opened.remote, left, opened.jobs);
       for (const oid of present) left.delete(oid);
     } catch (err) {
@@ -151,9 +163,10 @@ async function makePlan(ctx: ApiContext, open: OpenRepo, o: GcOptions, remote: {
     remotePart = { remote: remote.remote, keys: doomed, kept: keys.length - doomed.length };
   }
   const unchecked: GcQuestion['unchecked'] = [];
-  const onNoRemote = await onNoOtherRemote(open, doomedOids({ cache, remote: remotePart }), o.remote, unchecked);
+  const onNoRemote = await onNoOtherRemote(open, doomedOids({ cache, remote: remotePart }), o.remote, unchecked, o.jobs);
   for (const u of unchecked) ctx.log.warn(`gc: cannot check remote ${u.remote} for copies (${u.error}); counting its objects as on no remote`);
-  return { revisions: ref.revisions, referenced: ref.oids.size, cache, cacheKept, remote: remotePart, onNoRemote, unchecked };
+  const runs = await runCacheUses(open.repo);
+  return { revisions: ref.revisions, referenced: ref.oids.size, cache, cacheKept, remote: remotePart, onNoRemote, runs, unchecked };
 }
 
 function questionOf(plan: Plan): GcQuestion {
@@ -161,9 +174,12 @@ function questionOf(plan: Plan): GcQuestion {
     cache: { objects: plan.cache.length, bytes: plan.cache.reduce((n, c) => n + c.size, 0) },
     remote: plan.remote && { name: plan.remote.remote.name, url: plan.remote.remote.url, objects: plan.remote.keys.length },
     onNoRemote: plan.onNoRemote.size,
+    runOutputs: runOutputsOf(plan),
     unchecked: plan.unchecked,
   };
 }
+
+const runOutputsOf = (plan: Pick<Plan, 'cache' | 'remote' | 'runs'>) => [...doomedOids(plan)].filter((oid) => plan.runs.has(oid)).length;
 
 /** One sentence for messages: what gc removes and how much of it is the only copy. */
 export function describeGcQuestion(q: GcQuestion, verb = 'gc would remove'): string {
@@ -171,6 +187,7 @@ export function describeGcQuestion(q: GcQuestion, verb = 'gc would remove'): str
   let s = `${verb} ${n(q.cache.objects)} from the cache`;
   if (q.remote) s += ` and ${n(q.remote.objects)} from remote ${q.remote.name} (${q.remote.url})`;
   if (q.onNoRemote) s += `; ${q.onNoRemote} of them ${q.onNoRemote === 1 ? 'is' : 'are'} on no ${q.remote ? 'other ' : ''}remote, so they could not be restored`;
+  if (q.runOutputs) s += `; ${q.runOutputs} of them ${q.runOutputs === 1 ? 'is an output' : 'are outputs'} of earlier runs in the run cache (\`dvd repro\` would run those stages again instead of restoring them)`;
   return s;
 }
 
@@ -193,11 +210,11 @@ export async function gc(ctx: ApiContext, o: GcOptions): Promise<GcResult> {
   const { repo } = open;
   refuseShallowHistory(repo.root, o);
   const dryRun = o.dryRun ?? false;
-  const opened = o.remote !== undefined ? openRemote(repo.root, open.config, o.remote) : null;
+  const opened = o.remote !== undefined ? openRemote(repo.root, open.config, o.remote, { jobs: o.jobs }) : null;
   try {
     if (dryRun) {
       const plan = await makePlan(ctx, open, o, opened);
-      return resultOf(plan, true, await usersOfObjects(repo, doomedOids(plan)));
+      return resultOf(plan, true, await usersOfObjects(repo, doomedOids(plan), plan.runs));
     }
     if (o.force) {
       // No question to wait for: plan and delete under one hold of the lock.
@@ -267,6 +284,7 @@ function resultOf(plan: Plan, dryRun: boolean, users?: Map<string, ObjectUse>): 
     revisions: plan.revisions,
     referenced: plan.referenced,
     onNoRemote: [...doomedOids(plan)].filter((oid) => plan.onNoRemote.has(oid)).length,
+    runOutputs: runOutputsOf(plan),
     unchecked: plan.unchecked,
     cache: { removed: plan.cache.length, bytes: plan.cache.reduce((n, c) => n + c.size, 0), kept: plan.cacheKept, oids: cacheObjects.map((c) => c.oid), objects: cacheObjects },
     remote: plan.remote && {

@@ -37,11 +37,13 @@ function hookBody(name: (typeof HOOKS)[number], dvd: string, dvdRootRel: string)
   const guard = `[ "$DVD_SKIP_HOOKS" != 1 ] && [ -f ${shQuote(`${dir}/.dvd/config`)} ]`;
   const run = (args: string) => `${dvd} -C ${shQuote(dir)} ${args}`;
   switch (name) {
+    // -q: after every git checkout or merge only what went wrong is worth printing (not
+    // "Nothing to check out"); missing objects and bad pointers still go to stderr.
     case 'post-checkout':
       // $3 = 1 for a branch/commit checkout, 0 for `git checkout -- file`.
-      return `if [ "$3" = 1 ] && ${guard}; then\n  ${run('checkout')} || exit $?\nfi`;
+      return `if [ "$3" = 1 ] && ${guard}; then\n  ${run('-q checkout')} || exit $?\nfi`;
     case 'post-merge':
-      return `if ${guard}; then\n  ${run('checkout')} || exit $?\nfi`;
+      return `if ${guard}; then\n  ${run('-q checkout')} || exit $?\nfi`;
     case 'pre-push':
       // Data first: a pushed pointer whose objects are not on the remote breaks clones.
       // Git names what it pushes on stdin ("<ref> <sha> <remote ref> <sha>" per ref);

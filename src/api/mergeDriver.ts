@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { DvdError } from '../core/errors.js';
+import { serializeImportSource } from '../core/importSource.js';
 import { loadManifest } from '../core/loadManifest.js';
 import { withLock } from '../core/lock.js';
 import { serializeManifest } from '../core/manifest.js';
@@ -76,6 +77,15 @@ export async function mergeDriver(ctx: ApiContext, o: MergeDriverOptions): Promi
     return conflict([`${o.pointerFile}: both sides changed ${pa.type === 'file' && pt.type === 'file' ? 'this file' : 'the tracked data'}; pick one version`]);
   }
   if (pa.path !== pt.path) return conflict([`${o.pointerFile}: the sides name different targets (${pa.path}, ${pt.path})`]);
+  // Imported data (a `source:` block) merged file by file is the source's data only when
+  // both sides say the same source; two different source versions cannot both describe
+  // the result, and dropping them silently would lose what `dvd update` follows.
+  const [sa, st] = [pa.source && serializeImportSource(pa.source), pt.source && serializeImportSource(pt.source)];
+  if (sa && st && sa !== st) {
+    return conflict([`${o.pointerFile}: both sides imported ${pa.path} from different source versions; take one side, then \`dvd update\` follows it`]);
+  }
+  const source = sa === st ? pa.source : undefined;
+  if (sa !== st) ctx.log.warn(`${o.pointerFile}: one side changed imported data, so the merged ${pa.path} is ordinary tracked data (\`dvd update\` no longer applies)`);
 
   const sides = [
     { pointerFile: `${o.pointerFile} (ours)`, pointer: pa },
@@ -102,7 +112,7 @@ export async function mergeDriver(ctx: ApiContext, o: MergeDriverOptions): Promi
     }
     const text = serializeManifest(m.entries);
     const oid = await storeBuffer(repo, text);
-    const merged: Pointer = { path: pa.path, type: 'dir', oid, size: m.entries.reduce((s, e) => s + e.size, 0), files: m.entries.length };
+    const merged: Pointer = { path: pa.path, type: 'dir', oid, size: m.entries.reduce((s, e) => s + e.size, 0), files: m.entries.length, ...(source ? { source } : {}) };
     writeFileAtomic(o.ours, serializePointer(merged));
     return { clean: true, how: 'manifest-merge', conflicts: [], merged };
   });

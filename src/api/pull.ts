@@ -3,6 +3,7 @@ import path from 'node:path';
 import { uniqueProblems, type PointerProblem } from '../core/pointerProblem.js';
 import { checkout, type CheckoutResult } from './checkout.js';
 import { openRepo, type ApiContext } from './context.js';
+import { expandGlobs } from './expandGlobs.js';
 import { fetch, type FetchResult } from './fetch.js';
 import type { TransferOptions } from './push.js';
 
@@ -24,6 +25,8 @@ export interface PullResult {
  * rest of the data still lands in the workspace, with checkout's safety rules.
  */
 export async function pull(ctx: ApiContext, o: PullOptions = {}): Promise<PullResult> {
+  // Expanded once, so fetch and checkout see the same paths.
+  if (o.glob) o = { ...o, glob: false, targets: await expandGlobs(openRepo(ctx).repo.root, ctx.cwd, o.targets ?? [], { tracked: true }) };
   const fetched = await fetch(ctx, o);
   let only: string[] | undefined;
   if (fetched.incomplete.length) {

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { DVD_YAML } from '../pipeline/parseDvdYaml.js';
 import { objectKey, objectPath } from '../core/objectPath.js';
 import { hasObject } from '../core/objects.js';
 import { openRemote } from '../remote/openRemote.js';
@@ -8,7 +10,18 @@ import { TransferError } from '../remote/TransferError.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
 import { openRepo, type ApiContext } from './context.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
+import { isGitImport } from './fetchImported.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
+import { PathObserver } from '../pipeline/PathObserver.js';
+import { localRuns, pushableRuns, pushRuns } from './transferRuns.js';
+
+/**
+ * Whether a transfer moves the run cache: as asked, else for whole-repository transfers
+ * of a repository with a pipeline (dvd.yaml); others never list `runs/` on the remote.
+ */
+export function wantRunCache(root: string, o: TransferOptions): boolean {
+  return o.runCache ?? (!o.pointers && !(o.targets && o.targets.length) && fs.existsSync(path.join(root, DVD_YAML)));
+}
 
 export interface RevisionOptions {
   allBranches?: boolean;
@@ -20,6 +33,8 @@ export interface RevisionOptions {
 export interface TransferOptions extends RevisionOptions {
   /** Paths as typed, relative to ctx.cwd; all pointers in the workspace when empty. */
   targets?: string[];
+  /** Targets are shell-style patterns (expandGlobs). */
+  glob?: boolean;
   remote?: string;
   jobs?: number;
   /**
@@ -27,6 +42,12 @@ export interface TransferOptions extends RevisionOptions {
    * history commands pass pointers read at revisions here.
    */
   pointers?: PointerSource[];
+  /**
+   * Move the run cache too (`runs/` entries, and on push the outputs they record).
+   * Default: for whole-repository transfers (no targets, no pointers) of a repository with
+   * a dvd.yaml (wantRunCache).
+   */
+  runCache?: boolean;
 }
 
 export interface PushResult {
@@ -37,6 +58,8 @@ export interface PushResult {
   /** Objects the remote already had (a directory whose manifest is there counts all its files). */
   alreadyPresent: number;
   failed: TransferFailure[];
+  /** Run-cache entries uploaded (`runs/`). */
+  runs: number;
   /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
   problems: PointerProblem[];
 }
@@ -52,13 +75,17 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
   const { repo, config } = openRepo(ctx);
   // A path inside a tracked folder pushes the whole folder (README: checkout scope): the
   // manifest goes up only once all its files are there, and it is what a teammate's
-  // pull of any part needs.
+  // pull of any part needs. Imported data stays with its source repository (`dvd pull`
+  // fetches it from there).
   const found = o.pointers ? { pointers: o.pointers, problems: [] } : await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log);
-  const pointers = found.pointers.map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p);
   const problems = found.problems;
+  // The run cache goes up with whole-repository pushes: its entries, and the outputs they
+  // record (so a teammate's repro can restore them), entries last.
+  const runs = wantRunCache(repo.root, o) ? pushableRuns(repo, localRuns(repo), new PathObserver(repo, 1).manifest) : { runs: [], pointers: [] };
+  const pointers = [...found.pointers.filter((p) => !isGitImport(p)).map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p), ...runs.pointers];
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
-    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], problems };
+    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], runs: 0, problems };
     const needs = await objectsOfPointers(repo, pointers);
     const notLocal = (n: NeededObject): TransferFailure => ({
       item: toItem(n),
@@ -109,6 +136,11 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
     const r2 = await manifestQueue.run();
     result.uploaded += r2.done.length;
     result.failed.push(...r2.failed);
+    if (runs.runs.length && result.failed.length === 0) {
+      const r3 = await pushRuns(repo, remote, runs.runs, jobs);
+      result.runs = r3.uploaded;
+      result.failed.push(...r3.failed);
+    }
     return result;
   } finally {
     remote.close();

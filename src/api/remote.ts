@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { configFile, loadConfig, readConfigFile, writeConfigFile, type ConfigLevel } from '../core/config.js';
+import { configFile, editConfigFile, loadConfig, readConfigFile, type ConfigLevel } from '../core/config.js';
+import type { ConfigDocument } from '../core/configDocument.js';
 import { DvdError, usageError } from '../core/errors.js';
 import { requireRepoRoot } from '../core/repo.js';
 import { shellPath } from '../core/userPaths.js';
-import { parseJobsValue, parseRemoteUrl, parseSize, REMOTE_KEYS, remoteNames } from '../remote/openRemote.js';
-import { checkSecretLevel } from './config.js';
+import { parseRemoteUrl, REMOTE_KEYS, remoteNames, SECRET_KEYS } from '../remote/openRemote.js';
+import { checkConfigValue, REMOTE_NAME_RE, suggest } from './configKeys.js';
 import { dvdShareOf, type ApiContext } from './context.js';
 
 // `dvd remote add|list|remove|default|modify`: a thin, validating layer over the
@@ -18,21 +19,16 @@ export interface RemoteInfo {
   settings: Record<string, string>;
 }
 
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
 function checkName(name: string): void {
-  if (!NAME_RE.test(name)) throw usageError(`bad remote name ${JSON.stringify(name)} (letters, digits, '.', '_', '-')`);
+  if (!REMOTE_NAME_RE.test(name)) throw usageError(`bad remote name ${JSON.stringify(name)} (letters, digits, '.', '_', '-')`);
 }
 
 function levelOf(local: boolean | undefined): ConfigLevel {
   return local ? 'local' : 'repo';
 }
 
-function update(root: string, level: ConfigLevel, fn: (cfg: Map<string, string>) => void): void {
-  const file = configFile(level, root, dvdShareOf(root));
-  const cfg = readConfigFile(file);
-  fn(cfg);
-  writeConfigFile(file, cfg);
+function update<T>(root: string, level: ConfigLevel, fn: (doc: ConfigDocument) => T): T {
+  return editConfigFile(configFile(level, root, dvdShareOf(root)), fn);
 }
 
 function requireRemote(root: string, name: string): void {
@@ -65,9 +61,9 @@ export function remoteAdd(ctx: ApiContext, o: { name: string; url: string; setDe
       hint: `change its url with \`dvd remote modify ${o.name} url ${shellPath(o.url)}\`, or pass -f to replace it`,
     });
   }
-  update(root, levelOf(o.local), (cfg) => {
-    cfg.set(`remote.${o.name}.url`, url);
-    if (o.setDefault) cfg.set('core.remote', o.name);
+  update(root, levelOf(o.local), (doc) => {
+    doc.set(`remote.${o.name}.url`, url);
+    if (o.setDefault) doc.set('core.remote', o.name);
   });
   return remoteList(ctx).find((r) => r.name === o.name)!;
 }
@@ -80,7 +76,7 @@ export function remoteList(ctx: ApiContext): RemoteInfo[] {
     const settings: Record<string, string> = {};
     for (const key of REMOTE_KEYS) {
       const v = cfg.get(`remote.${name}.${key}`);
-      if (v !== undefined && key !== 'url' && !/secret|token/.test(key)) settings[key] = v;
+      if (v !== undefined && key !== 'url' && !SECRET_KEYS.has(key)) settings[key] = v;
     }
     return { name, url: cfg.get(`remote.${name}.url`)!, default: name === dflt, settings };
   });
@@ -91,10 +87,10 @@ export function remoteRemove(ctx: ApiContext, o: { name: string }): { name: stri
   requireRemote(root, o.name);
   let wasDefault = false;
   for (const level of ['repo', 'local'] as const) {
-    update(root, level, (cfg) => {
-      for (const k of [...cfg.keys()]) if (k.startsWith(`remote.${o.name}.`)) cfg.delete(k);
-      if (cfg.get('core.remote') === o.name) {
-        cfg.delete('core.remote');
+    update(root, level, (doc) => {
+      doc.removeSection('remote', o.name);
+      if (doc.get('core.remote') === o.name) {
+        doc.unset('core.remote');
         wasDefault = true;
       }
     });
@@ -106,12 +102,12 @@ export function remoteRemove(ctx: ApiContext, o: { name: string }): { name: stri
 export function remoteDefault(ctx: ApiContext, o: { name?: string; local?: boolean; unset?: boolean }): { name: string | undefined } {
   const root = requireRepoRoot(ctx.cwd);
   if (o.unset) {
-    update(root, levelOf(o.local), (cfg) => cfg.delete('core.remote'));
+    update(root, levelOf(o.local), (doc) => doc.unset('core.remote'));
     return { name: loadConfig(root, dvdShareOf(root)).get('core.remote') };
   }
   if (o.name === undefined) return { name: loadConfig(root, dvdShareOf(root)).get('core.remote') };
   requireRemote(root, o.name);
-  update(root, levelOf(o.local), (cfg) => cfg.set('core.remote', o.name!));
+  update(root, levelOf(o.local), (doc) => doc.set('core.remote', o.name!));
   return { name: o.name };
 }
 
@@ -119,23 +115,46 @@ export function remoteModify(ctx: ApiContext, o: { name: string; key: string; va
   const root = requireRepoRoot(ctx.cwd);
   requireRemote(root, o.name);
   if (!(REMOTE_KEYS as readonly string[]).includes(o.key)) {
-    throw usageError(`unknown remote setting ${JSON.stringify(o.key)}`, `known settings: ${REMOTE_KEYS.join(', ')}`);
+    const guess = suggest(o.key, REMOTE_KEYS);
+    throw usageError(`unknown remote setting ${JSON.stringify(o.key)}`, guess ? `did you mean ${guess}?` : `known settings: ${REMOTE_KEYS.join(', ')}`);
   }
   const full = `remote.${o.name}.${o.key}`;
   const level = levelOf(o.local);
   if (o.unset) {
     if (o.key === 'url') throw usageError('a remote needs a url; use `dvd remote remove NAME` to drop it');
-    update(root, level, (cfg) => cfg.delete(full));
+    update(root, level, (doc) => doc.unset(full));
     return { name: o.name, key: o.key };
   }
   if (o.value === undefined) throw usageError(`missing VALUE for ${o.key}`);
-  checkSecretLevel(full, level);
   // Validate now, so a typo fails here and not in the middle of a push.
+  checkConfigValue(full, o.value, { root, level });
   const value = o.key === 'url' ? urlForConfig(o.value, root, ctx.cwd) : o.value;
-  if (o.key === 'jobs') parseJobsValue(o.value, full);
-  if (o.key === 'multipart_threshold' || o.key === 'multipart_chunksize') parseSize(o.value, full);
-  if (o.key === 'path_style' && !/^(true|false|yes|no|on|off|1|0)$/i.test(o.value)) throw usageError(`${full}: expected true or false`);
-  if (o.key === 'endpoint' && !/^https?:\/\/[^/]+/.test(o.value)) throw usageError(`${full}: expected http(s)://host[:port], got ${JSON.stringify(o.value)}`);
-  update(root, level, (cfg) => cfg.set(full, value));
+  update(root, level, (doc) => doc.set(full, value));
   return { name: o.name, key: o.key, value };
+}
+
+/**
+ * Rename a remote in every config level that defines it (its settings and secrets move
+ * with it) and in core.remote wherever that named it, like `git remote rename`.
+ */
+export function remoteRename(ctx: ApiContext, o: { from: string; to: string }): { from: string; to: string; wasDefault: boolean } {
+  const root = requireRepoRoot(ctx.cwd);
+  requireRemote(root, o.from);
+  checkName(o.to);
+  const merged = loadConfig(root, dvdShareOf(root));
+  if ([...merged.keys()].some((k) => k.startsWith(`remote.${o.to}.`))) {
+    throw new DvdError('EEXISTS', `remote ${JSON.stringify(o.to)} already exists`, { exitCode: 2, hint: `remove it first with \`dvd remote remove ${o.to}\`` });
+  }
+  let wasDefault = false;
+  for (const level of ['user', 'repo', 'local'] as const) {
+    if (![...readConfigFile(configFile(level, root, dvdShareOf(root))).keys()].some((k) => k.startsWith(`remote.${o.from}.`) || k === 'core.remote')) continue;
+    update(root, level, (doc) => {
+      doc.renameSection('remote', o.from, o.to);
+      if (doc.get('core.remote') === o.from) {
+        doc.set('core.remote', o.to);
+        wasDefault = true;
+      }
+    });
+  }
+  return { from: o.from, to: o.to, wasDefault };
 }

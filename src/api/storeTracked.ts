@@ -41,10 +41,26 @@ export async function storeTracked(
       onProgress: (items, bytes, totalItems, totalBytes) => progress.update({ items, bytes, totalItems, totalBytes }),
     });
     noteSkippedMetadata(ctx, repo, target, stored.skipped);
-    const changed = writePointer(repo.root, pointerFile, stored.pointer);
-    return { pointerFile, pointer: stored.pointer, changed, storedFiles: stored.storedFiles };
+    const pointer = keepImportSource(ctx, repo, pointerFile, stored.pointer);
+    const changed = writePointer(repo.root, pointerFile, pointer);
+    return { pointerFile, pointer, changed, storedFiles: stored.storedFiles };
   } finally {
     progress.finish();
+  }
+}
+
+/**
+ * The pointer `pointerFile` holds now, or undefined when there is none or it is damaged
+ * (re-adding replaces it, and what it recorded is lost).
+ */
+function currentPointer(repo: Repo, pointerFile: string): Pointer | undefined {
+  if (!fs.existsSync(path.join(repo.root, pointerFile))) return undefined;
+  try {
+    return readPointerFile(repo.root, pointerFile).pointer;
+  } catch (err) {
+    // Gone meanwhile, or damaged.
+    if (isErrno(err, 'ENOENT') || (err instanceof DvdError && err.code === 'EBADPOINTER')) return undefined;
+    throw err;
   }
 }
 
@@ -54,15 +70,21 @@ export async function storeTracked(
  * or its manifest is not in the cache.
  */
 export function previousEntries(repo: Repo, pointerFile: string): Map<string, ManifestEntry> | undefined {
-  if (!fs.existsSync(path.join(repo.root, pointerFile))) return undefined;
-  let p: Pointer;
-  try {
-    p = readPointerFile(repo.root, pointerFile).pointer;
-  } catch (err) {
-    // Gone meanwhile, or damaged: re-adding replaces it, and its old modes are lost.
-    if (isErrno(err, 'ENOENT') || (err instanceof DvdError && err.code === 'EBADPOINTER')) return undefined;
-    throw err;
-  }
-  if (p.type === 'dir' && !hasObject(repo, p.oid)) return undefined;
+  const p = currentPointer(repo, pointerFile);
+  if (!p || (p.type === 'dir' && !hasObject(repo, p.oid))) return undefined;
   return new Map(loadManifestSync(repo, p, pointerFile).map((e) => [e.path, e]));
+}
+
+/**
+ * An imported target committed unchanged keeps its `source:` (so `dvd update` still
+ * applies); once its data differs from what was imported it becomes ordinary tracked
+ * data, with a warning, since the source no longer describes it.
+ */
+function keepImportSource(ctx: ApiContext, repo: Repo, pointerFile: string, fresh: Pointer): Pointer {
+  const old = currentPointer(repo, pointerFile);
+  if (!old?.source) return fresh;
+  if (old.oid === fresh.oid) return { ...fresh, source: old.source };
+  const from = old.source.kind === 'git' ? `${old.source.repo}:${old.source.path}` : old.source.url;
+  ctx.log.warn(`${new UserPaths(repo.root, ctx.cwd).show(pointerFile)}: the data changed since it was imported from ${from}; it is ordinary tracked data now (\`dvd update\` no longer applies)`);
+  return fresh;
 }

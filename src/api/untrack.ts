@@ -5,13 +5,8 @@ import { DvdError } from '../core/errors.js';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { UserPaths } from '../core/userPaths.js';
-import { workspaceMode } from '../core/fileMode.js';
-import { loadManifest } from '../core/loadManifest.js';
-import { hasObject, missingObject } from '../core/objects.js';
-import { objectPath } from '../core/objectPath.js';
-import { objectLinkOid } from '../core/walkTarget.js';
-import type { Repo } from '../core/repo.js';
 import { withLock } from '../core/lock.js';
+import { execBits, makePrivate, sharedFiles, type PrivateCopy } from '../core/privateCopies.js';
 import { StatCache } from '../core/statCache.js';
 import { removeFromGitignore } from '../git/removeFromGitignore.js';
 import { stageFiles } from '../git/stageFiles.js';
@@ -47,7 +42,7 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
     // target (and its pointer) as it was, reported with the others' problems.
     const planned: { ref: PointerRef; copies: PrivateCopy[] }[] = [];
     for (const ref of refs) {
-      const copies = await forTarget(ref.pointerFile, problems, async () => sharedFiles(repo, ref, path.join(repo.root, ref.target), await execBits(repo, ref), paths));
+      const copies = await forTarget(ref.pointerFile, problems, async () => sharedFiles(repo, ref, await execBits(repo, ref), paths));
       if (copies) planned.push({ ref, copies });
     }
     for (const { ref, copies } of planned) {
@@ -64,53 +59,4 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
     if (configBool(config, 'core.autostage', false) && findGitRoot(repo.root)) await stageFiles(repo.root, res.gitFiles);
     return res;
   });
-}
-
-/** Paths (target-relative, '' for a file target) the pointer's version marks executable; empty when its manifest is not in the cache. */
-async function execBits(repo: Repo, ref: PointerRef): Promise<Set<string>> {
-  if (ref.pointer.type === 'dir' && !hasObject(repo, ref.pointer.oid)) return new Set();
-  return new Set((await loadManifest(repo, ref.pointer, ref.pointerFile)).filter((e) => e.exec).map((e) => e.path));
-}
-
-interface PrivateCopy {
-  file: string;
-  /** What to copy: the file itself, or for dvd's link the object it names. */
-  source: string;
-  exec: boolean;
-}
-
-/**
- * The files under a target that share the cache (links, read-only hard links) and must
- * become private copies, with where each one's bytes are. dvd's link reads from this
- * repository's object, else from wherever it leads (a moved repository's link may
- * lead into another cache or nowhere); throws ENOOBJECT when neither has it. A link of
- * the user's (not shaped like a cache object path) stays a link.
- */
-function sharedFiles(repo: Repo, ref: PointerRef, abs: string, exec: Set<string>, paths: UserPaths): PrivateCopy[] {
-  const out: PrivateCopy[] = [];
-  const visit = (file: string, rel: string) => {
-    const st = fs.lstatSync(file, { throwIfNoEntry: false });
-    if (!st) return;
-    if (st.isDirectory()) {
-      for (const name of fs.readdirSync(file)) visit(path.join(file, name), rel === '' ? name : `${rel}/${name}`);
-      return;
-    }
-    const oid = st.isSymbolicLink() ? objectLinkOid(fs.readlinkSync(file)) : null;
-    const shared = st.isSymbolicLink() ? oid !== null : st.nlink > 1 && (st.mode & 0o222) === 0;
-    if (!shared) return;
-    let source = file;
-    if (oid && hasObject(repo, oid)) source = objectPath(repo.cacheDir, oid);
-    else if (oid && !fs.existsSync(file)) throw missingObject(oid, paths.show(rel === '' ? ref.target : `${ref.target}/${rel}`));
-    out.push({ file, source, exec: exec.has(rel) });
-  };
-  visit(abs, '');
-  return out;
-}
-
-/** Replace a shared file by a private copy with the workspace mode (umask applied) and its executable bit. */
-function makePrivate(c: PrivateCopy): void {
-  const tmp = `${c.file}.dvd-untrack-${process.pid}`;
-  fs.copyFileSync(c.source, tmp); // copyfile follows a link to the object's bytes
-  fs.chmodSync(tmp, workspaceMode(c.exec));
-  fs.renameSync(tmp, c.file);
 }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CheckoutResult } from '../api/checkout.js';
 import type { UserPaths } from '../core/userPaths.js';
-import { isQuiet, makeContext, parseJobs, userPaths } from './context.js';
+import { isQuiet, makeContext, parseJobs, printJson, RECURSIVE_HELP, userPaths } from './context.js';
 import { reportProblems } from './reportProblems.js';
+import { plural } from './transferReport.js';
 
 export function registerCheckout(program: Command): void {
   program
@@ -12,13 +13,27 @@ export function registerCheckout(program: Command): void {
     .option('-f, --force', 'overwrite or delete changed data even if it is not in the cache')
     .option('--relink', 're-create every file with the configured cache type')
     .option('-j, --jobs <n>', 'files processed in parallel', parseJobs)
-    .action(async (targets: string[], opts: { force?: boolean; relink?: boolean; jobs?: number }, cmd: Command) => {
+    .option('--glob', 'targets are shell-style patterns (quote them), matched against the workspace and tracked targets')
+    .option('-R, --recursive', RECURSIVE_HELP)
+    .option('--json', 'print one JSON document')
+    .action(async (targets: string[], opts: { force?: boolean; relink?: boolean; jobs?: number; glob?: boolean; json?: boolean }, cmd: Command) => {
       const ctx = makeContext(cmd);
-      const r = await (await import('../api/checkout.js')).checkout(ctx, { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs });
-      printCheckout(r, isQuiet(cmd), userPaths(ctx));
+      const r = await (await import('../api/checkout.js')).checkout(ctx, { targets, force: opts.force, relink: opts.relink, jobs: opts.jobs, glob: opts.glob });
+      if (opts.json) printJson(r);
+      else {
+        printCheckout(r, isQuiet(cmd), userPaths(ctx));
+        if (!isQuiet(cmd) && !checkoutChanged(r) && r.missing.length === 0 && r.problems.length === 0) {
+          process.stdout.write(r.targets.length ? `Nothing to check out: the workspace matches ${plural(r.targets.length, 'pointer')}.\n` : 'No data tracked by dvd.\n');
+        }
+      }
       if (r.missing.length) process.exitCode = 1;
       reportProblems(r.problems);
     });
+}
+
+/** Whether a checkout wrote, removed or made anything. */
+export function checkoutChanged(r: CheckoutResult): boolean {
+  return r.targets.some((t) => t.written > 0 || t.removed > 0 || t.madeFolder);
 }
 
 export function printCheckout(r: CheckoutResult, quiet: boolean, paths: UserPaths): void {

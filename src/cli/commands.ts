@@ -18,7 +18,21 @@ import { registerMergeDriver } from './mergeDriver.js';
 import { registerPrePush } from './prePush.js';
 import { registerGc } from './gc.js';
 import { registerGet } from './get.js';
+import { registerMove } from './move.js';
+import { registerUnprotect } from './unprotect.js';
+import { registerCache } from './cache.js';
+import { registerVersion } from './version.js';
+import { registerImport } from './importData.js';
+import { registerCompletion } from './completion.js';
+import { registerStage } from './stage.js';
+import { registerDag } from './dag.js';
+import { registerRepro } from './repro.js';
+import { registerArtifact } from './artifact.js';
 import { registerCheckIgnore } from './checkIgnore.js';
+import { registerMetrics } from './metrics.js';
+import { registerParams } from './params.js';
+import { registerPlots } from './plots.js';
+import { registerExp } from './exp.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -41,5 +55,19 @@ export function registerCommands(program: Command): void {
   registerPrePush(program);
   registerGc(program);
   registerGet(program);
+  registerMove(program);
+  registerUnprotect(program);
+  registerCache(program);
+  registerVersion(program);
+  registerImport(program);
+  registerStage(program);
+  registerDag(program);
+  registerRepro(program);
+  registerArtifact(program);
+  registerCompletion(program);
   registerCheckIgnore(program);
+  registerParams(program);
+  registerMetrics(program);
+  registerPlots(program);
+  registerExp(program);
 }

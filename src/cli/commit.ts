@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { isQuiet, makeContext, parseJobs, userPaths } from './context.js';
+import { isQuiet, makeContext, parseJobs, printJson, RECURSIVE_HELP, userPaths } from './context.js';
 import { reportProblems } from './reportProblems.js';
 
 export function registerCommit(program: Command): void {
@@ -9,10 +9,13 @@ export function registerCommit(program: Command): void {
     .argument('[targets...]', 'tracked targets (default: all)')
     .option('-f, --force', 're-hash every file instead of trusting the stat cache')
     .option('-j, --jobs <n>', 'files processed in parallel', parseJobs)
-    .action(async (targets: string[], opts: { force?: boolean; jobs?: number }, cmd: Command) => {
+    .option('-R, --recursive', RECURSIVE_HELP)
+    .option('--json', 'print one JSON document')
+    .action(async (targets: string[], opts: { force?: boolean; jobs?: number; json?: boolean }, cmd: Command) => {
       const ctx = makeContext(cmd);
       const r = await (await import('../api/commit.js')).commit(ctx, { targets, force: opts.force, jobs: opts.jobs });
-      if (!isQuiet(cmd)) {
+      if (opts.json) printJson(r);
+      else if (!isQuiet(cmd)) {
         const paths = userPaths(ctx);
         const changed = r.committed.filter((c) => c.changed);
         for (const c of changed) process.stdout.write(`committed ${paths.show(c.target)} -> ${paths.show(c.pointerFile)}\n`);

@@ -14,6 +14,27 @@ const loadCliProgress = () => requireCjs('cli-progress') as typeof cliProgressTy
 
 const noProgress: Progress = { update() {}, finish() {} };
 
+// Bars hide the terminal's cursor while they draw. restore-cursor (signal-exit) shows it
+// again on every way out: normal exit, an error, SIGINT, SIGTERM. It loads on a terminal
+// only (~14 ms, in the background), and no bar is drawn before it has loaded, so no exit
+// path can leave the cursor hidden.
+let cursorRestorable = false;
+let cursorGuard: Promise<void> | null = null;
+function guardCursor(): void {
+  cursorGuard ??= import('restore-cursor').then((m) => {
+    m.default();
+    cursorRestorable = true;
+  });
+}
+
+const liveBars = new Set<cliProgressTypes.SingleBar>();
+
+/** Stop every bar still drawing (before an error message is printed over it). */
+export function stopProgressBars(): void {
+  for (const bar of liveBars) bar.stop();
+  liveBars.clear();
+}
+
 // Progress goes to stderr, only on a TTY, never with --quiet (DESIGN: command line).
 function makeProgress(label: string): Progress {
   const start = Date.now();
@@ -33,6 +54,8 @@ function makeProgress(label: string): Progress {
         rate,
       };
       if (!bar) {
+        // Draw only once the cursor's restoration is armed (see guardCursor).
+        if (!cursorRestorable) return;
         const cliProgress = loadCliProgress();
         bar = new cliProgress.SingleBar(
           {
@@ -45,13 +68,16 @@ function makeProgress(label: string): Progress {
           cliProgress.Presets.shades_classic,
         );
         bar.start(d.totalItems ?? 0, d.items, payload);
+        liveBars.add(bar);
       } else {
         if (d.totalItems !== undefined) bar.setTotal(d.totalItems);
         bar.update(d.items, payload);
       }
     },
     finish() {
-      bar?.stop();
+      if (!bar) return;
+      bar.stop();
+      liveBars.delete(bar);
     },
   };
 }
@@ -60,6 +86,7 @@ export function makeContext(cmd: Command): ApiContext {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const quiet = g.quiet ?? false;
   const tty = process.stderr.isTTY === true && !quiet && !process.env.CI;
+  if (tty) guardCursor();
   return {
     cwd: process.cwd(),
     log: {
@@ -81,9 +108,26 @@ export function isQuiet(cmd: Command): boolean {
   return cmd.optsWithGlobals<GlobalOptions>().quiet ?? false;
 }
 
+let jsonPrinted = false;
+
+/** The one JSON document of a --json run, on stdout. */
 export function printJson(value: unknown): void {
+  jsonPrinted = true;
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
+
+/** Whether the command already printed its JSON document (an error after it must not add a second). */
+export function printedJson(): boolean {
+  return jsonPrinted;
+}
+
+/** A result line on stdout (DESIGN: results go to stdout), unless -q. */
+export function printResult(cmd: Command, text: string): void {
+  if (!isQuiet(cmd)) process.stdout.write(`${text}\n`);
+}
+
+/** DVC's -R: folder targets are always searched for pointers at every depth; accepted so typed DVC commands work. */
+export const RECURSIVE_HELP = 'search folder targets at every depth (always done; accepted as in DVC)';
 
 export function parseJobs(v: string): number {
   const n = Number(v);

@@ -1,10 +1,9 @@
-/** 1536 -> "1.5 KiB": binary units, one decimal past bytes. */
+import prettyBytes from 'pretty-bytes';
+
+/**
+ * The one size formatter of every message: 1536 -> "1.5 KiB", 0 -> "0 B". pretty-bytes
+ * with binary (1024-based, IEC) units, since cache and disk tools (du -h, ls -lh) count so.
+ */
 export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+  return prettyBytes(n, { binary: true });
 }

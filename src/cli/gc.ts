@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { GcObject, GcQuestion, GcResult } from '../api/gc.js';
-import { makeContext, printJson } from './context.js';
+import { makeContext, parseJobs, printJson } from './context.js';
 import { formatBytes, plural } from './transferReport.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -12,6 +12,7 @@ interface GcCliOptions {
   allCommits?: boolean;
   rev: string[];
   remote?: string;
+  jobs?: number;
   dryRun?: boolean;
   force?: boolean;
   json?: boolean;
@@ -38,11 +39,15 @@ async function askOnTty(q: GcQuestion, describe: (q: GcQuestion, verb?: string) 
   }
 }
 
-/** `model.bin (model.bin.dvd at 1a2b3c4d5e6f)`, `data/ manifest (...)` or `(in no commit)`. */
+/**
+ * `model.bin (model.bin.dvd at 1a2b3c4d5e6f)`, `data/ manifest (...)`, `model.pkl (dvd.lock
+ * at ...)`, `model.pkl (run cache 0123456789ab)` or `(in no commit)`.
+ */
 function usedBy(o: Omit<GcObject, 'size'>): string {
-  if (!o.usedBy) return '(in no commit)';
-  const where = `(${o.usedBy.pointerFile} at ${o.usedBy.rev.slice(0, 12)})`;
-  return o.usedBy.manifest ? `${o.usedBy.path} manifest ${where}` : `${o.usedBy.path} ${where}`;
+  const u = o.usedBy;
+  if (!u) return '(in no commit)';
+  const where = u.run ? `(run cache ${u.run.slice(0, 12)})` : `(${u.pointerFile} at ${u.rev!.slice(0, 12)})`;
+  return u.manifest ? `${u.path} manifest ${where}` : `${u.path} ${where}`;
 }
 
 function printDryRun(r: GcResult): void {
@@ -51,6 +56,7 @@ function printDryRun(r: GcResult): void {
   for (const o of r.cache.objects) process.stdout.write(line('cache', o));
   if (r.remote) for (const o of r.remote.objects) process.stdout.write(line(r.remote.name, o));
   if (r.onNoRemote) process.stdout.write(`${r.onNoRemote} of them ${r.onNoRemote === 1 ? 'is' : 'are'} on no ${r.remote ? 'other ' : ''}remote: gc will ask before deleting them (or needs -f)\n`);
+  if (r.runOutputs) process.stdout.write(`${r.runOutputs} of them ${r.runOutputs === 1 ? 'is an output' : 'are outputs'} of earlier runs in the run cache: \`dvd repro\` would run those stages again instead of restoring them\n`);
 }
 
 export function registerGc(program: Command): void {
@@ -58,11 +64,12 @@ export function registerGc(program: Command): void {
     .command('gc')
     .description('remove cached (and with -r, remote) objects that no version in the scope references; the workspace is always kept')
     .option('-w, --workspace', "keep what the workspace's pointers reference")
-    .option('--all-branches', 'keep what every branch tip references')
-    .option('--all-tags', 'keep what every tag references')
-    .option('--all-commits', 'keep what every commit references')
+    .option('-a, --all-branches', 'keep what every branch tip references')
+    .option('-T, --all-tags', 'keep what every tag references')
+    .option('-A, --all-commits', 'keep what every commit references')
     .option('--rev <rev>', 'keep what this revision references (repeatable)', collect, [])
     .option('-r, --remote <name>', 'also delete unreferenced objects from this remote (asks first unless -f)')
+    .option('-j, --jobs <n>', 'remote requests in flight (default: remote.NAME.jobs, else the remote type\'s default)', parseJobs)
     .option('--dry-run', 'only list what would be deleted, by pointer and path, and how many bytes')
     .option('-f, --force', 'delete without asking, also objects that no remote holds')
     .option('--json', 'print one JSON document')
@@ -77,6 +84,7 @@ export function registerGc(program: Command): void {
         allCommits: opts.allCommits,
         rev: opts.rev,
         remote: opts.remote,
+        jobs: opts.jobs,
         dryRun: opts.dryRun,
         force: opts.force,
         confirm: tty ? (q) => askOnTty(q, describeGcQuestion) : undefined,

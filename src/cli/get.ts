@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { makeContext, parseJobs, printJson } from './context.js';
+import { makeContext, parseJobs, printJson, printResult } from './context.js';
 import { formatBytes, plural } from './transferReport.js';
 
 export function registerGet(program: Command): void {
@@ -17,6 +17,6 @@ export function registerGet(program: Command): void {
       const ctx = makeContext(cmd);
       const r = await (await import('../api/get.js')).get(ctx, { repo, path: p, rev: opts.rev, out: opts.out, remote: opts.remote, jobs: opts.jobs });
       if (opts.json) printJson(r);
-      else ctx.log.info(`got ${r.path} at ${r.rev} -> ${r.out} (${plural(r.files, 'file')}, ${formatBytes(r.bytes)})`);
+      else printResult(cmd, `got ${r.path} at ${r.rev} -> ${r.out} (${plural(r.files, 'file')}, ${formatBytes(r.bytes)})`);
     });
 }

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { makeContext, printJson } from './context.js';
+import { makeContext, printJson, printResult } from './context.js';
 
 export function registerInstall(program: Command): void {
   program
     .command('install')
-    .description('install Git hooks (post-checkout, post-merge: dvd checkout; pre-push: dvd push) and the pointer merge driver')
+    .description('install Git hooks (post-checkout, post-merge: dvd -q checkout; pre-push: dvd pre-push) and the pointer merge driver')
     .option('--uninstall', 'remove exactly what `dvd install` added')
     .option('--json', 'print one JSON document')
     .action(async (opts: { uninstall?: boolean; json?: boolean }, cmd: Command) => {
@@ -18,8 +18,8 @@ export function registerInstall(program: Command): void {
         printJson(r);
         return;
       }
-      for (const h of r.hooks) ctx.log.info(`${h.name}: ${h.action}`);
-      ctx.log.info(`merge driver: ${r.mergeDriver}; .gitattributes: ${r.gitattributes}`);
-      if (!opts.uninstall && r.gitattributes === 'added') ctx.log.info('Commit .gitattributes so clones merge pointer files with dvd too (each clone runs `dvd install` once).');
+      for (const h of r.hooks) printResult(cmd, `${h.name}: ${h.action}`);
+      printResult(cmd, `merge driver: ${r.mergeDriver}; .gitattributes: ${r.gitattributes}`);
+      if (!opts.uninstall && r.gitattributes === 'added') printResult(cmd, 'Commit .gitattributes so clones merge pointer files with dvd too (each clone runs `dvd install` once).');
     });
 }

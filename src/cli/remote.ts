@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { makeContext, printJson } from './context.js';
+import { isQuiet, makeContext, printJson, printResult } from './context.js';
 
 // Loaded on use: the CLI starts faster when a command imports only what it runs.
 const api = () => import('../api/remote.js');
@@ -17,16 +17,31 @@ export function registerRemote(program: Command): void {
     .action(async (name: string, url: string, opts: { default?: boolean; local?: boolean; force?: boolean }, cmd: Command) => {
       const ctx = makeContext(cmd);
       (await api()).remoteAdd(ctx, { name, url, setDefault: opts.default, local: opts.local, force: opts.force });
-      ctx.log.info(`added remote ${name} -> ${url}${opts.default ? ' (default)' : ''}`);
+      printResult(cmd, `added remote ${name} -> ${url}${opts.default ? ' (default)' : ''}`);
     });
   remote
     .command('list')
     .description('list remotes; the default is marked with *')
+    .option('-v, --verbose', "also each remote's settings (endpoint, region, profile, ...; never secrets)")
     .option('--json', 'print as JSON')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .action(async (opts: { json?: boolean; verbose?: boolean }, cmd: Command) => {
       const list = (await api()).remoteList(makeContext(cmd));
       if (opts.json) return printJson(list);
-      for (const r of list) process.stdout.write(`${r.default ? '*' : ' '} ${r.name}\t${r.url}\n`);
+      // The global -v (stack traces) takes the flag when it is typed after the command too.
+      const verbose = opts.verbose || cmd.optsWithGlobals<{ verbose?: boolean }>().verbose;
+      for (const r of list) {
+        process.stdout.write(`${r.default ? '*' : ' '} ${r.name}\t${r.url}\n`);
+        if (verbose) for (const [k, v] of Object.entries(r.settings)) process.stdout.write(`\t${k} = ${v}\n`);
+      }
+    });
+  remote
+    .command('rename')
+    .description('rename a remote (its settings, secrets and the default move with it)')
+    .argument('<old>')
+    .argument('<new>')
+    .action(async (from: string, to: string, _opts: unknown, cmd: Command) => {
+      const r = (await api()).remoteRename(makeContext(cmd), { from, to });
+      if (!isQuiet(cmd)) process.stdout.write(`renamed remote ${r.from} -> ${r.to}${r.wasDefault ? ' (the default)' : ''}\n`);
     });
   remote
     .command('remove')
@@ -35,7 +50,7 @@ export function registerRemote(program: Command): void {
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const ctx = makeContext(cmd);
       const r = (await api()).remoteRemove(ctx, { name });
-      ctx.log.info(`removed remote ${name}${r.wasDefault ? ' (it was the default; set another with `dvd remote default NAME`)' : ''}`);
+      printResult(cmd, `removed remote ${name}${r.wasDefault ? ' (it was the default; set another with `dvd remote default NAME`)' : ''}`);
     });
   remote
     .command('default')

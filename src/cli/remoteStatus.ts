@@ -1,15 +1,23 @@
 import type { Command } from 'commander';
-import { makeContext, printJson, userPaths } from './context.js';
+import { isQuiet, makeContext, printJson, userPaths } from './context.js';
 import { reportProblems } from './reportProblems.js';
 import { plural } from './transferReport.js';
 
-/** `dvd status --remote [NAME]`: what is not pushed, not fetched, or missing everywhere. */
-export async function printRemoteStatus(cmd: Command, targets: string[], remote: string | undefined, json?: boolean): Promise<void> {
+/**
+ * `dvd status --remote [NAME]`: what is not pushed, not fetched, or missing everywhere.
+ * Returns whether anything is out of sync (for -q and --exit-code).
+ */
+export async function printRemoteStatus(cmd: Command, targets: string[], remote: string | undefined, json?: boolean): Promise<boolean> {
   const { remoteStatus } = await import('../api/remoteStatus.js');
   const ctx = makeContext(cmd);
   const r = await remoteStatus(ctx, { targets, remote });
   reportProblems(r.problems);
-  if (json) return printJson(r);
+  const differs = r.pointers.some((p) => p.notPushed || p.notFetched || p.missing || p.unknownFiles);
+  if (json) {
+    printJson(r);
+    return differs;
+  }
+  if (isQuiet(cmd)) return differs;
   const lines: string[] = [];
   for (const p of r.pointers) {
     const parts: string[] = [];
@@ -21,4 +29,5 @@ export async function printRemoteStatus(cmd: Command, targets: string[], remote:
   }
   process.stdout.write(`Remote ${r.remote} (${r.url}):\n`);
   process.stdout.write(lines.length ? `${lines.join('\n')}\n` : `\tup to date (${plural(r.pointers.length, 'pointer')})\n`);
+  return differs;
 }

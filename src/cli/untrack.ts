@@ -5,7 +5,8 @@ import { reportProblems } from './reportProblems.js';
 export function registerUntrack(program: Command): void {
   program
     .command('untrack')
-    .description('stop tracking targets; their data stays in the workspace as plain files')
+    .alias('remove')
+    .description('stop tracking targets (alias: remove, DVC\'s name); their data stays in the workspace as plain files')
     .argument('<targets...>', 'tracked targets')
     .action(async (targets: string[], _opts: object, cmd: Command) => {
       const ctx = makeContext(cmd);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { isQuiet, makeContext, parseJobs, printJson } from './context.js';
+import { formatBytes } from './formatBytes.js';
+import { plural } from './transferReport.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -20,7 +22,7 @@ export function registerVerify(program: Command): void {
         if (r.damaged.length) {
           process.stderr.write(`hint: delete the damaged keys from ${r.url}, then \`dvd push\` from a clone whose cache holds them (\`dvd verify\` first)\n`);
         }
-        if (!isQuiet(cmd)) process.stdout.write(`verified ${r.checked} objects (${r.bytes} bytes) on ${r.remote}: ${r.damaged.length} damaged\n`);
+        if (!isQuiet(cmd)) process.stdout.write(`verified ${plural(r.checked, 'object')} (${formatBytes(r.bytes)}) on ${r.remote}: ${r.damaged.length} damaged\n`);
         return;
       }
       const { verify } = await import('../api/verify.js');
@@ -31,6 +33,6 @@ export function registerVerify(program: Command): void {
         process.stderr.write(`damaged: sha256:${d.oid} (content hashes to ${d.actual}); moved to ${d.quarantinedTo}\n`);
       }
       if (r.damaged.length) process.stderr.write('hint: run `dvd pull` to fetch the damaged objects again\n');
-      if (!isQuiet(cmd)) process.stdout.write(`verified ${r.checked} objects (${r.bytes} bytes): ${r.damaged.length} damaged\n`);
+      if (!isQuiet(cmd)) process.stdout.write(`verified ${plural(r.checked, 'object')} (${formatBytes(r.bytes)}): ${r.damaged.length} damaged\n`);
     });
 }

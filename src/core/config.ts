@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ini from 'ini';
-import { DvdError, isErrno, usageError } from './errors.js';
+import { ConfigDocument } from './configDocument.js';
+import { DvdError, isErrno } from './errors.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 // Git-style dotted keys over INI files: `remote.storage.url` lives in
@@ -23,62 +23,45 @@ export function configFile(level: ConfigLevel, root: string | null, shareDir?: s
   return level === 'local' ? path.join(shareDir ?? path.join(root, '.dvd'), 'config.local') : path.join(root, '.dvd', 'config');
 }
 
-const SECTION_RE = /^([A-Za-z][A-Za-z0-9-]*) "([^"]*)"$/;
+export { splitKey } from './configDocument.js';
 
-export function splitKey(key: string): { section: string; sub?: string; name: string } {
-  const first = key.indexOf('.');
-  const last = key.lastIndexOf('.');
-  if (first <= 0 || last === key.length - 1) throw usageError(`bad config key ${JSON.stringify(key)} (expected section.name, e.g. core.remote)`);
-  const section = key.slice(0, first);
-  const name = key.slice(last + 1);
-  if (first === last) return { section, name };
-  return { section, sub: key.slice(first + 1, last), name };
-}
-
-export function readConfigFile(file: string): FlatConfig {
-  let text: string;
+/** The file's text, or '' when it does not exist. */
+function readText(file: string): string {
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return new Map();
+    if (isErrno(err, 'ENOENT')) return '';
     throw err;
   }
-  const out: FlatConfig = new Map();
-  let parsed: Record<string, unknown>;
-  try {
-    // ini would nest sections on '.', which git-style subsections never need; escape them.
-    parsed = ini.decode(text.replace(/^\[([^\]\n]*)\]/gm, (_m, s: string) => `[${s.replace(/\./g, '\\.')}]`));
-  } catch (err) {
-    throw new DvdError('ECONFIG', `${file}: cannot parse: ${(err as Error).message}`);
-  }
-  for (const [sectionName, body] of Object.entries(parsed)) {
-    if (typeof body !== 'object' || body === null) {
-      throw new DvdError('ECONFIG', `${file}: key ${JSON.stringify(sectionName)} outside any [section]`);
-    }
-    const m = SECTION_RE.exec(sectionName);
-    const prefix = m ? `${m[1]}.${m[2]}` : sectionName;
-    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-      out.set(`${prefix}.${k}`, String(v));
-    }
-  }
-  return out;
 }
 
-export function writeConfigFile(file: string, cfg: FlatConfig): void {
-  const sections = new Map<string, Record<string, string>>();
-  for (const [key, value] of [...cfg.entries()]) {
-    const { section, sub, name } = splitKey(key);
-    const header = sub === undefined ? section : `${section} "${sub}"`;
-    if (!sections.has(header)) sections.set(header, {});
-    sections.get(header)![name] = value;
+/** Every `section[.sub].name` -> value of one config file (empty when it does not exist). */
+export function readConfigFile(file: string): FlatConfig {
+  return ConfigDocument.parse(readText(file), displayName(file)).entries();
+}
+
+/**
+ * Edit one config file in place: `edit` changes the parsed document, and only the lines
+ * it touched change on disk (comments and unknown sections stay). Written atomically;
+ * nothing is written when the text is unchanged.
+ */
+export function editConfigFile<T>(file: string, edit: (doc: ConfigDocument) => T): T {
+  const before = readText(file);
+  const doc = ConfigDocument.parse(before, displayName(file));
+  const result = edit(doc);
+  const after = doc.toString();
+  if (after !== before) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, after);
   }
-  let text = '';
-  for (const [header, body] of sections) {
-    text += `[${header}]\n`;
-    for (const [k, v] of Object.entries(body)) text += `\t${k} = ${v}\n`;
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  writeFileAtomic(file, text);
+  return result;
+}
+
+/** `.dvd/config` rather than a long absolute path in messages. */
+function displayName(file: string): string {
+  const parts = file.split(path.sep);
+  const i = parts.lastIndexOf('.dvd');
+  return i >= 0 ? parts.slice(i).join('/') : file;
 }
 
 /** Merged view of all three levels (`shareDir`: see configFile). */

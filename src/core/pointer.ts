@@ -1,5 +1,6 @@
 import { DvdError } from './errors.js';
 import { checkRelPath } from './relPath.js';
+import { parseImportSource, serializeImportSource, type ImportSource } from './importSource.js';
 import { formatOid, OID_RE } from './oid.js';
 
 // The pointer file Git tracks instead of the data. Fixed key order, strict parse,
@@ -17,6 +18,8 @@ export interface Pointer {
   exec?: true;
   /** Directories only. */
   files?: number;
+  /** Imported data only (`dvd import`, `dvd import-url`): where it came from (importSource.ts). */
+  source?: ImportSource;
 }
 
 export const POINTER_EXT = '.dvd';
@@ -33,30 +36,47 @@ export function serializePointer(p: Pointer): string {
   let out = `path: ${serializeString(p.path)}\ntype: ${p.type}\noid: ${formatOid(p.oid)}\nsize: ${p.size}\n`;
   if (p.type === 'file' && p.exec) out += 'exec: true\n';
   if (p.type === 'dir') out += `files: ${p.files ?? 0}\n`;
+  if (p.source) out += serializeImportSource(p.source);
   return out;
 }
 
+/** Parse a pointer: the data fields, then an imported target's `source:` block if any. */
 export function parsePointer(text: string, file: string): Pointer {
-  // Hints stay general here: the caller knows whether the file is in the workspace (and
-  // then names the command that fixes it) or in a commit (findPointers.ts).
-  const fail = (line: number, field: string | null, msg: string, conflict = false) =>
-    new DvdError('EBADPOINTER', `${file}:${line}: ${field ? `${field}: ` : ''}${msg}`, {
-      hint: conflict
-        ? 'resolve the conflict: take one side with git checkout --ours/--theirs, or run `dvd install` so the merge driver merges directory pointers'
-        : 'pointer files are written by dvd: restore this one from Git, or re-add its target',
-      data: { file, line, field, conflict },
-    });
   // CRLF line ends (a clone with core.autocrlf=true) and a missing final newline (an
   // editor) carry the same fields, so they parse as the LF text dvd writes (DESIGN
-  // Amendments). A CR anywhere else is not a line end and fails the canonical check.
+  // Amendments). A CR anywhere else is not a line end and fails the canonical checks.
+  // This runs first: the split at the source block and both checks see the LF text.
   const lf = text.replace(/\r\n/g, '\n');
   const canonical = lf === '' || lf.endsWith('\n') ? lf : `${lf}\n`;
+  // Conflict markers anywhere, the source block included, are a conflict to resolve.
   const lines = canonical.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (/^(<{7}|={7}|>{7}|\|{7})( |$)/.test(lines[i])) {
-      throw fail(i + 1, null, 'has unresolved Git conflict markers', true);
+      throw badPointer(file, i + 1, null, 'has unresolved Git conflict markers', true);
     }
   }
+  const at = canonical.startsWith('source: ') ? 0 : canonical.indexOf('\nsource: ') + 1;
+  if (at <= 0) return parseDataFields(canonical, file);
+  const p = parseDataFields(canonical.slice(0, at), file);
+  p.source = parseImportSource(canonical.slice(at), file, canonical.slice(0, at).split('\n').length);
+  return p;
+}
+
+// Hints stay general here: the caller knows whether the file is in the workspace (and
+// then names the command that fixes it) or in a commit (findPointers.ts).
+function badPointer(file: string, line: number, field: string | null, msg: string, conflict = false): DvdError {
+  return new DvdError('EBADPOINTER', `${file}:${line}: ${field ? `${field}: ` : ''}${msg}`, {
+    hint: conflict
+      ? 'resolve the conflict: take one side with git checkout --ours/--theirs, or run `dvd install` so the merge driver merges directory pointers'
+      : 'pointer files are written by dvd: restore this one from Git, or re-add its target',
+    data: { file, line, field, conflict },
+  });
+}
+
+/** The data fields of a pointer: `canonical` is LF text ending in a newline, without a source block. */
+function parseDataFields(canonical: string, file: string): Pointer {
+  const fail = (line: number, field: string | null, msg: string) => badPointer(file, line, field, msg);
+  const lines = canonical.split('\n');
   lines.pop();
   // exec (files) and files (directories) are optional; the others are required, in order.
   const order = ['path', 'type', 'oid', 'size', 'exec', 'files'];

@@ -131,7 +131,8 @@ export class StatCache {
   private constructor(
     private readonly file: string,
     cols: Columns,
-    savedAt: number,
+    /** When the loaded file was saved (ms since epoch; 0 when there was none). */
+    private readonly savedAt: number,
     tree: string | undefined,
   ) {
     this.cols = cols;
@@ -393,6 +394,21 @@ export class StatCache {
     endRun(c.count);
     while (k < added.length) out.push({ path: added[k][0], ...added[k++][1] });
     return out;
+  }
+
+  /**
+   * Carry a target's entries to its new name (`dvd move`): a rename keeps inodes and
+   * mtimes, and the folder's manifest oid. The save time is kept too, so entries that
+   * were racy stay racy.
+   */
+  static rename(repo: Repo, from: string, to: string): void {
+    const old = StatCache.load(repo, from);
+    if (old.cols.count > 0) {
+      const buf = encode(to, [{ cols: old.cols, start: 0, end: old.cols.count }], old.savedAt, old.tree);
+      fs.mkdirSync(repo.stateDir, { recursive: true });
+      writeFileAtomic(StatCache.fileFor(repo, to), buf);
+    }
+    StatCache.remove(repo, from);
   }
 
   static remove(repo: Repo, target: string): void {

@@ -14,7 +14,8 @@ export interface SourceRepo {
   cleanup(): void;
 }
 
-const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\\]+@[^/\\]+:/.test(s);
+/** A URL or scp-like `host:path` that git clones, rather than a local path. */
+export const isUrl = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || /^[^/\\]+@[^/\\]+:/.test(s);
 
 function isBareGitDir(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'HEAD')) && fs.existsSync(path.join(dir, 'objects')) && fs.existsSync(path.join(dir, 'refs'));

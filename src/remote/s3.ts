@@ -154,6 +154,30 @@ export class S3Remote implements Remote {
     return out;
   }
 
+  /**
+   * `key` itself, or else every object under `key/`, with size, ETag and modification
+   * time (for `dvd import-url`, which reads objects outside dvd's own layout). Keys are
+   * relative to the remote's root.
+   */
+  async listDetailed(key: string): Promise<{ key: string; size: number; etag: string; mtimeMs: number }[]> {
+    const out: { key: string; size: number; etag: string; mtimeMs: number }[] = [];
+    let token: string | undefined;
+    const strip = this.keyPrefix.length;
+    do {
+      const res = await this.send(`list ${key}`, () =>
+        this.call<ListObjectsV2CommandOutput>((sdk) => new sdk.ListObjectsV2Command({ Bucket: this.o.bucket, Prefix: this.key(key), ContinuationToken: token })),
+      );
+      for (const c of res.Contents ?? []) {
+        const k = c.Key?.slice(strip);
+        if (k === undefined || (k !== key && !k.startsWith(`${key}/`)) || k.endsWith('/')) continue;
+        out.push({ key: k, size: c.Size ?? 0, etag: (c.ETag ?? '').replace(/"/g, ''), mtimeMs: c.LastModified?.getTime() ?? 0 });
+      }
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    const exact = out.find((o) => o.key === key);
+    return exact ? [exact] : out;
+  }
+
   private extra() {
     return {
       Metadata: undefined as Record<string, string> | undefined,

@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FlatConfig } from '../core/config.js';
+import { DvdError } from '../core/errors.js';
+import { forEachParallel } from '../core/forEachParallel.js';
+import { hashBuffer } from '../core/hashFile.js';
+import { withLock } from '../core/lock.js';
+import { installTempObject, storeFileSync, tempPath } from '../core/objects.js';
+import type { Pointer } from '../core/pointer.js';
+import type { Repo } from '../core/repo.js';
+import { UserPaths } from '../core/userPaths.js';
+import { refusedError, walkAt } from '../core/walkTarget.js';
+import { openRemote } from '../remote/openRemote.js';
+import { S3Remote } from '../remote/s3.js';
+import { checkout, type CheckoutResult } from './checkout.js';
+import { openRepo, type ApiContext } from './context.js';
+import type { SourceFile } from './sourceData.js';
+import { checkImportOut, importedPointer, recordImported } from './writeImported.js';
+
+// `dvd import-url URL OUT`: data from outside any dvd repository, an S3 object or prefix
+// (s3://bucket/key) or a local file or folder (a path or file:///path), tracked like added
+// data plus a `source: url` block, so `dvd update` can look at the source again.
+
+type UrlLocation = { kind: 's3'; bucket: string; key: string } | { kind: 'local'; abs: string };
+
+/** Where URL points; `base` resolves a relative folder path (ctx.cwd when typed, the repo root when read from a pointer). */
+export function parseImportUrl(url: string, base: string): UrlLocation {
+  const s3 = /^s3:\/\/([^/]+)\/(.*?)\/*$/i.exec(url);
+  if (s3) {
+    if (s3[2] === '') throw new DvdError('EBADURL', `${url}: name an object or a folder in the bucket (s3://bucket/key)`, { exitCode: 2 });
+    return { kind: 's3', bucket: s3[1], key: s3[2] };
+  }
+  if (/^file:\/\//i.test(url)) return { kind: 'local', abs: path.resolve(decodeURIComponent(url.slice('file://'.length))) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new DvdError('EBADURL', `${url}: unsupported scheme`, { exitCode: 2, hint: 'import-url takes s3://bucket/key, file:///path or a folder path' });
+  }
+  return { kind: 'local', abs: path.resolve(base, url) };
+}
+
+/** How the pointer names the URL: s3:// and file:// as typed, a plain path relative to the repo root. */
+function recordedUrl(root: string, cwd: string, url: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : path.relative(root, path.resolve(cwd, url)).split(path.sep).join('/') || '.';
+}
+
+const IMPORT_REMOTE = 'import-url';
+
+/**
+ * An S3 remote for the URL's folder, with the connection settings (endpoint, region,
+ * profile, path_style, keys) of remote `-r NAME`, else of the configured remote on the
+ * same bucket (the default first), else the AWS defaults.
+ */
+function openS3(root: string, config: FlatConfig, loc: { bucket: string; key: string }, remoteName: string | undefined, jobs: number | undefined) {
+  const onBucket = (n: string) => new RegExp(`^s3://${loc.bucket.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|$)`, 'i').test(config.get(`remote.${n}.url`) ?? '');
+  const names = [...new Set([...config.keys()].map((k) => /^remote\.(.+)\.url$/.exec(k)?.[1]).filter((n): n is string => n !== undefined))];
+  const dflt = config.get('core.remote');
+  const settings = remoteName ?? (dflt && onBucket(dflt) ? dflt : names.sort().find(onBucket));
+  if (remoteName && !config.has(`remote.${remoteName}.url`)) throw new DvdError('ENOREMOTE', `no remote named ${JSON.stringify(remoteName)}`);
+  const synthetic: FlatConfig = new Map([...config].filter(([k]) => !k.startsWith(`remote.${IMPORT_REMOTE}.`)));
+  if (settings) {
+    for (const [k, v] of config) if (k.startsWith(`remote.${settings}.`)) synthetic.set(`remote.${IMPORT_REMOTE}.${k.slice(`remote.${settings}.`.length)}`, v);
+  }
+  const parent = path.posix.dirname(loc.key);
+  synthetic.set(`remote.${IMPORT_REMOTE}.url`, `s3://${loc.bucket}${parent === '.' ? '' : `/${parent}`}`);
+  let opened: ReturnType<typeof openRemote>;
+  try {
+    opened = openRemote(root, synthetic, IMPORT_REMOTE, { jobs });
+  } catch (err) {
+    // Remote URLs cannot name a bucket's root yet, so neither can the folder of an object there.
+    if ((err as DvdError).code === 'EBADURL' && parent === '.') {
+      throw new DvdError('EBADURL', `s3://${loc.bucket}/${loc.key}: objects at the bucket's root cannot be imported (remotes cannot point at a bucket root yet)`, { hint: 'copy it under a folder of the bucket' });
+    }
+    throw err;
+  }
+  return { remote: opened.remote as S3Remote, jobs: opened.jobs, name: path.posix.basename(loc.key) };
+}
+
+export interface UrlSnapshot {
+  type: 'file' | 'dir';
+  /** What the source looks like, without reading it: S3 ETags and sizes, or sizes, mtimes and inodes. */
+  stamp: string;
+  /** Set when the data was read into the cache (not for `stampOnly`). */
+  files?: SourceFile[];
+}
+
+const stampOf = (prefix: string, lines: string[]) => `${prefix}:sha256:${hashBuffer(lines.sort().join('\n'))}`;
+
+/**
+ * Look at the source: its stamp, and unless `stampOnly` every file hashed into the
+ * cache (S3 objects are downloaded through .dvd/tmp and hashed on the way; local files
+ * copied or reflinked into the cache and the copy hashed).
+ */
+export async function snapshotUrl(ctx: ApiContext, repo: Repo, config: FlatConfig, loc: UrlLocation, o: { remote?: string; jobs?: number; stampOnly?: boolean }): Promise<UrlSnapshot> {
+  if (!o.stampOnly) fs.mkdirSync(repo.tmpDir, { recursive: true });
+  if (loc.kind === 'local') {
+    const st = fs.statSync(loc.abs, { throwIfNoEntry: false });
+    if (!st) throw new DvdError('ENOENT', `${loc.abs}: no such file or folder`);
+    if (st.isFile()) {
+      // The executable bit is data (a pointer records it) but chmod leaves the mtime be,
+      // so the stamp names it; only when set, so stamps of other files read as before.
+      const exec = (st.mode & 0o100) !== 0;
+      const stamp = `file:${st.size}:${Math.trunc(st.mtimeMs)}:${st.ino}${exec ? ':x' : ''}`;
+      if (o.stampOnly) return { type: 'file', stamp };
+      const { oid, size } = storeFileSync(repo, loc.abs);
+      return { type: 'file', stamp, files: [{ path: '', oid, size, exec }] };
+    }
+    if (!st.isDirectory()) throw new DvdError('ESPECIAL', `${loc.abs}: not a regular file or folder`);
+    // Walked as `dvd add` would walk it where it is: its .dvdignore files apply, other
+    // tools' metadata folders are skipped, and links, fifos and untrackable names refused.
+    const walk = walkAt(loc.abs, { cacheDir: repo.cacheDir, root: path.dirname(loc.abs), target: path.basename(loc.abs) });
+    if (walk.refused.length) throw refusedError(walk.refused, path.basename(loc.abs), new UserPaths(path.dirname(loc.abs), ctx.cwd));
+    const entries = walk.entries;
+    const stamp = stampOf('dir', entries.map((e) => `${e.path}\0${e.size}\0${Math.trunc(e.mtimeMs)}\0${e.ino}${e.exec ? '\0x' : ''}`));
+    if (o.stampOnly) return { type: 'dir', stamp };
+    const files = entries.map((e) => ({ path: e.path, exec: e.exec, ...storeFileSync(repo, path.join(loc.abs, e.path)) }));
+    return { type: 'dir', stamp, files };
+  }
+  const s3 = openS3(repo.root, config, loc, o.remote, o.jobs);
+  try {
+    const objects = await s3.remote.listDetailed(s3.name);
+    if (objects.length === 0) throw new DvdError('ENOENT', `s3://${loc.bucket}/${loc.key}: no such object, and no objects under it`);
+    const type = objects.length === 1 && objects[0].key === s3.name ? 'file' : 'dir';
+    const stamp = type === 'file' ? `s3:${objects[0].etag}:${objects[0].size}` : stampOf('s3-dir', objects.map((x) => `${x.key}\0${x.etag}\0${x.size}`));
+    if (o.stampOnly) return { type, stamp };
+    const files: SourceFile[] = [];
+    const progress = ctx.progress('downloading');
+    let bytes = 0;
+    try {
+      await forEachParallel(objects, s3.jobs, async (x) => {
+        const tmp = tempPath(repo);
+        try {
+          const got = await s3.remote.get(x.key, tmp, { size: x.size, onBytes: (n) => progress.update({ items: files.length, bytes: (bytes += n), totalItems: objects.length }) });
+          await installTempObject(repo, tmp, got.sha256);
+          files.push({ path: type === 'file' ? '' : x.key.slice(s3.name.length + 1), oid: got.sha256, size: got.bytes, exec: false });
+        } finally {
+          await fs.promises.rm(tmp, { force: true });
+        }
+      });
+    } finally {
+      progress.finish();
+    }
+    return { type, stamp, files };
+  } finally {
+    s3.remote.close();
+  }
+}
+
+export interface ImportUrlResult {
+  target: string;
+  pointerFile: string;
+  pointer: Pointer;
+  files: number;
+  bytes: number;
+  gitFiles: string[];
+  staged: boolean;
+  checkout: CheckoutResult;
+}
+
+/** `dvd import-url URL [OUT]`: see the top of this file. */
+export async function importUrl(ctx: ApiContext, o: { url: string; out?: string; remote?: string; jobs?: number }): Promise<ImportUrlResult> {
+  const { repo, config } = openRepo(ctx);
+  const loc = parseImportUrl(o.url, ctx.cwd);
+  const t = checkImportOut(repo, ctx.cwd, o.out ?? path.basename(loc.kind === 's3' ? loc.key : loc.abs));
+  const rec = await withLock(repo, 'import-url', async () => {
+    const snap = await snapshotUrl(ctx, repo, config, loc, o);
+    const pointer = await importedPointer(repo, path.posix.basename(t.rel), snap.type, snap.files!, { kind: 'url', url: recordedUrl(repo.root, ctx.cwd, o.url), stamp: snap.stamp });
+    return { pointer, ...(await recordImported(repo, config, t.rel, pointer)) };
+  });
+  const co = await checkout(ctx, { targets: [t.abs] });
+  return { target: t.rel, pointerFile: `${t.rel}.dvd`, pointer: rec.pointer, files: rec.pointer.files ?? 1, bytes: rec.pointer.size, gitFiles: rec.gitFiles, staged: rec.staged, checkout: co };
+}
