@@ -70,6 +70,32 @@ describe('stat cache: the folder fast path still sees every change', () => {
     expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/a');
   });
 
+  it('checkout: a same-size edit in the same mtime tick as the save blocks it (its bytes are in no cache)', () => {
+    const repo = settledRepo({ 'data/a': 'A1', 'data/b': 'B1' });
+    const a = path.join(repo, 'data/a');
+    const tick = new Date(Date.now() + 3_600_000);
+    fs.utimesSync(a, tick, tick);
+    // Nothing to do: checkout hashes a, records it and saves the state.
+    expect(dvdOk(repo, ['checkout']).stdout).toContain('Nothing to check out');
+    rewriteInPlace(a, 'A2', tick);
+    const co = dvd(repo, ['checkout']);
+    expect(co.code).toBe(1);
+    expect(co.stderr).toContain('data/a');
+    expect(fs.readFileSync(a, 'utf8')).toBe('A2');
+  });
+
+  it('an entry racy when saved stays distrusted after a later save that did not look at it (scoped checkout)', async () => {
+    const repo = settledRepo({ 'data/a': 'A1', 'data/sub/b': 'B1' });
+    const tick = await racyEntry(repo, 'data/a');
+    // A checkout scoped to data/sub restores b and saves data's state; data/a is outside the scope.
+    writeFiles(repo, { 'data/sub/b': 'B2' });
+    dvdOk(repo, ['checkout', '--force', 'data/sub']);
+    expect(fs.readFileSync(path.join(repo, 'data/sub/b'), 'utf8')).toBe('B1');
+    // Edited within a's tick: same inode, size and mtime as its racy entry.
+    rewriteInPlace(path.join(repo, 'data/a'), 'A2', tick);
+    expect(dvdOk(repo, ['status']).stdout).toContain('modified: data/a');
+  });
+
   it('dvd move carries the state: the moved folder is still vouched for, and a racy entry stays racy', async () => {
     const repo = settledRepo({ 'data/a': 'A1', 'data/b': 'B1' });
     const tick = await racyEntry(repo, 'data/b');

@@ -368,7 +368,10 @@ export class StatCache {
 
   /**
    * Live loaded entries and recorded ones, in walk order: runs of loaded entries (copied
-   * in bulk by encode) with the recorded ones between them.
+   * in bulk by encode) with the recorded ones between them. Racy entries not recorded
+   * again are left out: the file is saved with a new time, against which their mtime
+   * would look settled, and a command that did not look at them (a scoped checkout)
+   * would turn a same-tick edit it never saw into a trusted stat.
    */
   private merged(): Piece[] {
     const c = this.cols;
@@ -381,7 +384,7 @@ export class StatCache {
       start = -1;
     };
     for (let i = 0; i < c.count; i++) {
-      if (this.dead?.[i]) {
+      if (this.dead?.[i] || this.racy[i]) {
         endRun(i);
         continue;
       }
