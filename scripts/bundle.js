@@ -12,8 +12,12 @@
 // status (0.93x of the tsc output: ~30 chunks to link).
 // Packages that are big and needed by few commands stay outside, loaded from
 // node_modules on first use: the AWS SDK (S3 remotes), isomorphic-git (the fallback
-// without a git binary), fast-glob (`add --glob`), and the CommonJS ones required
-// lazily with createRequire (cli-progress, ignore).
+// without a git binary), fast-glob (`--glob`), and the CommonJS ones required
+// lazily with createRequire (cli-progress, ignore; yaml, smol-toml through
+// src/pipeline/lazyModules.ts). Since every command loads the api chunk, a package
+// that any file of src/api imports statically (directly or through src/pipeline) is
+// loaded by `dvd status` too: a static `import ... from 'yaml'` in lineage.ts put
+// yaml's 72 modules into every command until it went through lazyModules.
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
