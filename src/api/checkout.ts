@@ -6,7 +6,7 @@ import { DvdError } from '../core/errors.js';
 import type { PointerRef } from '../core/findPointers.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig, sharesCache } from '../core/linkTypes.js';
-import { loadManifest } from '../core/loadManifest.js';
+import { loadManifestSync } from '../core/loadManifest.js';
 import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
@@ -56,7 +56,10 @@ export interface CheckoutResult {
 
 interface Planned {
   ref: PointerRef;
-  desired: ManifestEntry[];
+  /** Files in the version checked out. */
+  total: number;
+  /** The plan makes the folder exactly the pointer's manifest (see loadDesired). */
+  whole: boolean;
   scan: TargetScan;
   plan: CheckoutPlan;
 }
@@ -84,21 +87,38 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
     const inCache = (oid: string) => hasObject(repo, oid);
     for (const ref of refs) {
       await forTarget(ref.pointerFile, problems, async () => {
-        let desired: ManifestEntry[];
-        try {
-          desired = entriesInScope(withoutMetadata(await loadManifest(repo, ref.pointer, ref.pointerFile)), ref, paths);
-        } catch (err) {
-          if (err instanceof DvdError && err.code === 'ENOOBJECT') {
-            result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
-            return;
-          }
-          throw err;
-        }
-        const recorded = desired.map((e) => e.path);
-        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => recorded, scope: ref.scope });
+        const isDir = ref.pointer.type === 'dir';
+        const missing = () => result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
+        if (isDir && !inCache(ref.pointer.oid)) return void missing();
+        // The manifest is read when needed: by the walk only if a .dvdignore rule matches
+        // something, and not at all when the stat cache vouches that the folder already
+        // is this version (below).
+        let desired: ManifestEntry[] | undefined;
+        // Whole: the version's manifest as recorded, nothing left out (no scope, no entry
+        // in another tool's metadata folder): only then does the folder end up as that oid.
+        let whole = false;
+        const loadDesired = (): ManifestEntry[] => {
+          if (desired) return desired;
+          const recorded = loadManifestSync(repo, ref.pointer, ref.pointerFile);
+          const kept = withoutMetadata(recorded);
+          whole = kept === recorded && !ref.scope;
+          return (desired = entriesInScope(kept, ref, paths));
+        };
+        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => loadDesired().map((e) => e.path), scope: ref.scope, expectTree: opts.relink ? undefined : ref.pointer.oid });
         noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
         // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
         if (scan.refused.length) throw refusedError(scan.refused, ref.target, paths, ref.pointerFile);
+        if (isDir && scan.treeOid === ref.pointer.oid && !opts.relink) {
+          planned.push({ ref, total: scan.files.length, scan, whole: true, plan: { write: [], chmod: [], remove: [], blocked: [], missing: [] } });
+          return;
+        }
+        try {
+          loadDesired();
+        } catch (err) {
+          if (err instanceof DvdError && err.code === 'ENOOBJECT') return void missing();
+          throw err;
+        }
+        desired = desired!;
         const plan = planCheckout({
           desired,
           current: scan.files,
@@ -113,7 +133,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
           scan.state.save(ref.target);
           return;
         }
-        planned.push({ ref, desired, scan, plan });
+        planned.push({ ref, total: desired.length, scan, whole, plan });
       });
     }
     const blocked = planned.flatMap((p) => p.plan.blocked.map((b) => (b === '' ? p.ref.target : `${p.ref.target}/${b}`)));
@@ -145,6 +165,9 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
           jobs,
           onProgress: (items, bytes) => progress.update({ items, bytes, totalItems: p.plan.write.length, totalBytes: total }),
         });
+        // The whole folder now is this version: the next checkout or status that finds
+        // every file as recorded needs neither the manifest nor a hash (statCache.ts).
+        if (p.whole && p.ref.pointer.type === 'dir' && !sharesCache(linker.current)) p.scan.state.adoptTree(p.ref.pointer.oid);
       } finally {
         progress.finish();
         p.scan.state.save(p.ref.target);
@@ -156,7 +179,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         pointerFile: p.ref.pointerFile,
         written: p.plan.write.length,
         removed: p.plan.remove.length,
-        unchanged: p.desired.length - p.plan.write.length,
+        unchanged: p.total - p.plan.write.length,
         madeFolder,
         ...(p.ref.scope ? { scope: p.ref.scope.map((s) => `${p.ref.target}/${s}`) } : {}),
       });

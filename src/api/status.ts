@@ -6,7 +6,7 @@ import { forTarget, problemOf, type PointerProblem } from '../core/pointerProble
 import { UserPaths } from '../core/userPaths.js';
 import { serializeManifest, type ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
-import { scanTarget, type ScannedFile } from '../core/scanTarget.js';
+import { scanTarget, type ScannedFile, type TargetScan } from '../core/scanTarget.js';
 import { refusedError, withoutMetadata } from '../core/walkTarget.js';
 import { inScope } from '../core/scope.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
@@ -94,12 +94,23 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     tracked: () => loadRecorded()?.map((e) => e.path) ?? null,
     scope: ref.scope,
     onProgress: (items, bytes, totalItems) => progress.update({ items, bytes, totalItems }),
+    expectTree: pointer.oid,
   });
   progress.finish();
   noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
-  // Status is read-only for data, but remembering what it hashed is what makes the next
-  // run fast (git refreshes its index the same way).
-  if (scan.hashedFiles > 0) scan.state.save(ref.target);
+  // Status is read-only for data, but remembering what it hashed (and the folder's
+  // manifest oid) is what makes the next run fast (git refreshes its index the same
+  // way). Saved on every way out; a state with nothing new is not written.
+  try {
+    return compare(ctx, repo, ref, scan, problems, loadRecorded);
+  } finally {
+    scan.state.save(ref.target);
+  }
+}
+
+/** targetStatus after the scan: the verdict and the lists. */
+function compare(ctx: ApiContext, repo: Repo, ref: PointerRef, scan: TargetScan, problems: PointerProblem[], loadRecorded: () => ManifestEntry[] | null): TargetStatus {
+  const { pointer } = ref;
   if (scan.refused.length) problems.push(problemOf(ref.pointerFile, refusedError(scan.refused, ref.target, new UserPaths(repo.root, ctx.cwd), ref.pointerFile)));
   const res: TargetStatus = {
     pointerFile: ref.pointerFile,
@@ -138,8 +149,13 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
   // one: on 20,000 files that skips ~80 ms of parsing and comparing. Files whose mode is
   // the cache's (hardlink/symlink) take their exec bit from the stored manifest, so
   // they need it.
+  // The stat cache may know that oid already (scan.treeOid), and learns it otherwise.
   if (!ref.scope && (res.notInCache || !scan.files.some((f) => f.execUnknown))) {
-    const oid = hashBuffer(serializeManifest(currentEntries(scan.files)));
+    let oid = scan.treeOid;
+    if (oid === undefined) {
+      oid = hashBuffer(serializeManifest(currentEntries(scan.files)));
+      scan.state.setTree(oid, scan.files);
+    }
     if (oid === pointer.oid) return res;
     res.state = 'modified';
     // Without the manifest only the verdict is known, not which files changed.

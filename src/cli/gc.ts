@@ -1,4 +1,3 @@
-import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { GcObject, GcQuestion, GcResult } from '../api/gc.js';
 import { makeContext, parseJobs, printJson } from './context.js';
@@ -24,6 +23,8 @@ interface GcCliOptions {
  * from a remote (other clones may need it) takes typing the remote's name.
  */
 async function askOnTty(q: GcQuestion, describe: (q: GcQuestion, verb?: string) => string): Promise<boolean> {
+  // Loaded here, not at start-up: node:readline costs every command ~2 ms to load.
+  const readline = await import('node:readline/promises');
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
     process.stderr.write(`${describe(q, 'gc will remove')} (${formatBytes(q.cache.bytes)} in the cache).\n`);
