@@ -10,6 +10,7 @@ import { loadManifest } from '../core/loadManifest.js';
 import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
+import { removeCheckoutTemps } from '../core/removeCheckoutTemps.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
 import { UserPaths } from '../core/userPaths.js';
 import { refusedError, withoutMetadata } from '../core/walkTarget.js';
@@ -77,6 +78,17 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
   const linker = new Linker({ repo, types, warn: ctx.log.warn, verb: 'checkout' });
   const jobs = opts.jobs ?? defaultJobs();
   return withLock(repo, 'checkout', async () => {
+    // Temp files a killed checkout left beside or inside any target named go, whatever
+    // becomes of the target (README: interrupted checkout); scans report those inside.
+    const tempsFound = new Map<string, string[]>();
+    try {
+      return await checkoutLocked(tempsFound);
+    } finally {
+      removeCheckoutTemps(repo.root, refs.map((r) => ({ target: r.target, type: r.pointer.type, inside: tempsFound.get(r.pointerFile) })));
+    }
+  });
+
+  async function checkoutLocked(tempsFound: Map<string, string[]>): Promise<CheckoutResult> {
     const result: CheckoutResult = { targets: [], missing: [], problems };
     const planned: Planned[] = [];
     const inCache = (oid: string) => hasObject(repo, oid);
@@ -94,6 +106,8 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         }
         const recorded = desired.map((e) => e.path);
         const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => recorded, scope: ref.scope });
+        // A scoped scan saw only part of the folder: the rest is looked through for temps.
+        if (!ref.scope) tempsFound.set(ref.pointerFile, scan.temps);
         noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
         // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
         if (scan.refused.length) throw refusedError(scan.refused, ref.target, paths, ref.pointerFile);
@@ -147,8 +161,6 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         progress.finish();
         p.scan.state.save(p.ref.target);
       }
-      // We hold the lock, so no live dvd is writing these.
-      for (const t of p.scan.temps) fs.rmSync(t, { force: true });
       result.targets.push({
         target: p.ref.target,
         pointerFile: p.ref.pointerFile,
@@ -160,5 +172,5 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
       });
     }
     return result;
-  });
+  }
 }

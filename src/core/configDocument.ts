@@ -1,4 +1,5 @@
 import { DvdError } from './errors.js';
+import { quoteText } from './quoteText.js';
 
 // A git-config file kept as its lines, so an edit changes only the lines it must:
 // comments, blank lines, unknown sections and the user's spacing survive every write.
@@ -137,7 +138,7 @@ export class ConfigDocument {
       const parsed = parseLine(text, current);
       if (!parsed) {
         const where = current || !/^\s*[A-Za-z]/.test(text) ? '' : ' (a key outside any [section])';
-        throw new DvdError('ECONFIG', `${file}:${i + 1}: cannot parse ${JSON.stringify(text)}${where}`, {
+        throw new DvdError('ECONFIG', `${file}:${i + 1}: cannot parse ${quoteText(text)}${where}`, {
           hint: 'fix or remove that line (format: git-config, e.g. [core] then remote = storage)',
         });
       }

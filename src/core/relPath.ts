@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DvdError } from './errors.js';
+import { quoteText } from './quoteText.js';
 
 // Every path read from a pointer, manifest or remote goes through here (DESIGN rule 4).
 // Paths are POSIX-style, relative, normalized: no '', '.', '..' segments, no NUL,
@@ -7,7 +8,7 @@ import { DvdError } from './errors.js';
 export function checkRelPath(p: string, where: string): string {
   if (isPlainRelPath(p)) return p;
   const bad = (why: string) =>
-    new DvdError('EBADPATH', `${where}: unsafe path ${JSON.stringify(p)}: ${why}`, { data: { path: p } });
+    new DvdError('EBADPATH', `${where}: unsafe path ${quoteText(p, 200)}: ${why}`, { data: { path: p } });
   if (p.length === 0) throw bad('empty');
   if (p.includes('\0')) throw bad('contains NUL');
   if (p.includes('\n') || p.includes('\r')) throw bad('contains a newline');
@@ -50,7 +51,7 @@ export function resolveInside(base: string, rel: string, where: string): string 
   const full = path.join(base, ...rel.split('/'));
   const back = path.relative(base, full);
   if (back.startsWith('..') || path.isAbsolute(back)) {
-    throw new DvdError('EBADPATH', `${where}: path ${JSON.stringify(rel)} resolves outside ${base}`);
+    throw new DvdError('EBADPATH', `${where}: path ${quoteText(rel, 200)} resolves outside ${base}`);
   }
   return full;
 }

@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { commitAll, dvd, dvdOk, git, removedAfterEach, seededBytes, storedOids, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+
+// What a fresh user met in a first trial of dvd, each finding as a story: the fault's
+// kind, checked everywhere it can happen.
+
+const track = removedAfterEach();
+const read = (repo: string, rel: string) => fs.readFileSync(path.join(repo, rel));
+const exists = (repo: string, rel: string) => fs.existsSync(path.join(repo, rel));
+/** Bytes a terminal would show as garbage: C0 controls but tab/newline, DEL, C1, U+FFFD. */
+const BINARY = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/;
+
+describe('1. temp files of an interrupted checkout', { timeout: 120_000 }, () => {
+  /** The kind of file a Ctrl-C leaves beside a destination (placeFile.ts), read-only like a copy of an object. */
+  function leftover(repo: string, rel: string, pid = 4242): string {
+    const name = path.posix.join(path.posix.dirname(rel), `.${path.posix.basename(rel)}.dvd-tmp-${pid}-0-0`);
+    fs.mkdirSync(path.dirname(path.join(repo, name)), { recursive: true });
+    fs.writeFileSync(path.join(repo, name), 'half a model', { mode: 0o444 });
+    return name;
+  }
+
+  it('every checkout deletes them beside a single-file target, also when nothing else changes or objects are missing', () => {
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'model.bin': seededBytes(1, 5000), 'sub/w.bin': 'w', 'data/a': 'a', 'gone/g': 'g' });
+    dvdOk(repo, ['add', 'model.bin', 'sub/w.bin', 'data', 'gone']);
+    commitAll(repo, 'v1');
+    // Deleted target: checkout writes it and removes the leftover.
+    fs.rmSync(path.join(repo, 'model.bin'));
+    let t = leftover(repo, 'model.bin');
+    dvdOk(repo, ['checkout']);
+    expect(exists(repo, t)).toBe(false);
+    expect(read(repo, 'model.bin')).toEqual(seededBytes(1, 5000));
+    // Nothing to check out: the leftovers still go, in a subfolder too, with and without -f.
+    t = leftover(repo, 'model.bin');
+    const t2 = leftover(repo, 'sub/w.bin', 77);
+    expect(git(repo, 'status', '--porcelain')).toContain('dvd-tmp');
+    expect(dvdOk(repo, ['checkout']).stdout).toContain('Nothing to check out');
+    expect(exists(repo, t)).toBe(false);
+    expect(exists(repo, t2)).toBe(false);
+    t = leftover(repo, 'model.bin');
+    dvdOk(repo, ['checkout', '-f', 'model.bin']);
+    expect(exists(repo, t)).toBe(false);
+    expect(git(repo, 'status', '--porcelain')).not.toContain('dvd-tmp');
+    // A folder target whose objects are not in the cache: checkout fails for it, but its leftovers go.
+    const tg = leftover(repo, 'gone/g');
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    fs.rmSync(path.join(repo, 'gone'), { recursive: true, force: true });
+    fs.mkdirSync(path.join(repo, 'gone'));
+    fs.writeFileSync(path.join(repo, tg), 'x');
+    expect(dvd(repo, ['checkout', 'gone']).code).toBe(1);
+    expect(exists(repo, tg)).toBe(false);
+    // A file nobody tracks that merely looks alike stays.
+    fs.writeFileSync(path.join(repo, '.notes.dvd-tmp-1-0-0'), 'mine');
+    dvdOk(repo, ['checkout', 'model.bin']);
+    expect(exists(repo, '.notes.dvd-tmp-1-0-0')).toBe(true);
+  });
+
+  it('add and status never take them as data, named explicitly or inside a folder', () => {
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'model.bin': 'm', 'data/a': 'a' });
+    dvdOk(repo, ['add', 'model.bin', 'data']);
+    const t = leftover(repo, 'model2.bin', 55);
+    const add = dvd(repo, ['add', t]);
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain('left by an interrupted dvd checkout');
+    expect(exists(repo, `${t}.dvd`)).toBe(false);
+    const inner = leftover(repo, 'data/a');
+    expect(dvd(repo, ['add', '-R', 'data']).stdout).not.toContain('dvd-tmp');
+    expect(exists(repo, `${inner}.dvd`)).toBe(false);
+    expect(dvdOk(repo, ['status']).stdout).toBe('Data and pointers are up to date.\n');
+    // dvd move and imports refuse such a name for a new target too.
+    expect(dvd(repo, ['move', 'model.bin', '.x.dvd-tmp-1-2-3']).stderr).toContain('left by an interrupted dvd checkout');
+  });
+});
+
+describe('2. dvd update -f discards local edits of imported data', { timeout: 120_000 }, () => {
+  it('import-url (file and folder) and import: -f restores the imported version when the source has not moved', () => {
+    const repo = track(tempRepo());
+    const src = track(tempDir('dvd-src-'));
+    writeFiles(src, { 'f.txt': 'imported', 'dir/a': 'a', 'dir/b': 'b' });
+    dvdOk(repo, ['import-url', path.join(src, 'f.txt')]);
+    dvdOk(repo, ['import-url', path.join(src, 'dir')]);
+    // A dvd repository to import from.
+    const other = track(tempRepo());
+    writeFiles(other, { 'ds/x': 'x' });
+    dvdOk(other, ['add', 'ds']);
+    commitAll(other, 'ds');
+    dvdOk(repo, ['import', other, 'ds']);
+
+    fs.writeFileSync(path.join(repo, 'f.txt'), 'edited');
+    fs.writeFileSync(path.join(repo, 'dir/new'), 'added by hand');
+    fs.writeFileSync(path.join(repo, 'ds/x'), 'edited x');
+    const blocked = dvd(repo, ['update']);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain('dvd update -f');
+    const r = dvdOk(repo, ['update', '-f']);
+    expect(fs.readFileSync(path.join(repo, 'f.txt'), 'utf8')).toBe('imported');
+    expect(exists(repo, 'dir/new')).toBe(false);
+    expect(fs.readFileSync(path.join(repo, 'ds/x'), 'utf8')).toBe('x');
+    expect(r.stdout).toContain('restored');
+    expect(dvdOk(repo, ['status']).stdout).toBe('Data and pointers are up to date.\n');
+    // Deleted from the workspace and from the cache: -f brings it back from the source.
+    fs.rmSync(path.join(repo, 'f.txt'));
+    fs.rmSync(path.join(repo, 'ds'), { recursive: true });
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    dvdOk(repo, ['update', '-f']);
+    expect(fs.readFileSync(path.join(repo, 'f.txt'), 'utf8')).toBe('imported');
+    expect(fs.readFileSync(path.join(repo, 'ds/x'), 'utf8')).toBe('x');
+  });
+});
+
+describe('3. a data file named *.dvd is data, not a broken pointer', { timeout: 120_000 }, () => {
+  const image = seededBytes(7, 3000); // a DVD image: binary
+
+  it('status, add of its folder, checkout and history commands leave it as data', () => {
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'movies/disc.dvd': image, 'movies/a.txt': 'a', 'top.dvd': image, 'notes.dvd': 'my notes about dvds\n' });
+    const st = dvd(repo, ['status']);
+    expect(st.code).toBe(0);
+    expect(st.stdout + st.stderr).not.toMatch(BINARY);
+    dvdOk(repo, ['add', 'movies']);
+    expect(dvdOk(repo, ['ls', 'movies']).stdout).toContain('disc.dvd');
+    fs.rmSync(path.join(repo, 'movies'), { recursive: true });
+    dvdOk(repo, ['checkout']);
+    expect(read(repo, 'movies/disc.dvd')).toEqual(image);
+    // Committed to Git (as some keep small images), it is not a pointer of any revision either.
+    commitAll(repo, 'data');
+    const store = track(tempDir('dvd-store-'));
+    dvdOk(repo, ['remote', 'add', '-d', 's', store]);
+    const push = dvdOk(repo, ['push', '-A']);
+    expect(push.stderr).toBe('');
+    expect(dvdOk(repo, ['ls', '--rev', 'HEAD']).stdout).not.toContain('top');
+    // On its own it cannot be a target: the refusal says why, not that it is a pointer.
+    const add = dvd(repo, ['add', 'top.dvd']);
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain('pointer files end in .dvd');
+    expect(add.stderr).not.toContain('is a dvd pointer file');
+  });
+
+  it('a pointer named like data beside a target is refused, not overwritten', () => {
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'disc': 'the data', 'disc.dvd': image });
+    const add = dvd(repo, ['add', 'disc']);
+    expect(add.code).toBe(1);
+    expect(add.stderr).toContain('disc.dvd');
+    expect(read(repo, 'disc.dvd')).toEqual(image);
+  });
+
+  it('a damaged pointer is still reported, with its content escaped and cut short', () => {
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'data/a': 'a' });
+    dvdOk(repo, ['add', 'data']);
+    const text = fs.readFileSync(path.join(repo, 'data.dvd'), 'utf8');
+    const [first, , ...rest] = text.split('\n');
+    const garbage = Buffer.concat([Buffer.from('\u001b[31mred\u0007'), seededBytes(3, 2000).map((b) => (b === 10 || b === 13 ? 65 : b))]);
+    fs.writeFileSync(path.join(repo, 'data.dvd'), Buffer.concat([Buffer.from(`${first}\n`), garbage, Buffer.from(`\n${rest.join('\n')}`)]));
+    const st = dvd(repo, ['status']);
+    expect(st.code).toBe(1);
+    expect(st.stderr).toContain('data.dvd:2:');
+    expect(st.stderr).not.toMatch(BINARY);
+    expect(st.stderr.length).toBeLessThan(600);
+    // The same for a config line dvd cannot parse, and a damaged manifest.
+    fs.writeFileSync(path.join(repo, 'data.dvd'), text);
+    fs.appendFileSync(path.join(repo, '.dvd/config'), Buffer.concat([Buffer.from('[core]\n\u001b[2J'), seededBytes(4, 500).map((b) => (b === 10 ? 65 : b)), Buffer.from('\n')]));
+    const cfg = dvd(repo, ['status']);
+    expect(cfg.code).toBe(1);
+    expect(cfg.stderr).toContain('.dvd/config:');
+    expect(cfg.stderr).not.toMatch(BINARY);
+    expect(cfg.stderr.length).toBeLessThan(600);
+  });
+
+  it("the merge driver merges such a file committed to Git as Git merges binaries, never writing markers into it", () => {
+    const repo = track(tempRepo());
+    dvdOk(repo, ['install']);
+    writeFiles(repo, { 'img.dvd': image, 'other.dvd': image });
+    commitAll(repo, 'images');
+    git(repo, 'checkout', '-q', '-b', 'left');
+    writeFiles(repo, { 'img.dvd': seededBytes(8, 3000), 'other.dvd': seededBytes(9, 3000) });
+    commitAll(repo, 'left');
+    git(repo, 'checkout', '-q', 'main');
+    writeFiles(repo, { 'img.dvd': seededBytes(10, 3000) });
+    commitAll(repo, 'main');
+    const m = spawnSync('git', ['merge', '--no-edit', 'left'], { cwd: repo, encoding: 'utf8' });
+    expect(m.status).toBe(1);
+    expect(read(repo, 'img.dvd')).toEqual(seededBytes(10, 3000)); // ours, untouched
+    expect(read(repo, 'other.dvd')).toEqual(seededBytes(9, 3000)); // only theirs changed it
+  });
+
+  it('add -R leaves pointer files to Git but refuses a data file it cannot give a pointer', () => {
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'movies/disc.dvd': image, 'movies/a.txt': 'a' });
+    const r = dvd(repo, ['add', '-R', 'movies']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('movies/disc.dvd');
+    expect(exists(repo, 'movies/a.txt.dvd')).toBe(false);
+  });
+});
