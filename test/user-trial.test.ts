@@ -198,3 +198,25 @@ describe('3. a data file named *.dvd is data, not a broken pointer', { timeout: 
     expect(exists(repo, 'movies/a.txt.dvd')).toBe(false);
   });
 });
+
+describe('6. checkout counts mode changes as changes', { timeout: 120_000 }, () => {
+  it('restoring an executable bit is reported in text and JSON, not "Nothing to check out"', () => {
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'run.sh': '#!/bin/sh\n', 'tools/a.sh': 'a', 'tools/b': 'b' });
+    fs.chmodSync(path.join(repo, 'run.sh'), 0o755);
+    fs.chmodSync(path.join(repo, 'tools/a.sh'), 0o755);
+    dvdOk(repo, ['add', 'run.sh', 'tools']);
+    fs.chmodSync(path.join(repo, 'run.sh'), 0o644);
+    fs.chmodSync(path.join(repo, 'tools/a.sh'), 0o644);
+    expect(dvd(repo, ['status']).stdout).toContain('modified: run.sh');
+    const co = dvdOk(repo, ['checkout']);
+    expect(co.stdout).not.toContain('Nothing to check out');
+    expect(co.stdout).toContain('run.sh: 0 written, 0 removed, 1 mode changed, 0 unchanged');
+    expect(co.stdout).toContain('tools: 0 written, 0 removed, 1 mode changed, 1 unchanged');
+    expect(fs.statSync(path.join(repo, 'run.sh')).mode & 0o111).not.toBe(0);
+    fs.chmodSync(path.join(repo, 'tools/a.sh'), 0o644);
+    const json = JSON.parse(dvdOk(repo, ['checkout', '--json']).stdout);
+    expect(json.targets.find((t: { target: string }) => t.target === 'tools')).toMatchObject({ written: 0, modeChanged: 1, unchanged: 1 });
+    expect(dvdOk(repo, ['checkout']).stdout).toContain('Nothing to check out');
+  });
+});

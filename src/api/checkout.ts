@@ -39,6 +39,9 @@ export interface CheckoutTargetResult {
   pointerFile: string;
   written: number;
   removed: number;
+  /** Files whose bytes were right but whose executable bit was not, and was set or cleared. */
+  modeChanged: number;
+  /** Files left as they were (neither written, removed nor changed in mode). */
   unchanged: number;
   /** The target folder did not exist and was created (an empty version has no file to make it). */
   madeFolder: boolean;
@@ -166,7 +169,8 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         pointerFile: p.ref.pointerFile,
         written: p.plan.write.length,
         removed: p.plan.remove.length,
-        unchanged: p.desired.length - p.plan.write.length,
+        modeChanged: p.plan.chmod.length,
+        unchanged: p.desired.length - p.plan.write.length - p.plan.chmod.length,
         madeFolder,
         ...(p.ref.scope ? { scope: p.ref.scope.map((s) => `${p.ref.target}/${s}`) } : {}),
       });

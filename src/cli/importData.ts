@@ -64,9 +64,10 @@ export function registerImport(program: Command): void {
         const paths = userPaths(ctx);
         for (const t of r.targets) {
           const at = t.commit ? ` at ${t.commit.slice(0, 12)}` : '';
+          const restored = t.restored && t.outcome !== 'updated' ? `; restored ${plural(t.restored, 'file')} to the imported version` : '';
           if (t.outcome === 'updated') printResult(cmd, `updated ${paths.show(t.target)}${at} -> ${paths.show(t.pointerFile)}`);
-          else if (t.outcome === 'recorded') printResult(cmd, `${paths.show(t.target)}: same data${at}; ${paths.show(t.pointerFile)} records the source's new state`);
-          else printResult(cmd, `${paths.show(t.target)}: up to date${at}`);
+          else if (t.outcome === 'recorded') printResult(cmd, `${paths.show(t.target)}: same data${at}; ${paths.show(t.pointerFile)} records the source's new state${restored}`);
+          else printResult(cmd, `${paths.show(t.target)}: up to date${at}${restored}`);
         }
         const changed = r.targets.filter((t) => t.outcome !== 'current').map((t) => t.pointerFile);
         if (changed.length) printResult(cmd, `\nTo track the changes with git, run:\n\n\t${paths.command('git add', changed)}`);
