@@ -220,3 +220,89 @@ describe('6. checkout counts mode changes as changes', { timeout: 120_000 }, () 
     expect(dvdOk(repo, ['checkout']).stdout).toContain('Nothing to check out');
   });
 });
+
+describe('4. transfer summaries count distinct objects and every byte', { timeout: 120_000 }, () => {
+  /** Total bytes of the given objects in a folder store or cache. */
+  const bytesOf = (dir: string, oids: string[]) => oids.reduce((n, o) => n + fs.statSync(path.join(dir, 'sha256', o.slice(0, 2), o.slice(2))).size, 0);
+
+  it('push, fetch, pull and status --remote over two commits that share objects', () => {
+    const repo = track(tempRepo());
+    const store = track(tempDir('dvd-store-'));
+    writeFiles(repo, { 'd/a': 'a', 'd/b': 'b', 'd/same': 'b' });
+    dvdOk(repo, ['add', 'd']);
+    dvdOk(repo, ['remote', 'add', '-d', 'st', store]);
+    commitAll(repo, 'v1');
+    const first = JSON.parse(dvdOk(repo, ['push', '--json']).stdout);
+    // a, b (twice in the folder, one object) and the manifest.
+    expect(storedOids(store)).toHaveLength(3);
+    expect(first).toMatchObject({ uploaded: 3, alreadyPresent: 0, bytes: bytesOf(store, storedOids(store)) });
+    fs.writeFileSync(path.join(repo, 'd/a'), 'c!');
+    dvdOk(repo, ['commit']);
+    commitAll(repo, 'v2');
+    const before = storedOids(store);
+    const second = dvdOk(repo, ['push', '-A']);
+    const added = storedOids(store).filter((o) => !before.includes(o));
+    expect(added).toHaveLength(2); // c! and the new manifest
+    // The manifest's bytes count; what v1 needs (a, b, its manifest) is there once each.
+    expect(second.stdout).toBe(`pushed 2 objects (${bytesOf(store, added)} B) to st; 3 already there\n`);
+    expect(dvdOk(repo, ['push', '-A']).stdout).toBe('Everything is already on st (5 objects).\n');
+    expect(dvdOk(repo, ['fetch', '-A']).stdout).toBe('Everything is already in the cache (5 objects).\n');
+
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    const f = JSON.parse(dvdOk(repo, ['fetch', '-A', '--json']).stdout);
+    expect(f).toMatchObject({ downloaded: 5, alreadyCached: 0, bytes: bytesOf(store, storedOids(store)) });
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    dvdOk(repo, ['fetch', 'd']);
+    fs.rmSync(path.join(repo, 'd'), { recursive: true });
+    const v1only = before.filter((o) => !storedOids(path.join(repo, '.dvd/cache')).includes(o)); // a and v1's manifest
+    expect(v1only).toHaveLength(2);
+    const pull = dvdOk(repo, ['pull', '-A']);
+    expect(pull.stdout).toContain(`fetched 2 objects (${bytesOf(store, v1only)} B) from st`);
+    const remote = JSON.parse(dvdOk(repo, ['status', '--remote', '--json']).stdout);
+    expect(remote.pointers).toEqual([{ pointerFile: 'd.dvd', notPushed: 0, notFetched: 0, missing: 0, onRemote: 3 }]);
+  });
+
+  it('data of imports is counted with its bytes', () => {
+    const other = track(tempRepo());
+    writeFiles(other, { 'ds/x': 'xxxx', 'ds/y': 'yy' });
+    dvdOk(other, ['add', 'ds']);
+    commitAll(other, 'ds');
+    const repo = track(tempRepo());
+    dvdOk(repo, ['import', other, 'ds']);
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    const f = JSON.parse(dvdOk(repo, ['fetch', '--json']).stdout);
+    const manifest = /oid: sha256:([0-9a-f]{64})/.exec(fs.readFileSync(path.join(repo, 'ds.dvd'), 'utf8'))![1];
+    expect(f).toMatchObject({ downloaded: 3, alreadyCached: 0, bytes: 6 + bytesOf(path.join(repo, '.dvd/cache'), [manifest]) });
+    expect(dvdOk(repo, ['fetch']).stdout).toBe('Everything is already in the cache (3 objects).\n');
+  });
+});
+
+describe('8. pull without a default remote pulls what needs none', { timeout: 120_000 }, () => {
+  it('checks out what the cache holds and fetches imports from their source; the rest is reported, exit 1', () => {
+    const other = track(tempRepo());
+    writeFiles(other, { 'ds/x': 'x' });
+    dvdOk(other, ['add', 'ds']);
+    commitAll(other, 'ds');
+    const src = track(tempDir('dvd-src-'));
+    writeFiles(src, { 'f.txt': 'from a url' });
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'own.bin': 'own' });
+    dvdOk(repo, ['add', 'own.bin']);
+    dvdOk(repo, ['import', other, 'ds']);
+    dvdOk(repo, ['import-url', path.join(src, 'f.txt')]);
+    for (const t of ['own.bin', 'ds', 'f.txt']) fs.rmSync(path.join(repo, t), { recursive: true });
+    // Everything is in the cache: no remote is needed at all.
+    expect(dvdOk(repo, ['pull']).stdout).toContain('own.bin: 1 written');
+    expect(fs.readFileSync(path.join(repo, 'f.txt'), 'utf8')).toBe('from a url');
+    for (const t of ['own.bin', 'ds', 'f.txt']) fs.rmSync(path.join(repo, t), { recursive: true });
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    const r = dvd(repo, ['pull']);
+    expect(r.code).toBe(1);
+    expect(fs.readFileSync(path.join(repo, 'ds/x'), 'utf8')).toBe('x');
+    expect(r.stderr).toContain('own.bin.dvd');
+    expect(r.stderr).toContain('f.txt.dvd');
+    expect(r.stderr).toContain('no remote given and no default remote set');
+    expect(r.stderr).toContain('hint: add one with `dvd remote add -d NAME');
+    expect(exists(repo, 'own.bin')).toBe(false);
+  });
+});

@@ -14,7 +14,7 @@ export interface PointerRemoteStatus {
   notFetched: number;
   /** Neither in the cache nor on the remote: lost unless another remote or clone has them. */
   missing: number;
-  /** Objects of the pointer the remote has. */
+  /** Objects of the pointer the remote has (each object once, as in the other counts). */
   onRemote: number;
   /** A directory whose manifest is on neither side: its file list is unknown. */
   unknownFiles?: boolean;
@@ -44,12 +44,18 @@ export async function remoteStatus(ctx: ApiContext, o: { targets?: string[]; rem
     const { present } = await presentOnRemote(remote, toCheck.map((n) => n.oid), jobs);
 
     const byPointer = new Map<string, PointerRemoteStatus>();
+    // Each object once per pointer: a folder may hold the same content under many names.
+    const counted = new Map<PointerRemoteStatus, Set<string>>();
     const entry = (pointerFile: string) => {
       let s = byPointer.get(pointerFile);
       if (!s) byPointer.set(pointerFile, (s = { pointerFile, notPushed: 0, notFetched: 0, missing: 0, onRemote: 0 }));
       return s;
     };
     const count = (s: PointerRemoteStatus, oid: string, remoteHas: boolean) => {
+      let seen = counted.get(s);
+      if (!seen) counted.set(s, (seen = new Set()));
+      if (seen.has(oid)) return;
+      seen.add(oid);
       const local = hasObject(repo, oid);
       if (remoteHas) {
         s.onRemote++;
