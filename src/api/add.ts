@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { configBool } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
 import { enclosingPointer, findPointers, pointersNaming, readPointerFile, readPointerText, sharedTargetError, type PointerRef } from '../core/findPointers.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
@@ -17,9 +16,9 @@ import { defaultJobs } from '../core/defaultJobs.js';
 import { POINTER_EXT, type Pointer } from '../core/pointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
 import { gitIndexChecker } from '../git/isTrackedByGit.js';
-import { stageFiles } from '../git/stageFiles.js';
 import { findGitRoot } from '../git/findGitRoot.js';
 import { openRepo, type ApiContext } from './context.js';
+import { recordInGit, usesGit } from './gitFiles.js';
 import { expandGlobs } from './expandGlobs.js';
 import { resolveTargets, type ResolvedTarget } from './resolveTargets.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
@@ -73,20 +72,17 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
       return walk;
     });
     const result: AddResult = { added: [], gitFiles: [], staged: false };
+    // A --no-scm repository has no Git to hide the data from.
+    const scm = usesGit(repo.root, config);
     for (const [i, t] of targets.entries()) {
       const r = await storeTracked(ctx, { repo, target: t.rel, abs: t.abs, linker, jobs, walk: walks[i] });
       const dir = path.posix.dirname(t.rel);
       const dirRel = dir === '.' ? '' : dir;
-      addToGitignore(repo.root, dirRel, path.posix.basename(t.rel));
+      if (scm) addToGitignore(repo.root, dirRel, path.posix.basename(t.rel));
       result.added.push({ target: t.rel, pointerFile: r.pointerFile, pointer: r.pointer, changed: r.changed, storedFiles: r.storedFiles });
       result.gitFiles.push(r.pointerFile, dirRel === '' ? '.gitignore' : `${dirRel}/.gitignore`);
     }
-    result.gitFiles = [...new Set(result.gitFiles)];
-    if (configBool(config, 'core.autostage', false) && findGitRoot(repo.root)) {
-      await stageFiles(repo.root, result.gitFiles);
-      result.staged = true;
-    }
-    return result;
+    return { ...result, ...(await recordInGit(repo.root, config, result.gitFiles)) };
   });
 }
 
@@ -129,7 +125,7 @@ function validateAddTarget(repo: Repo, t: ResolvedTarget, { trackedByGit, naming
       hint: `stop tracking it in Git first: \`git rm -r --cached ${shellPath(t.arg)}\`, then commit`,
     });
   }
-  checkPointerSlot(root, t, naming(t.rel), paths);
+  checkPointerSlot(root, t, naming(t.rel), paths, trackedByGit);
   if (st.isDirectory()) {
     const inner = innerPointers(root, t.rel);
     if (inner.ref) {
@@ -150,7 +146,7 @@ function validateAddTarget(repo: Repo, t: ResolvedTarget, { trackedByGit, naming
  * another pointer file already names the target (a copy or a rename of its pointer),
  * which would leave two pointers for one target (issue 9 A4).
  */
-function checkPointerSlot(root: string, t: ResolvedTarget, naming: string[], paths: UserPaths): void {
+function checkPointerSlot(root: string, t: ResolvedTarget, naming: string[], paths: UserPaths, trackedByGit: (p: string) => boolean): void {
   const own = `${t.rel}${POINTER_EXT}`;
   if (fs.existsSync(path.join(root, own))) {
     let ref: PointerRef | null = null;
@@ -172,7 +168,7 @@ function checkPointerSlot(root: string, t: ResolvedTarget, naming: string[], pat
   }
   const others = naming.filter((f) => f !== own);
   if (others.length === 0) return;
-  if (naming.includes(own)) throw sharedTargetError(paths, t.rel, naming);
+  if (naming.includes(own)) throw sharedTargetError(paths, t.rel, naming, (files) => new Set(files.filter(trackedByGit)));
   throw new DvdError('EDUPTARGET', `${t.arg}: already tracked by ${others.map((f) => paths.show(f)).join(', ')}; dvd add would write a second pointer, ${paths.show(own)}`, {
     hint: `record changes with \`${paths.command('dvd commit', [others[0]])}\``,
   });

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { applyCheckout } from '../core/applyCheckout.js';
 import { defaultJobs } from '../core/defaultJobs.js';
@@ -20,6 +19,7 @@ import { expandGlobs } from './expandGlobs.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 export interface CheckoutOptions {
   targets?: string[];
@@ -73,7 +73,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
   const { repo, config } = openRepo(ctx);
   const targets = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets ?? [], { tracked: true }) : opts.targets;
   const only = opts.pointerFiles && new Set(opts.pointerFiles);
-  const found = findPointers(repo.root, ctx.cwd, targets ?? []);
+  const found = findPointers(repo.root, ctx.cwd, targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const refs = found.refs.filter((r) => !only || only.has(r.pointerFile));
   const problems = found.problems;
   const paths = new UserPaths(repo.root, ctx.cwd);

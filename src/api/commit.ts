@@ -12,6 +12,7 @@ import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { storeTracked } from './storeTracked.js';
+import { gitTrackedLookup, recordInGit } from './gitFiles.js';
 
 export interface CommitOptions {
   targets?: string[];
@@ -22,6 +23,9 @@ export interface CommitOptions {
 
 export interface CommitResult {
   committed: { target: string; pointerFile: string; pointer: Pointer; changed: boolean }[];
+  /** Changed pointer files for the printed `git add` (none without Git); staged with core.autostage. */
+  gitFiles: string[];
+  staged: boolean;
   /** Pointers left as they were because they or their targets cannot be used; the CLI reports them and exits 1. */
   problems: PointerProblem[];
 }
@@ -29,11 +33,11 @@ export interface CommitResult {
 /** Record the workspace state of tracked targets in their pointers (and the cache). */
 export async function commit(ctx: ApiContext, opts: CommitOptions = {}): Promise<CommitResult> {
   const { repo, config } = openRepo(ctx);
-  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const paths = new UserPaths(repo.root, ctx.cwd);
   const linker = new Linker({ repo, types: linkTypesFromConfig(config), warn: ctx.log.warn, verb: 'commit' });
   return withLock(repo, 'commit', async () => {
-    const result: CommitResult = { committed: [], problems };
+    const result: CommitResult = { committed: [], gitFiles: [], staged: false, problems };
     for (const ref of refs) {
       await forTarget(ref.pointerFile, problems, async () => {
         // lstat: a dangling link (a moved repository's, see walkTarget.ts) is in the workspace.
@@ -54,6 +58,6 @@ export async function commit(ctx: ApiContext, opts: CommitOptions = {}): Promise
         result.committed.push({ target: ref.target, pointerFile: ref.pointerFile, pointer: r.pointer, changed: r.changed });
       });
     }
-    return result;
+    return { ...result, ...(await recordInGit(repo.root, config, result.committed.filter((c) => c.changed).map((c) => c.pointerFile))) };
   });
 }

@@ -9,6 +9,7 @@ import { shellQuote, UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { ensureManifests } from './ensureManifests.js';
 import { pointersAtRev, resolveRevision } from './pointersAtRev.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 export interface LsOptions {
   /** Path as typed, relative to ctx.cwd; default: the current folder. */
@@ -57,7 +58,7 @@ export async function ls(ctx: ApiContext, o: LsOptions = {}): Promise<LsResult> 
   const rel = toRepoPath(repo.root, path.resolve(ctx.cwd, o.path ?? '.'));
   if (rel === null) throw new DvdError('EOUTSIDE', `${o.path}: outside the repository ${repo.root}`, { exitCode: 2 });
   const rev = o.rev === undefined ? null : await resolveRevision(repo.root, o.rev);
-  const scan = rev ? await pointersAtRev(repo.root, rev) : findPointers(repo.root, ctx.cwd, []);
+  const scan = rev ? await pointersAtRev(repo.root, rev) : findPointers(repo.root, ctx.cwd, [], { gitTracked: gitTrackedLookup(repo.root) });
   const refs: PointerRef[] = scan.refs;
   // A pointer that cannot be read names no target; judge it by its file's place.
   const problems = scan.problems

@@ -7,6 +7,7 @@ import type { Logger } from './context.js';
 import { listBranches, listTags } from '../git/listRefs.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { gitRootOf, pointersAtRevisions, resolveRevision, type Revision } from './pointersAtRev.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 /** Which versions of the data a history-wide command covers. */
 export interface Scope {
@@ -80,7 +81,7 @@ export async function pointersOfScope(root: string, s: Scope, cwd = root, log?: 
   };
   const problems: PointerProblem[] = [];
   if (s.workspace) {
-    const ws = findPointers(root, cwd, []);
+    const ws = findPointers(root, cwd, [], { gitTracked: gitTrackedLookup(root) });
     for (const r of ws.refs) put(r);
     problems.push(...ws.problems);
   }

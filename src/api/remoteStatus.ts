@@ -5,6 +5,7 @@ import { openRemote } from '../remote/openRemote.js';
 import { presentOnRemote } from '../remote/presentOnRemote.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 export interface PointerRemoteStatus {
   pointerFile: string;
@@ -33,7 +34,7 @@ export async function remoteStatus(ctx: ApiContext, o: { targets?: string[]; rem
   const { repo, config } = openRepo(ctx);
   const { refs: pointers, problems }: { refs: PointerSource[]; problems: PointerProblem[] } = o.pointers
     ? { refs: o.pointers, problems: [] }
-    : findPointers(repo.root, ctx.cwd, o.targets ?? []);
+    : findPointers(repo.root, ctx.cwd, o.targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
     const needs = await objectsOfPointers(repo, pointers);

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { configBool } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
@@ -9,13 +8,14 @@ import { withLock } from '../core/lock.js';
 import { execBits, makePrivate, sharedFiles, type PrivateCopy } from '../core/privateCopies.js';
 import { StatCache } from '../core/statCache.js';
 import { removeFromGitignore } from '../git/removeFromGitignore.js';
-import { stageFiles } from '../git/stageFiles.js';
-import { findGitRoot } from '../git/findGitRoot.js';
 import { openRepo, type ApiContext } from './context.js';
+import { gitTrackedLookup, recordInGit } from './gitFiles.js';
 
 export interface UntrackResult {
   untracked: { target: string; pointerFile: string }[];
   gitFiles: string[];
+  /** The changes were staged (core.autostage). */
+  staged: boolean;
   /** Pointers left in place because they or their targets cannot be used; the CLI reports them and exits 1. */
   problems: PointerProblem[];
 }
@@ -27,7 +27,7 @@ export interface UntrackResult {
  */
 export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Promise<UntrackResult> {
   const { repo, config } = openRepo(ctx);
-  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets, { gitTracked: gitTrackedLookup(repo.root) });
   const paths = new UserPaths(repo.root, ctx.cwd);
   // untrack works on whole targets: a path inside a folder would silently untrack all of it.
   const inside = refs.find((r) => r.scope);
@@ -37,7 +37,7 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
     });
   }
   return withLock(repo, 'untrack', async () => {
-    const res: UntrackResult = { untracked: [], gitFiles: [], problems };
+    const res: UntrackResult = { untracked: [], gitFiles: [], staged: false, problems };
     // Every copy of a target is planned first: a link whose object is nowhere leaves that
     // target (and its pointer) as it was, reported with the others' problems.
     const planned: { ref: PointerRef; copies: PrivateCopy[] }[] = [];
@@ -55,8 +55,6 @@ export async function untrack(ctx: ApiContext, opts: { targets: string[] }): Pro
       res.untracked.push({ target: ref.target, pointerFile: ref.pointerFile });
       res.gitFiles.push(ref.pointerFile, dirRel === '' ? '.gitignore' : `${dirRel}/.gitignore`);
     }
-    res.gitFiles = [...new Set(res.gitFiles)];
-    if (configBool(config, 'core.autostage', false) && findGitRoot(repo.root)) await stageFiles(repo.root, res.gitFiles);
-    return res;
+    return { ...res, ...(await recordInGit(repo.root, config, res.gitFiles)) };
   });
 }

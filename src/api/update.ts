@@ -15,6 +15,7 @@ import { parseImportUrl, snapshotUrl } from './importUrl.js';
 import { fetchSourceData } from './sourceData.js';
 import { status } from './status.js';
 import { importedPointer } from './writeImported.js';
+import { gitTrackedLookup, recordInGit } from './gitFiles.js';
 
 export interface UpdateOptions {
   /** Imported targets (default: every imported target in the workspace). */
@@ -32,6 +33,9 @@ const sameData = (a: Pointer, b: Pointer) => a.oid === b.oid && (a.exec ?? false
 
 export interface UpdateResult {
   targets: UpdateTargetResult[];
+  /** Rewritten pointer files for the printed `git add` (none without Git); staged with core.autostage. */
+  gitFiles: string[];
+  staged: boolean;
   /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
   problems: PointerProblem[];
 }
@@ -59,7 +63,7 @@ export interface UpdateTargetResult {
  */
 export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<UpdateResult> {
   const { repo, config } = openRepo(ctx);
-  const { refs: all, problems } = findPointers(repo.root, ctx.cwd, o.targets ?? []);
+  const { refs: all, problems } = findPointers(repo.root, ctx.cwd, o.targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const paths = new UserPaths(repo.root, ctx.cwd);
   const refs = o.targets?.length ? all : all.filter((r) => r.pointer.source);
   for (const r of refs) {
@@ -87,7 +91,8 @@ export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<Up
       if (co.missing.length) throw new DvdError('ENOOBJECT', `${paths.show(ref.target)}: ${co.missing.length} object(s) of the imported version are not in the cache`, { hint: 'run `dvd pull` for it' });
     }
   }
-  return { targets: results, problems };
+  const git = await recordInGit(repo.root, config, results.filter((r) => r.outcome !== 'current').map((r) => r.pointerFile));
+  return { targets: results, ...git, problems };
 
   /** Bring the objects of the recorded version of an imported target into the cache, from its source. */
   async function cacheImported(ctx: ApiContext, ref: PointerRef, cfg: typeof config): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isQuiet, makeContext, userPaths } from './context.js';
+import { gitAdvice } from './gitAdvice.js';
 import { reportProblems } from './reportProblems.js';
 
 export function registerUntrack(program: Command): void {
@@ -14,7 +15,7 @@ export function registerUntrack(program: Command): void {
       if (!isQuiet(cmd)) {
         const paths = userPaths(ctx);
         for (const u of r.untracked) process.stdout.write(`untracked ${paths.show(u.target)} (removed ${paths.show(u.pointerFile)})\n`);
-        if (r.gitFiles.length) process.stdout.write(`\nTo record this in git, run:\n\n\t${paths.command('git add', r.gitFiles)}\n`);
+        gitAdvice(cmd, paths, r, 'record this');
       }
       reportProblems(r.problems);
     });

@@ -103,6 +103,16 @@ type FolderPointers = Map<string, string[]>;
 
 const isPointerName = (name: string) => name.endsWith(POINTER_EXT) && name.length > POINTER_EXT.length;
 
+/**
+ * Which of some repo-relative files Git tracks, or null when that cannot be known; asked
+ * only to word a fix (`git rm` or `rm`). Supplied by the api layer, which talks to Git.
+ */
+export type GitTracked = (files: string[]) => Set<string> | null;
+
+export interface FindOptions {
+  gitTracked?: GitTracked;
+}
+
 class PointerFinder {
   readonly refs: PointerRef[] = [];
   readonly problems: PointerProblem[] = [];
@@ -112,6 +122,7 @@ class PointerFinder {
   constructor(
     private readonly root: string,
     cwd: string,
+    private readonly gitTracked?: GitTracked,
   ) {
     this.paths = new UserPaths(root, cwd);
   }
@@ -203,7 +214,7 @@ class PointerFinder {
       if (reported.has(ref.target)) continue;
       reported.add(ref.target);
       const others = files.filter((f) => f !== ref.pointerFile);
-      const err = sharedTargetError(this.paths, ref.target, files);
+      const err = sharedTargetError(this.paths, ref.target, files, this.gitTracked);
       this.problems.push(problemOf(ref.pointerFile, err, others));
     }
     if (shared.size) this.refs.splice(0, this.refs.length, ...this.refs.filter((r) => !shared.has(r.pointerFile)));
@@ -227,15 +238,26 @@ class PointerFinder {
 
 /**
  * Two or more pointer files name `target`. The hint proposes keeping `<target>.dvd`
- * (the name dvd add gives) when it is one of them.
+ * (the name dvd add gives) when it is one of them, and removing the others with a
+ * command that works when pasted: `git rm` for a copy Git tracks, `rm` for one it does
+ * not (`git rm` of an untracked file fails).
  */
-export function sharedTargetError(paths: UserPaths, target: string, files: string[]): DvdError {
+export function sharedTargetError(paths: UserPaths, target: string, files: string[], gitTracked?: GitTracked): DvdError {
   const names = files.map((f) => paths.show(f));
   const list = names.length === 2 ? `${names[0]} and ${names[1]} both` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} all`;
   const own = `${target}${POINTER_EXT}`;
   const drop = files.filter((f) => f !== (files.includes(own) ? own : files[0]));
+  const tracked = gitTracked?.(drop) ?? null;
+  const commands: string[] = [];
+  if (tracked === null) commands.push(`${paths.command('rm', drop)}\` (and \`${paths.command('git rm --cached', drop)}\` for what Git tracks)`);
+  else {
+    const inGit = drop.filter((f) => tracked.has(f));
+    const notInGit = drop.filter((f) => !tracked.has(f));
+    if (inGit.length) commands.push(`${paths.command('git rm', inGit)}\``);
+    if (notInGit.length) commands.push(`${paths.command('rm', notInGit)}\``);
+  }
   return new DvdError('EDUPTARGET', `${list} name ${paths.show(target)} as their target; dvd will not guess which one is meant`, {
-    hint: `keep one pointer per target, e.g. \`${paths.command('git rm', drop)}\`; to keep an old version, tag its commit instead of copying its pointer`,
+    hint: `keep one pointer per target, e.g. \`${commands.join(' and `')}; to keep an old version, tag its commit instead of copying its pointer`,
     data: { target, pointerFiles: files },
   });
 }
@@ -272,8 +294,8 @@ export function enclosingPointer(root: string, p: string, cwd = root): PointerRe
  * `problems` (messages name paths relative to cwd): the caller works on the rest.
  * Throws for a target outside the repository or not tracked at all.
  */
-export function findPointers(root: string, cwd: string, targets: string[] = []): PointerScan {
-  const finder = new PointerFinder(root, cwd);
+export function findPointers(root: string, cwd: string, targets: string[] = [], opts: FindOptions = {}): PointerScan {
+  const finder = new PointerFinder(root, cwd, opts.gitTracked);
   if (targets.length === 0) finder.walk('');
   for (const t of targets) {
     const abs = path.resolve(cwd, t);
