@@ -306,3 +306,30 @@ describe('8. pull without a default remote pulls what needs none', { timeout: 12
     expect(exists(repo, 'own.bin')).toBe(false);
   });
 });
+
+describe('7. untrack of a target missing from the workspace', { timeout: 120_000 }, () => {
+  it('restores it from the cache first; refuses when the cache lacks it, unless -f', () => {
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'model.bin': seededBytes(2, 4000), 'data/a': 'a', 'lost.bin': 'lost' });
+    dvdOk(repo, ['add', 'model.bin', 'data', 'lost.bin']);
+    fs.rmSync(path.join(repo, 'model.bin'));
+    fs.rmSync(path.join(repo, 'data'), { recursive: true });
+    const r = dvdOk(repo, ['untrack', 'model.bin', 'data']);
+    expect(r.stdout).toContain('restored model.bin from the cache');
+    expect(r.stdout).toContain('restored data from the cache');
+    expect(read(repo, 'model.bin')).toEqual(seededBytes(2, 4000));
+    expect(fs.readFileSync(path.join(repo, 'data/a'), 'utf8')).toBe('a');
+    expect(exists(repo, 'model.bin.dvd')).toBe(false);
+    expect(exists(repo, 'data.dvd')).toBe(false);
+
+    fs.rmSync(path.join(repo, 'lost.bin'));
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    const refused = dvd(repo, ['untrack', 'lost.bin']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('lost.bin: not in the workspace, and its data is not all in the cache');
+    expect(refused.stderr).toContain('`dvd untrack -f lost.bin`');
+    expect(exists(repo, 'lost.bin.dvd')).toBe(true);
+    dvdOk(repo, ['untrack', '-f', 'lost.bin']);
+    expect(exists(repo, 'lost.bin.dvd')).toBe(false);
+  });
+});
