@@ -333,3 +333,81 @@ describe('7. untrack of a target missing from the workspace', { timeout: 120_000
     expect(exists(repo, 'lost.bin.dvd')).toBe(false);
   });
 });
+
+describe('8. config, --no-scm, gc, ls and empty paths', { timeout: 120_000 }, () => {
+  it('config --list masks secrets unless --show-secrets, shows levels with --show-level, and a rewrite keeps trailing comments', () => {
+    const repo = track(tempRepo());
+    dvdOk(repo, ['remote', 'add', '-d', 't', tempDir('dvd-store-')]);
+    dvdOk(repo, ['remote', 'modify', '--local', 't', 'secret_access_key', 'SUPERSECRET']);
+    const list = dvdOk(repo, ['config', '--list']).stdout;
+    expect(list).toContain('remote.t.secret_access_key=********\n');
+    expect(list).not.toContain('SUPERSECRET');
+    expect(dvdOk(repo, ['config', '--list', '--json']).stdout).not.toContain('SUPERSECRET');
+    expect(dvdOk(repo, ['config', '--list', '--show-secrets']).stdout).toContain('remote.t.secret_access_key=SUPERSECRET\n');
+    expect(dvdOk(repo, ['config', '--list', '--show-level']).stdout).toContain('local\tremote.t.secret_access_key=********\n');
+    expect(dvdOk(repo, ['config', '--list', '--show-level']).stdout).toContain('repo\tcore.remote=t\n');
+    expect(dvd(repo, ['config', '--show-level', 'core.remote']).code).toBe(2);
+    // A note after a value is the user's: it survives changing the value, and renaming the remote.
+    dvdOk(repo, ['remote', 'add', 's', tempDir('dvd-store-')]);
+    const cfg = path.join(repo, '.dvd/config');
+    fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8').replace(/remote = t\n/, 'remote = t  ; trailing comment\n').replace('[remote "s"]', '[remote "s"] # the backup'));
+    dvdOk(repo, ['config', 'core.remote', 's']);
+    dvdOk(repo, ['remote', 'rename', 's', 'backup']);
+    const text = fs.readFileSync(cfg, 'utf8');
+    expect(text).toContain('remote = backup  ; trailing comment\n');
+    expect(text).toContain('[remote "backup"] # the backup\n');
+    expect(dvdOk(repo, ['config', 'core.remote']).stdout).toBe('backup\n');
+  });
+
+  it('--no-scm: add writes no .gitignore and prints no git advice', () => {
+    const dir = track(tempDir());
+    dvdOk(dir, ['init', '--no-scm']);
+    writeFiles(dir, { 'data/a': 'a', 'm.bin': 'm' });
+    const add = dvdOk(dir, ['add', 'data', 'm.bin']);
+    expect(add.stdout).not.toContain('git');
+    expect(exists(dir, '.gitignore')).toBe(false);
+    fs.writeFileSync(path.join(dir, 'm.bin'), 'm2');
+    expect(dvdOk(dir, ['commit']).stdout).not.toContain('git');
+    expect(dvdOk(dir, ['move', 'm.bin', 'n.bin']).stdout).not.toContain('git');
+    expect(dvdOk(dir, ['untrack', 'n.bin']).stdout).not.toContain('git');
+  });
+
+  it('gc --dry-run says when it cannot know the commit because a manifest is not in the cache; --help shows no [] default', () => {
+    const repo = track(tempRepo());
+    const store = track(tempDir('dvd-store-'));
+    writeFiles(repo, { 'd/a': '1' });
+    dvdOk(repo, ['add', 'd']);
+    dvdOk(repo, ['remote', 'add', '-d', 'st', store]);
+    commitAll(repo, 'v1');
+    const v1manifest = /oid: sha256:([0-9a-f]{64})/.exec(fs.readFileSync(path.join(repo, 'd.dvd'), 'utf8'))![1];
+    dvdOk(repo, ['push']);
+    fs.writeFileSync(path.join(repo, 'd/a'), '2');
+    dvdOk(repo, ['commit']);
+    commitAll(repo, 'v2');
+    dvdOk(repo, ['push']);
+    const m = path.join(repo, '.dvd/cache/sha256', v1manifest.slice(0, 2), v1manifest.slice(2));
+    fs.chmodSync(path.dirname(m), 0o755);
+    fs.rmSync(m, { force: true });
+    const dry = dvdOk(repo, ['gc', '-w', '--dry-run']).stdout;
+    expect(dry).toContain('(in no commit found: 1 folder manifest of the history is not in the cache)');
+    expect(dry).not.toContain('(in no commit)');
+    expect(dvdOk(repo, ['gc', '--help']).stdout).not.toContain('(default: [])');
+  });
+
+  it('paths outside the repository exit 1 in every command, an empty path is a usage error', () => {
+    const repo = track(tempRepo());
+    writeFiles(repo, { 'm.bin': 'm' });
+    dvdOk(repo, ['add', 'm.bin']);
+    for (const args of [['ls', '/etc'], ['status', '/etc'], ['add', '/etc/hostname'], ['check-ignore', '/etc'], ['checkout', '/etc']]) {
+      const r = dvd(repo, args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toContain(`outside the repository ${repo}`);
+    }
+    for (const args of [['add', ''], ['status', ''], ['ls', ''], ['checkout', ''], ['untrack', '']]) {
+      const r = dvd(repo, args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain('empty path');
+      expect(r.stderr).not.toContain('repository root');
+    }
+  });
+});

@@ -17,16 +17,25 @@ export interface ObjectUse {
   manifest?: true;
 }
 
+export interface UsersOfObjects {
+  uses: Map<string, ObjectUse>;
+  /** Directory manifests of some commit that are not in the cache: the files they list cannot be named. */
+  manifestsNotInCache: number;
+}
+
 /**
  * For gc's listing: the first commit (walking back from the branch tips, so usually
  * the newest) whose pointers use each of `oids`, through a file pointer, a directory's
  * manifest, or a file that manifest lists. Manifests not in the cache cannot be looked
- * into; their files stay unnamed. Objects of no commit are absent from the result.
+ * into; their files stay unnamed, and how many such manifests there were is returned so
+ * the listing does not claim "in no commit" for sure. Objects of no commit found are
+ * absent from `uses`.
  */
-export async function usersOfObjects(repo: Repo, oids: Set<string>): Promise<Map<string, ObjectUse>> {
+export async function usersOfObjects(repo: Repo, oids: Set<string>): Promise<UsersOfObjects> {
   const out = new Map<string, ObjectUse>();
+  const result: UsersOfObjects = { uses: out, manifestsNotInCache: 0 };
   const gitRoot = findGitRoot(repo.root);
-  if (oids.size === 0 || !gitRoot) return out;
+  if (oids.size === 0 || !gitRoot) return result;
   const revs = (await listAllCommits(gitRoot)).map((oid) => ({ label: oid.slice(0, 12), oid }));
   const byRev = await pointersAtRevisions(repo.root, revs);
   const note = (oid: string, use: ObjectUse) => {
@@ -41,8 +50,12 @@ export async function usersOfObjects(repo: Repo, oids: Set<string>): Promise<Map
         continue;
       }
       note(p.pointer.oid, { ...use, path: `${p.target}/`, manifest: true });
-      if (looked.has(p.pointer.oid) || !hasObject(repo, p.pointer.oid)) continue;
+      if (looked.has(p.pointer.oid)) continue;
       looked.add(p.pointer.oid);
+      if (!hasObject(repo, p.pointer.oid)) {
+        result.manifestsNotInCache++;
+        continue;
+      }
       let entries;
       try {
         entries = await loadManifest(repo, p.pointer, `${rev.label}:${p.pointerFile}`);
@@ -54,5 +67,5 @@ export async function usersOfObjects(repo: Repo, oids: Set<string>): Promise<Map
       for (const e of entries) note(e.oid, { ...use, path: `${p.target}/${e.path}` });
     }
   }
-  return out;
+  return result;
 }

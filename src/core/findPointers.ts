@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DvdError, isErrno } from './errors.js';
 import { looksLikePointer, parsePointer, POINTER_EXT, POINTER_MAX_BYTES, type Pointer } from './pointer.js';
 import { problemOf, type PointerProblem } from './pointerProblem.js';
-import { toRepoPath } from './relPath.js';
+import { typedRepoPath } from './relPath.js';
 import { normalizeScope } from './scope.js';
 import { DVD_DIR } from './repo.js';
 import { shellPath, UserPaths } from './userPaths.js';
@@ -299,8 +299,7 @@ export function findPointers(root: string, cwd: string, targets: string[] = [], 
   if (targets.length === 0) finder.walk('');
   for (const t of targets) {
     const abs = path.resolve(cwd, t);
-    const rel = toRepoPath(root, abs);
-    if (rel === null) throw new DvdError('EOUTSIDE', `${t}: outside the repository ${root}`);
+    const rel = typedRepoPath(root, cwd, t);
     if (rel === '') {
       finder.walk('');
       continue;

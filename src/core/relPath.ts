@@ -63,3 +63,16 @@ export function toRepoPath(root: string, abs: string): string | null {
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
   return rel.split(path.sep).join('/');
 }
+
+/**
+ * The repo-relative POSIX path of a path typed on the command line (relative to `cwd`).
+ * Every command resolves its path arguments here so the errors read alike: an empty
+ * argument (often a shell variable that expanded to nothing) is a usage error (exit 2),
+ * not the current folder; a path outside the repository is EOUTSIDE (exit 1).
+ */
+export function typedRepoPath(root: string, cwd: string, arg: string): string {
+  if (arg === '') throw new DvdError('EUSAGE', 'empty path ("")', { exitCode: 2, hint: 'name a path; `.` is the current folder' });
+  const rel = toRepoPath(root, path.resolve(cwd, arg));
+  if (rel === null) throw new DvdError('EOUTSIDE', `${arg}: outside the repository ${root}`);
+  return rel;
+}
