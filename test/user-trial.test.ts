@@ -411,3 +411,23 @@ describe('8. config, --no-scm, gc, ls and empty paths', { timeout: 120_000 }, ()
     }
   });
 });
+
+describe('9. root and linked cache types', { timeout: 120_000 }, () => {
+  it.runIf(process.getuid?.() === 0)('version and doctor warn when root checks out hardlinks or symlinks into the cache', () => {
+    const repo = track(tempRepo());
+    expect(dvdOk(repo, ['version']).stdout).not.toContain('Warning');
+    dvdOk(repo, ['config', 'cache.type', 'hardlink,copy']);
+    const v = dvdOk(repo, ['version']).stdout;
+    expect(v).toContain('Warning: running as root with cache.type hardlink');
+    expect(v).toContain('dvd verify');
+    const d = dvdOk(repo, ['doctor']);
+    expect(d.stdout).toContain('Warning: running as root');
+    expect(JSON.parse(dvdOk(repo, ['doctor', '--json']).stdout).warnings).toHaveLength(1);
+    // And the risk is real: root writes through the 0444 mode into the object.
+    writeFiles(repo, { 'm.bin': 'model' });
+    dvdOk(repo, ['add', 'm.bin']);
+    fs.appendFileSync(path.join(repo, 'm.bin'), ' edited');
+    const v2 = dvd(repo, ['verify']);
+    expect(v2.code).toBe(1);
+  });
+});
