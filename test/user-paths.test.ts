@@ -195,6 +195,10 @@ describe('printed hints work when pasted, whatever Git knows', { timeout: 120_00
     dvdOk(repo, ['push']);
     fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
     fs.rmSync(path.join(repo, 'd'), { recursive: true });
+    // commit of the deleted target names pull too, not a checkout that would fail.
+    const cm = dvd(repo, ['commit', 'd']);
+    expect(cm.code).toBe(1);
+    expect(quotedCommands(cm.stderr.split('hint: ')[1])[0]).toBe('dvd pull d');
     dvdOk(repo, ['fetch', 'd/f.txt']);
     const st = dvdOk(repo, ['status']);
     expect(st.stdout).toContain('deleted:  d  (not in the cache: run `dvd pull d` to restore)');

@@ -4,6 +4,7 @@ import { defaultJobs } from '../core/defaultJobs.js';
 import { DvdError } from '../core/errors.js';
 import { findPointers } from '../core/findPointers.js';
 import { Linker } from '../core/Linker.js';
+import { hasObject } from '../core/objects.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
 import { withLock } from '../core/lock.js';
 import { StatCache } from '../core/statCache.js';
@@ -43,7 +44,8 @@ export async function commit(ctx: ApiContext, opts: CommitOptions = {}): Promise
         // lstat: a dangling link (a moved repository's, see walkTarget.ts) is in the workspace.
         if (!fs.lstatSync(path.join(repo.root, ref.target), { throwIfNoEntry: false })) {
           throw new DvdError('ENOENT', `nothing to commit for ${paths.show(ref.target)}: not in the workspace`, {
-            hint: `restore it with \`${paths.command('dvd checkout', [ref.target])}\`, or stop tracking it with \`${paths.command('dvd untrack', [ref.target])}\``,
+            // (checkout cannot restore what the cache lacks: then pull.)
+            hint: `restore it with \`${paths.command(hasObject(repo, ref.pointer.oid) ? 'dvd checkout' : 'dvd pull', [ref.target])}\`, or stop tracking it with \`${paths.command('dvd untrack', [ref.target])}\``,
           });
         }
         if (opts.force) StatCache.remove(repo, ref.target);

@@ -82,7 +82,8 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
       opened = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
     } catch (err) {
       // A remote named with -r must work; the default is needed only for what is missing.
-      if (o.remote !== undefined || !(err instanceof DvdError) || !NO_DEFAULT_REMOTE.has(err.code)) throw err;
+      // (ENOREMOTE: no core.remote, or one that names nothing.)
+      if (o.remote !== undefined || !(err instanceof DvdError) || err.code !== 'ENOREMOTE') throw err;
       noRemote = err;
     }
   }
@@ -121,9 +122,6 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
     opened?.remote.close();
   }
 }
-
-/** openRemote's codes for "no usable default remote": no core.remote, or one that names nothing. */
-const NO_DEFAULT_REMOTE = new Set(['ENOREMOTE']);
 
 /** The remote part of fetch: manifests, then files; pointers sorted into complete and incomplete. */
 async function fetchFromRemote(

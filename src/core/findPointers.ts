@@ -31,7 +31,8 @@ export interface PointerScan {
 
 /**
  * One pointer file, or why it cannot be used: a DvdError EBADPOINTER naming `label`
- * (the path to show the user), line and field. ENOENT is thrown (the caller saw the file).
+ * (the path to show the user), line and field; null when the file is data named like a
+ * pointer, or gone (readPointerText).
  */
 function readPointerOrError(root: string, pointerFile: string, label: string): PointerRef | DvdError | null {
   let text: string | null;

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { DvdError } from './errors.js';
 import { checkRelPath } from './relPath.js';
 import { parseImportSource, serializeImportSource, type ImportSource } from './importSource.js';
@@ -27,18 +28,20 @@ export const POINTER_EXT = '.dvd';
 
 // Which `*.dvd` files are pointers. A user's data may carry the extension too (a DVD
 // image, `disc.dvd`); reading every such file as a broken pointer made status exit 1
-// and print its bytes, and made its folder impossible to add. A pointer is small text
-// that dvd writes starting with `path:`, and a pointer in a merge conflict starts with
-// Git's marker, so only files of at most POINTER_MAX_BYTES that start either way are
-// pointers (a damaged one is still reported as such); any other file is data.
+// and print its bytes, and made its folder impossible to add. A pointer is small text:
+// files of at most POINTER_MAX_BYTES that start as dvd writes them (`path:`) or as a
+// merge conflict does (`<<<<<<<`) are pointers, and so, damaged ones, are other small
+// text files (no NUL byte, valid UTF-8): taking a garbled pointer for data would let gc
+// drop what it tracked. Anything binary or larger is data.
 /** The largest file read as a pointer: dvd's own are ~200 bytes, ~1 KiB with a long import URL. */
 export const POINTER_MAX_BYTES = 64 * 1024;
 const POINTER_STARTS = [Buffer.from('path:'), Buffer.from('<<<<<<<')];
 
-/** Whether a file of `size` bytes whose first bytes are `head` is a pointer (see above). */
-export function looksLikePointer(head: Uint8Array, size: number): boolean {
+/** Whether a file of `size` bytes whose content is `bytes` is a pointer, maybe a damaged one (see above). */
+export function looksLikePointer(bytes: Uint8Array, size: number): boolean {
   if (size > POINTER_MAX_BYTES) return false;
-  return POINTER_STARTS.some((s) => head.length >= s.length && Buffer.compare(head.subarray(0, s.length), s) === 0);
+  if (POINTER_STARTS.some((s) => bytes.length >= s.length && Buffer.compare(bytes.subarray(0, s.length), s) === 0)) return true;
+  return !bytes.includes(0) && isUtf8(bytes);
 }
 
 // Plain YAML scalars we emit unquoted; anything else is written as a JSON string,
