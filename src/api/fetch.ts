@@ -91,7 +91,7 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
     return await withLock(repo, 'fetch', async () => {
       const before = await cachedObjects(repo, found.pointers, paths);
       const result: FetchResult = {
-        remote: opened?.remote.name ?? (pointers.length ? '(no remote)' : '(import sources)'),
+        remote: opened?.remote.name ?? (imports.length ? '(import sources)' : '(no remote)'),
         url: opened?.remote.url ?? '',
         downloaded: 0,
         bytes: 0,

@@ -59,7 +59,8 @@ export interface UpdateTargetResult {
  * the commit it resolves to now; a `dvd import-url` compares the source's stamp (S3 ETags
  * and sizes, or sizes and mtimes) and reads and hashes the data only when it moved. New
  * data is checked out with checkout's rules: local changes to the target are refused
- * unless `force`.
+ * unless `force`, and with `force` the imported version is checked out even when the
+ * source has not moved (its objects fetched from the source if the cache lacks them).
  */
 export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<UpdateResult> {
   const { repo, config } = openRepo(ctx);
@@ -88,7 +89,7 @@ export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<Up
       const co = await checkout(ctx, { targets: [path.join(repo.root, ref.target)], force: true });
       res.restored = co.targets.reduce((n, t) => n + t.written + t.removed + t.modeChanged, 0);
       problems.push(...co.problems);
-      if (co.missing.length) throw new DvdError('ENOOBJECT', `${paths.show(ref.target)}: ${co.missing.length} object(s) of the imported version are not in the cache`, { hint: 'run `dvd pull` for it' });
+      if (co.missing.length) throw new DvdError('ENOOBJECT', `${paths.show(ref.target)}: ${co.missing.length} object(s) of the imported version are not in the cache`, { hint: `run \`${paths.command('dvd pull', [ref.target])}\`` });
     }
   }
   const git = await recordInGit(repo.root, config, results.filter((r) => r.outcome !== 'current').map((r) => r.pointerFile));
@@ -109,7 +110,7 @@ export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<Up
     const p = await importedPointer(repo, ref.pointer.path, snap.type, snap.files!, src);
     if (!sameData(p, ref.pointer)) {
       throw new DvdError('ECHANGED', `${paths.show(ref.target)}: ${src.url} no longer holds the recorded version, and it is not in the cache`, {
-        hint: `take the source's current data with \`${paths.command('dvd update', [ref.target])}\` (its stamp did not move, so the source was changed in place)`,
+        hint: 'the source was changed in place without its size, mtime or ETag moving: import it again',
       });
     }
   }
