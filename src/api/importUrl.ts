@@ -88,7 +88,8 @@ function forImportUrl(err: unknown, url: string, settings: string | undefined): 
   const viaRemote = 'pass `-r NAME` to use the settings (endpoint, region, profile, keys) of one of your remotes';
   let hint = err.hint;
   if (mentions(hint)) {
-    if (settings) hint = hint!.split(`remote modify ${IMPORT_REMOTE} url`).length > 1 ? `check the bucket in ${url}` : hint!.replaceAll(IMPORT_REMOTE, settings);
+    // That remote's settings can be changed; its url is not the import's.
+    if (settings) hint = hint!.includes(`remote modify ${IMPORT_REMOTE} url`) ? `check the bucket in ${url}` : hint!.replaceAll(IMPORT_REMOTE, settings);
     else if (err.code === 'ENOCREDENTIALS') hint = `set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or ${viaRemote}`;
     else if (err.code === 'ENOBUCKET') hint = `check the bucket in ${url}, or ${viaRemote}`;
     else hint = viaRemote;
