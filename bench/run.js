@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WORKLOADS, applyChange, generate, totalBytes } from './lib/generate.js';
 import { dropCaches, hasGnuTime, median, removeRssFile, sh, timeCommand } from './lib/measure.js';
+import { makeRegistry } from './lib/makeRegistry.js';
 import { writeReport } from './lib/report.js';
+import { runPipelineWorkload } from './lib/pipelineWorkload.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -19,6 +21,7 @@ const DVD_BIN = path.join(ROOT, 'bin', 'dvd.js');
 const ALL_OPS = [
   'add', 'add-hardlink', 'status', 'status-1pct', 'commit-1pct', 'checkout-switch', 'checkout-empty',
   'checkout-empty-hardlink', 'push-folder', 'pull-folder', 'push-s3', 'pull-s3', 'push-noop', 'diff', 'gc',
+  'repro-noop', 'repro-dry-200',
 ];
 // What each workload runs (the issue's targets decide; the rest would cost time for no
 // target: git-adding 4 GiB, or 100,000 single-object rclone uploads).
@@ -27,6 +30,7 @@ const PLAN = {
   large: ['add', 'status', 'checkout-empty', 'push-folder', 'pull-folder', 'push-s3', 'pull-s3'],
   count: ['add', 'status', 'status-1pct', 'commit-1pct', 'checkout-switch', 'push-s3', 'push-noop'], // push-s3: seeded, not timed
   scaling: ['add', 'status'],
+  pipeline: ['repro-noop', 'status', 'repro-dry-200'], // bench/lib/pipelineWorkload.js
 };
 
 const { values: flags } = parseArgs({
@@ -53,7 +57,7 @@ const { values: flags } = parseArgs({
 if (flags.help) {
   console.log(`usage: npm run bench -- [flags]
   --quick              small workloads (many-quick, large-quick, count-quick), < 2 minutes
-  --workloads a,b      any of: ${Object.keys(WORKLOADS).join(', ')} (default many,large,count)
+  --workloads a,b      any of: ${Object.keys(WORKLOADS).join(', ')} (default many,large,count; pipeline runs alone)
   --scaling            add the scaling series scale-10k, scale-100k, scale-1m
   --ops a,b            only these dvd operations (setup steps still run): ${ALL_OPS.join(', ')}
   --runs N             timed runs per measurement after the warm-up (default 3)
@@ -73,7 +77,14 @@ if (flags.help) {
 if (flags.report) {
   const dir = path.resolve(flags.out ?? HERE);
   const files = flags.merge ? flags.merge.split(',') : [path.join(dir, 'results.json')];
-  const runsJ = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  // An input that is itself a merge contributes its parts as they were.
+  const runsJ = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8'))).flatMap((r) => (r.parts
+    ? r.parts.map((p, k) => ({
+      ...r, ...p, skipped: k === 0 ? r.skipped : [], parts: undefined,
+      // Labels from that merge are recomputed below.
+      results: r.results.filter((x) => x.part === p.index).map((x) => ({ ...x, workload: x.workload.replace(/( \(earlier: [^)]*\))+$/, '') })),
+    }))
+    : [r]));
   const j = { ...runsJ[0] };
   if (runsJ.length > 1) {
     // Several invocations (e.g. many, then count and large with fewer runs): one table,
@@ -122,6 +133,7 @@ const tools = { git: haveTool('git'), rclone: haveTool('rclone'), cp: haveTool('
 const opNeeds = {
   'push-folder': ['push', 'remote'], 'pull-folder': ['pull', 'remote'], 'push-s3': ['push', 'remote'],
   'pull-s3': ['pull', 'remote'], 'push-noop': ['push', 'remote'], diff: ['diff'], gc: ['gc'],
+  'repro-noop': ['repro'], 'repro-dry-200': ['repro'],
 };
 const skipped = [];
 function opAvailable(op) {
@@ -281,11 +293,49 @@ async function stopS3() {
   s3 = null;
 }
 
+// ---- the registry workload ---------------------------------------------------------
+// `dvd artifact show` / `history` over 2,000 tags (GTO #156: 6-12 s at 1,500), against
+// `git tag -l` in the same repository and run. Only `npm run bench -- --workloads registry`.
+const REGISTRY_OPS = [
+  ['artifact-show', 'dvd artifact show (every artifact)', ['artifact', 'show']],
+  ['artifact-show-one', 'dvd artifact show a042', ['artifact', 'show', 'a042']],
+  ['artifact-show-version', 'dvd artifact show a042@v1.9.0 (reads its lineage)', ['artifact', 'show', 'a042@v1.9.0']],
+  ['artifact-history', 'dvd artifact history (all 2,000 events)', ['artifact', 'history']],
+  ['artifact-history-one', 'dvd artifact history a042', ['artifact', 'history', 'a042']],
+  ['artifact-show-isogit', 'dvd artifact show, no git binary (isomorphic-git)', ['artifact', 'show'], { DVD_NO_GIT_BINARY: '1' }],
+];
+
+async function runRegistryWorkload(name, w) {
+  if (!dvdCommands.has('artifact')) {
+    skipped.push({ workload: name, op: 'artifact-*', reason: 'dvd artifact not present' });
+    return;
+  }
+  const dir = path.join(benchDir, name);
+  const repo = path.join(dir, 'repo');
+  rmNow(dir);
+  fs.mkdirSync(repo, { recursive: true });
+  log(`workload ${name}: ${w.desc}`);
+  git(repo, 'init', '-q', '-b', 'main');
+  dvd(repo, 'init', '-q');
+  const t = Date.now();
+  const n = makeRegistry(repo, { env });
+  log(`  made ${n} tags in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  if (!flags['no-refs'] && want('git-tag-list')) {
+    await measure({ workload: name, op: 'git-tag-list', tool: 'ref', label: 'git tag -l', cmd: 'git', args: ['tag', '-l'], cwd: repo });
+  }
+  for (const [op, label, args, extraEnv] of REGISTRY_OPS) {
+    if (!want(op)) continue;
+    await measure({ workload: name, op, tool: 'dvd', label, cmd: process.execPath, args: dvdArgs(...args), cwd: repo, env: extraEnv ? { ...env, ...extraEnv } : env });
+  }
+  if (!flags.keep) rmNow(dir);
+}
+
 // ---- one workload ------------------------------------------------------------------
 async function runWorkload(name) {
   const w = WORKLOADS[name];
+  if (w.registry) return runRegistryWorkload(name, w);
   const base = name.replace(/-quick$/, '');
-  const kind = w.scaling ? 'scaling' : base;
+  const kind = w.scaling ? 'scaling' : w.pipeline ? 'pipeline' : base;
   const ops = PLAN[kind].filter((op) => {
     if (!opAvailable(op)) {
       skipped.push({ workload: name, op, reason: `dvd ${(opNeeds[op] ?? []).filter((c) => !dvdCommands.has(c)).join(', ')} not present` });
@@ -307,6 +357,13 @@ async function runWorkload(name) {
   let t = Date.now();
   if (generate(name, seed, src)) log(`  generated in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   else log('  reusing generated data');
+
+  if (kind === 'pipeline') {
+    await runPipelineWorkload(name, { dir, src, files: w.files, h: { measure, dvd, dvdArgs, git, cpR, rm, log, timedOp } });
+    if (!flags.keep) rmNow(dir);
+    emptyTrash();
+    return;
+  }
 
   // References on the raw tree.
   const refDir = path.join(dir, 'ref');

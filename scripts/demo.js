@@ -3,38 +3,13 @@
 // a Git repo with the sample dataset from fixtures/, two versions, switching between
 // them, then push to a local folder remote, clone, pull, and compare bytes. Prints each
 // command it runs; exits non-zero if any byte differs.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { demoShell, project } from './demoShell.js';
 
-const project = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dvdBin = path.join(project, 'bin', 'dvd.js');
-const base = fs.mkdtempSync(path.join(os.tmpdir(), 'dvd-demo-'));
+const { base, run, shareAndClone } = demoShell('dvd-demo-');
 const work = path.join(base, 'project');
-const env = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'dvd demo', GIT_AUTHOR_EMAIL: 'demo@example.com',
-  GIT_COMMITTER_NAME: 'dvd demo', GIT_COMMITTER_EMAIL: 'demo@example.com',
-  XDG_CONFIG_HOME: path.join(base, 'xdg'),
-};
-
-function run(cwd, cmd, ...args) {
-  process.stdout.write(`\n[${path.relative(base, cwd) || '.'}]$ ${cmd} ${args.join(' ')}\n`);
-  const file = cmd === 'dvd' ? process.execPath : cmd;
-  const argv = cmd === 'dvd' ? [dvdBin, ...args] : args;
-  try {
-    const out = execFileSync(file, argv, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    process.stdout.write(out);
-    return out;
-  } catch (err) {
-    process.stdout.write(err.stdout ?? '');
-    process.stderr.write(`\nFAILED: ${cmd} ${args.join(' ')} exited ${err.status}\n`);
-    process.exit(1);
-  }
-}
 
 function treeHashes(dir) {
   const out = {};
@@ -86,15 +61,7 @@ run(work, 'dvd', 'checkout');
 expectSame('data/ is v2 again after git checkout main && dvd checkout', treeHashes(path.join(work, 'data')), v2);
 
 process.stdout.write('\n# share it: a folder remote, a fresh clone, dvd pull\n');
-const store = path.join(base, 'dvd-store');
-run(base, 'mkdir', '-p', store);
-run(work, 'dvd', 'remote', 'add', '-d', 'storage', store);
-run(work, 'git', 'add', '.dvd/config');
-run(work, 'git', 'commit', '-qm', 'Configure the dvd remote');
-run(work, 'dvd', 'push');
-const clone = path.join(base, 'clone');
-run(base, 'git', 'clone', '-q', work, clone);
-run(clone, 'dvd', 'pull');
+const clone = shareAndClone(work);
 expectSame('the clone pulled exactly v2', treeHashes(path.join(clone, 'data')), v2);
 
 process.stdout.write(`\nDemo finished: everything matched. Files are in ${base}\n`);

@@ -53,7 +53,8 @@ function zsh(line: string): string[] {
 describe('dvd completion', { timeout: 120_000 }, () => {
   for (const [name, complete] of [['bash', bash], ['zsh', zsh], ['fish', fish]] as const) {
     it(`${name}: commands, subcommands, options, config keys and remote names`, () => {
-      expect(complete('dvd re')).toEqual(['remote', 'remove']);
+      expect(complete('dvd re')).toEqual(['remote', 'remove', 'repro']);
+      expect(complete('dvd artifact re')).toEqual(['register']);
       expect(complete('dvd im')).toEqual(['import', 'import-url']);
       expect(complete('dvd remote re')).toEqual(['remove', 'rename']);
       expect(complete('dvd add --gl')).toEqual(['--glob']);

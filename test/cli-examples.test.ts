@@ -77,6 +77,14 @@ beforeAll(async () => {
   ok(project, 'dvd add -q data/raw data/features.csv model.bin && git add -A && git commit -qm v1 && git tag v1');
   writeFiles(project, { 'data/raw/a.csv': 'a\n1\n3\n', 'model.bin': 'weights v2' });
   ok(project, 'dvd commit -q && dvd import -q ../registry data/images -o images --rev v2 && git add -A && git commit -qm v2 && dvd push -q -A');
+  // A pipeline: stage features (data/raw and train.lr -> features.txt), and artifact model
+  // registered at v1 and assigned to prod.
+  writeFiles(project, {
+    'dvd.yaml': 'stages:\n  features:\n    cmd: "cat data/raw/*.csv > features.txt && grep lr params.yaml >> features.txt"\n    deps: [data/raw]\n    params: [train.lr]\n    outs: [features.txt]\nartifacts:\n  model: {path: model.bin, type: model}\n',
+    'params.yaml': 'train:\n  lr: 0.01\n',
+  });
+  ok(project, 'dvd repro -q && git add -A && git commit -qm pipeline && dvd push -q');
+  ok(project, 'dvd artifact register -q model --path model.bin --version v1.0.0 --rev v1 && dvd artifact assign -q model --stage prod');
   writeFiles(project, { 'new/labels.csv': 'l\n', 'new/extra.csv': 'e\n', 'new/images/1.png': '1', 'new/images/2.png': '2' });
 }, 240_000);
 

@@ -67,6 +67,20 @@ export function tempRepo(opts: { dvdInit?: boolean } = {}): string {
   return dir;
 }
 
+/** `git add -A && git commit -m MSG` in `repo`; returns the new HEAD's commit id. */
+export function commitAll(repo: string, msg: string): string {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', msg);
+  return git(repo, 'rev-parse', 'HEAD').trim();
+}
+
+/** A `git clone` of `src` (a work tree or a bare repository) into a new temp folder; returns its path. */
+export function cloneRepo(src: string): string {
+  const dir = path.join(tempDir('dvd-clone-'), 'c');
+  git(path.dirname(dir), 'clone', '-q', src, dir);
+  return dir;
+}
+
 export function writeFiles(dir: string, files: Record<string, string | Buffer>): void {
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(dir, rel);
@@ -131,13 +145,6 @@ export function removedAfterEach(): (dir: string) => string {
     dirs.push(dir);
     return dir;
   };
-}
-
-/** `git add -A` and commit; returns the new commit's oid. */
-export function commitAll(repo: string, msg: string): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-  return git(repo, 'rev-parse', 'HEAD').trim();
 }
 
 /** The objects in a cache or folder remote (`<dir>/sha256/ab/cdef...`), as sorted oids. */

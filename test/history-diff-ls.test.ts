@@ -1,12 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dvd, dvdOk, git, tempDir, tempRepo, writeFiles } from './helpers.js';
-
-function commitAll(repo: string, msg: string) {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', msg);
-}
+import { commitAll, dvd, dvdOk, git, tempDir, tempRepo, writeFiles } from './helpers.js';
 
 // v1: data/{a,b,c,sub/d}.txt + model.bin ; v2: a modified, b deleted, c renamed, e added,
 // model.bin changed ; v3: data/ renamed to dataset/ unchanged (a tracked directory move).

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dvd, dvdOk, PROJECT, tempDir, tempRepo, writeFiles } from './helpers.js';
 
@@ -94,5 +95,26 @@ describe('repository lock', () => {
     expect(fs.existsSync(lockFile)).toBe(false);
     // No leftovers of the lock's own temp files.
     expect(fs.readdirSync(path.join(repo, '.dvd')).filter((f) => f.startsWith('state.lock'))).toEqual([]);
+  });
+
+  it('taken and released many times in one process, it leaves no exit listener behind (repro commits each stage under it)', () => {
+    const repo = tempRepo();
+    const dist = (m: string) => JSON.stringify(pathToFileURL(path.join(PROJECT, 'dist', m)).href);
+    const script = `
+      import fs from 'node:fs';
+      import { acquireLock } from ${dist('core/lock.js')};
+      import { repoAt } from ${dist('core/repo.js')};
+      const repo = repoAt(process.argv[1]);
+      const before = process.listenerCount('exit');
+      for (let i = 0; i < 20; i++) (await acquireLock(repo, 'stage')).release();
+      const outer = await acquireLock(repo, 'outer');
+      for (let i = 0; i < 20; i++) (await acquireLock(repo, 'inner')).release();
+      const held = process.listenerCount('exit') - before;
+      outer.release();
+      process.stdout.write(JSON.stringify({ held, after: process.listenerCount('exit') - before, lock: fs.existsSync(repo.lockFile) }));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, repo], { encoding: 'utf8' });
+    expect(r.stderr).not.toContain('MaxListenersExceededWarning');
+    expect(JSON.parse(r.stdout)).toEqual({ held: 1, after: 0, lock: false });
   });
 });

@@ -22,6 +22,10 @@ export const WORKLOADS = {
   'many-quick': { files: 500, size: 100 * KiB, desc: '500 files x 100 KiB (quick)' },
   'large-quick': { files: 2, size: 32 * MiB, desc: '2 files x 32 MiB (quick)' },
   'count-quick': { files: 2_000, size: 1 * KiB, desc: '2,000 files x 1 KiB (quick)' },
+  pipeline: { files: 20_000, size: 1 * KiB, desc: '20-stage DAG over 20,000 files x 1 KiB; 200-stage dry run', pipeline: true },
+  'pipeline-quick': { files: 2_000, size: 1 * KiB, desc: '20-stage DAG over 2,000 files x 1 KiB (quick)', pipeline: true },
+  // Not a dataset: a model registry of 2,000 Git tags (bench/lib/makeRegistry.js).
+  registry: { files: 0, size: 0, desc: '2,000 registry tags: 100 artifacts x (10 versions + 10 stage events)', registry: true },
 };
 
 export function totalBytes(w) {

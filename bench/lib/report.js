@@ -19,6 +19,7 @@ const RATIO_TARGETS = [
   ['pull from s3rver vs rclone', ['many'], 'pull-s3', 'rclone-down', 0.6],
   ['push to s3rver vs rclone', ['large'], 'push-s3', 'rclone-up', 1.0],
   ['pull from s3rver vs rclone', ['large'], 'pull-s3', 'rclone-down', 1.0],
+  ['repro, nothing changed vs dvd status (issue 12)', ['pipeline'], 'repro-noop', 'status', 1.5],
 ];
 // Informational rows (no target in the issue).
 const INFO = [
@@ -30,6 +31,24 @@ const INFO = [
   ['gc -w (nothing to delete)', 'gc', null],
 ];
 const MEMORY_TARGETS = { large: 200, count: 500 };
+// [label, dvd op, reference op or null, max seconds]: absolute targets (issues 12 and 14), the
+// reference for scale.
+const TIME_TARGETS = {
+  pipeline: [
+    ['repro --dry over 200 stages (issue 12)', 'repro-dry-200', null, 1],
+    ['repro --dry over 200 stages, 10 would run (issue 12)', 'repro-dry-200-changed', null, 1],
+  ],
+  registry: [
+    ['artifact show, 2,000 registry tags', 'artifact-show', 'git-tag-list', 1],
+    ['artifact history, 2,000 registry tags', 'artifact-history', 'git-tag-list', 1],
+  ],
+};
+const REGISTRY_INFO = [
+  ['artifact show NAME', 'artifact-show-one'],
+  ['artifact show NAME@vX.Y.Z (lineage)', 'artifact-show-version'],
+  ['artifact history NAME', 'artifact-history-one'],
+  ['artifact show without the git binary', 'artifact-show-isogit'],
+];
 
 const fmt = (s) => (s === undefined || s === null ? '-' : s < 0.1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(s < 10 ? 3 : 1)} s`);
 const span = (r) => (r && r.median !== undefined ? `${fmt(r.median)} (${fmt(r.min)}-${fmt(r.max)}, n=${r.runs.length})` : r?.error ? `failed: ${r.error.slice(0, 80)}` : '-');
@@ -54,6 +73,12 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
         rows.push({ label: 'no-op push to s3rver', workload: wl, dvd: d, ref: null, ratio: null, target: '< 2 s and < 300 requests', met, note: d.requests !== null ? `${d.requests} requests` : '' });
       }
     }
+    for (const [label, op, refOp, max] of TIME_TARGETS[base(wl)] ?? []) {
+      const d = find(wl, op);
+      if (!d) continue;
+      const r = refOp ? find(wl, refOp) : null;
+      rows.push({ label, workload: wl, dvd: d, ref: r, ratio: ratioOf(d, r), target: `< ${max} s`, met: d.median !== undefined ? d.median < max : null, note: crossPart(d, r) });
+    }
     const memMax = MEMORY_TARGETS[base(wl)];
     if (memMax) {
       const dvdRecs = results.filter((r) => r.workload === wl && r.tool === 'dvd' && r.rssMB);
@@ -77,7 +102,7 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     rows.push({ label: 'start-up: dvd --version vs node -e 0', workload: '(none)', dvd: startup, ref: node, ratio, target: '(info)', met: null });
   }
   for (const wl of workloads) {
-    for (const [label, op, refOp] of INFO) {
+    for (const [label, op, refOp] of base(wl) === 'registry' ? REGISTRY_INFO.map(([l, o]) => [l, o, 'git-tag-list']) : INFO) {
       const d = find(wl, op);
       if (!d) continue;
       const r = refOp ? find(wl, refOp) : null;
@@ -111,7 +136,7 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     }
     md.push('');
   } else md.push(`Each number is the median of ${flags.runs} timed runs after ${flags.warmup} warm-up (measurements on more than 1 GiB or 50,000 files, and S3 transfers: ${flags.heavyRuns} runs, no warm-up), min-max in brackets; page cache ${flags.cold ? 'dropped before every timed run' : 'warm (data just written, fits in RAM)'}. See docs/bench.md for what each number means.`, '');
-  md.push('## Targets (issue 5)', '');
+  md.push('## Targets (issue 5; pipelines: issue 12; registry: issue 14)', '');
   md.push('| operation | workload | dvd | reference | ratio | target | met? |', '|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const refCell = r.ref ? `${r.ref.label}: ${span(r.ref)}` : r.note ?? '';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { applyCheckout } from '../core/applyCheckout.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { DvdError } from '../core/errors.js';
-import { findPointers, type PointerRef } from '../core/findPointers.js';
+import type { PointerRef } from '../core/findPointers.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig, sharesCache } from '../core/linkTypes.js';
 import { loadManifest } from '../core/loadManifest.js';
@@ -20,6 +20,7 @@ import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 import { gitTrackedLookup } from './gitFiles.js';
+import { workspaceRefs } from './workspaceRefs.js';
 
 export interface CheckoutOptions {
   targets?: string[];
@@ -73,7 +74,8 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
   const { repo, config } = openRepo(ctx);
   const targets = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets ?? [], { tracked: true }) : opts.targets;
   const only = opts.pointerFiles && new Set(opts.pointerFiles);
-  const found = findPointers(repo.root, ctx.cwd, targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
+  // `.dvd` pointers and the cached outputs dvd.lock records.
+  const found = workspaceRefs(repo.root, ctx.cwd, targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const refs = found.refs.filter((r) => !only || only.has(r.pointerFile));
   const problems = found.problems;
   const paths = new UserPaths(repo.root, ctx.cwd);

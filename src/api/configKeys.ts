@@ -5,6 +5,7 @@ import { DvdError, usageError } from '../core/errors.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
 import { dvdShareOf } from './context.js';
 import { parseJobsValue, parseRemoteUrl, parseSize, REMOTE_KEYS, SECRET_KEYS } from '../remote/openRemote.js';
+import { parseStageList } from '../pipeline/registryTag.js';
 
 // Every key dvd reads, with the check a value must pass, so `dvd config` refuses a typo or
 // a bad value when it is typed instead of when a later push reads it.
@@ -42,6 +43,8 @@ const PLAIN_KEYS: Record<string, Check> = {
   'cache.dir': (key, v) => {
     if (v.trim() === '') throw usageError(`${key}: expected a folder path`);
   },
+  // The stages `dvd artifact assign` accepts (README: registry.stages).
+  'registry.stages': (key, v) => void parseStageList(v, key),
 };
 
 /** Checks of remote settings; keys without one take any text. */

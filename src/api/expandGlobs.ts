@@ -2,25 +2,27 @@ import path from 'node:path';
 import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import { DvdError } from '../core/errors.js';
-import { findPointers } from '../core/findPointers.js';
 import { checkIgnore } from '../core/ignoreRules.js';
 import { POINTER_EXT } from '../core/pointer.js';
 import { toRepoPath } from '../core/relPath.js';
 import { shellPath } from '../core/userPaths.js';
+import { workspaceRefs } from './workspaceRefs.js';
 
 /**
  * `--glob`: expand shell-style patterns (relative to cwd, quoted so the shell leaves them
  * alone) into paths relative to cwd, sorted. Workspace files and folders match (fast-glob);
  * with `tracked`, so do tracked targets that are not in the workspace now (deleted, not
- * pulled yet), matched by picomatch against each pointer's target. Pointer files are left
+ * pulled yet), matched by picomatch against each pointer's target and each cached output
+ * dvd.lock records. Pointer files are left
  * out of the workspace hits: their targets stand for them. Without `tracked` (add), a
  * workspace hit a .dvdignore rule ignores is left out, as `git add` leaves out ignored
  * files a pathspec matches (check-ignore's rule: the path's folders count too). A pattern
  * that matches nothing is an error (ENOMATCH), as in a shell with failglob.
  */
 export async function expandGlobs(root: string, cwd: string, patterns: string[], o: { tracked: boolean }): Promise<string[]> {
-  // Bad pointers are reported by the command that reads the expanded targets.
-  const targets = o.tracked ? findPointers(root, root, []).refs.map((p) => path.relative(cwd, path.join(root, p.target)).split(path.sep).join('/')) : [];
+  // Bad pointers (and a bad dvd.lock) are reported by the command that reads the expanded
+  // targets. Stage outputs recorded in dvd.lock are tracked targets too.
+  const targets = o.tracked ? workspaceRefs(root, root, []).refs.map((p) => path.relative(cwd, path.join(root, p.target)).split(path.sep).join('/')) : [];
   const out: string[] = [];
   for (const pattern of patterns) {
     const found = (await fg(pattern, { cwd, onlyFiles: false, dot: false, followSymbolicLinks: false, markDirectories: true })).filter((h) => !h.endsWith(POINTER_EXT));

@@ -12,7 +12,8 @@ import type { PointerProblem } from '../core/pointerProblem.js';
 import { UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type PointerSource } from './objectsOfPointers.js';
-import type { TransferOptions } from './push.js';
+import { wantRunCache, type TransferOptions } from './push.js';
+import { fetchRuns } from './transferRuns.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
 import { fetchImported, isGitImport } from './fetchImported.js';
 
@@ -28,6 +29,8 @@ export interface FetchResult {
   complete: string[];
   /** Pointer files still missing something (see failed). */
   incomplete: string[];
+  /** Run-cache entries downloaded (`runs/`; their outputs come when repro restores them). */
+  runs: number;
   /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
   problems: PointerProblem[];
 }
@@ -75,9 +78,12 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
   // Imported data comes from its source repository, not from this repository's remote.
   const pointers = found.pointers.filter((p) => !isGitImport(p));
   const imports = found.pointers.filter(isGitImport);
+  // The run cache comes along on whole-repository fetches (wantRunCache) when there is a
+  // remote to take it from; without one it is left out (README: no default remote).
+  const runCache = wantRunCache(repo.root, o);
   let opened: ReturnType<typeof openRemote> | null = null;
   let noRemote: DvdError | null = null;
-  if (pointers.length) {
+  if (pointers.length || runCache) {
     try {
       opened = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
     } catch (err) {
@@ -99,6 +105,7 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
         failed: [],
         complete: [],
         incomplete: [],
+        runs: 0,
         problems,
       };
       if (imports.length) {
@@ -115,6 +122,11 @@ export async function fetch(ctx: ApiContext, o: TransferOptions = {}): Promise<F
         if (before.has(oid)) continue;
         result.downloaded++;
         result.bytes += size;
+      }
+      if (runCache && opened) {
+        const r3 = await fetchRuns(repo, opened.remote, opened.jobs);
+        result.runs = r3.downloaded;
+        result.failed.push(...r3.failed);
       }
       return result;
     });

@@ -13,6 +13,7 @@ import { listCacheObjects } from './listCacheObjects.js';
 import { gitRootOf } from './pointersAtRev.js';
 import { hasRevisionScope, scopeIsEmpty, type Scope } from './pointersOfScope.js';
 import { referencedObjects } from './referencedObjects.js';
+import { runCacheUses } from './runCacheUses.js';
 import { usersOfObjects, type ObjectUse } from './usersOfObjects.js';
 
 export interface GcOptions extends Scope {
@@ -37,6 +38,11 @@ export interface GcQuestion {
   remote: { name: string; url: string; objects: number } | null;
   /** Of the objects gc deletes, how many no remote (other than the one cleaned) holds. */
   onNoRemote: number;
+  /**
+   * Of the objects gc deletes, how many run-cache entries name (outputs of earlier runs):
+   * `dvd repro` would run those stages again instead of restoring them.
+   */
+  runOutputs: number;
   /** Remotes whose copies could not be checked (their objects count as on no remote). */
   unchecked: { remote: string; error: string }[];
 }
@@ -46,7 +52,7 @@ export interface GcObject {
   size: number;
   /** Held by no remote (other than the one cleaned): deleting it loses it. */
   onNoRemote: boolean;
-  /** With --dry-run: the first commit whose pointer used it; absent for objects of no commit. */
+  /** With --dry-run: the first commit whose pointer (or dvd.lock) used it, else the run-cache entry naming it; absent for objects of neither. */
   usedBy?: ObjectUse;
 }
 
@@ -56,6 +62,8 @@ export interface GcResult {
   /** Objects the scope keeps. */
   referenced: number;
   onNoRemote: number;
+  /** See GcQuestion. */
+  runOutputs: number;
   unchecked: GcQuestion['unchecked'];
   cache: { removed: number; bytes: number; kept: number; oids: string[]; objects: GcObject[] };
   remote: { name: string; url: string; removed: number; kept: number; oids: string[]; objects: Omit<GcObject, 'size'>[] } | null;
@@ -104,6 +112,8 @@ interface Plan {
   cacheKept: number;
   remote: { remote: Remote; keys: string[]; kept: number } | null;
   onNoRemote: Set<string>;
+  /** Objects the local run cache's entries name, with the entry (runCacheUses). */
+  runs: Map<string, ObjectUse>;
   unchecked: GcQuestion['unchecked'];
 }
 
@@ -157,7 +167,8 @@ async function makePlan(ctx: ApiContext, open: OpenRepo, o: GcOptions, remote: {
   const unchecked: GcQuestion['unchecked'] = [];
   const onNoRemote = await onNoOtherRemote(open, doomedOids({ cache, remote: remotePart }), o.remote, unchecked, o.jobs);
   for (const u of unchecked) ctx.log.warn(`gc: cannot check remote ${u.remote} for copies (${u.error}); counting its objects as on no remote`);
-  return { revisions: ref.revisions, referenced: ref.oids.size, cache, cacheKept, remote: remotePart, onNoRemote, unchecked };
+  const runs = await runCacheUses(open.repo);
+  return { revisions: ref.revisions, referenced: ref.oids.size, cache, cacheKept, remote: remotePart, onNoRemote, runs, unchecked };
 }
 
 function questionOf(plan: Plan): GcQuestion {
@@ -165,9 +176,12 @@ function questionOf(plan: Plan): GcQuestion {
     cache: { objects: plan.cache.length, bytes: plan.cache.reduce((n, c) => n + c.size, 0) },
     remote: plan.remote && { name: plan.remote.remote.name, url: plan.remote.remote.url, objects: plan.remote.keys.length },
     onNoRemote: plan.onNoRemote.size,
+    runOutputs: runOutputsOf(plan),
     unchecked: plan.unchecked,
   };
 }
+
+const runOutputsOf = (plan: Pick<Plan, 'cache' | 'remote' | 'runs'>) => [...doomedOids(plan)].filter((oid) => plan.runs.has(oid)).length;
 
 /** One sentence for messages: what gc removes and how much of it is the only copy. */
 export function describeGcQuestion(q: GcQuestion, verb = 'gc would remove'): string {
@@ -175,6 +189,7 @@ export function describeGcQuestion(q: GcQuestion, verb = 'gc would remove'): str
   let s = `${verb} ${n(q.cache.objects)} from the cache`;
   if (q.remote) s += ` and ${n(q.remote.objects)} from remote ${q.remote.name} (${q.remote.url})`;
   if (q.onNoRemote) s += `; ${q.onNoRemote} of them ${q.onNoRemote === 1 ? 'is' : 'are'} on no ${q.remote ? 'other ' : ''}remote, so they could not be restored`;
+  if (q.runOutputs) s += `; ${q.runOutputs} of them ${q.runOutputs === 1 ? 'is an output' : 'are outputs'} of earlier runs in the run cache (\`dvd repro\` would run those stages again instead of restoring them)`;
   return s;
 }
 
@@ -201,7 +216,7 @@ export async function gc(ctx: ApiContext, o: GcOptions): Promise<GcResult> {
   try {
     if (dryRun) {
       const plan = await makePlan(ctx, open, o, opened);
-      const users = await usersOfObjects(repo, doomedOids(plan));
+      const users = await usersOfObjects(repo, doomedOids(plan), plan.runs);
       return { ...resultOf(plan, true, users.uses), manifestsNotInCache: users.manifestsNotInCache };
     }
     if (o.force) {
@@ -272,6 +287,7 @@ function resultOf(plan: Plan, dryRun: boolean, users?: Map<string, ObjectUse>): 
     revisions: plan.revisions,
     referenced: plan.referenced,
     onNoRemote: [...doomedOids(plan)].filter((oid) => plan.onNoRemote.has(oid)).length,
+    runOutputs: runOutputsOf(plan),
     unchecked: plan.unchecked,
     cache: { removed: plan.cache.length, bytes: plan.cache.reduce((n, c) => n + c.size, 0), kept: plan.cacheKept, oids: cacheObjects.map((c) => c.oid), objects: cacheObjects },
     remote: plan.remote && {

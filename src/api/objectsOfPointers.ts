@@ -14,7 +14,7 @@ export interface PointerSource {
   pointer: Pointer;
   /** A workspace pointer named by a path inside its folder: only that part (scope.ts). */
   scope?: string[];
-  /** Repo-relative target, for messages about a scope. */
+  /** Repo-relative target: for messages about a scope, and the only name of an output recorded in dvd.lock (no pointer file of its own). */
   target?: string;
   /** A pointer at a revision: a scope path it lacks is not an error (older versions may). */
   scopeMayMiss?: boolean;

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError } from '../core/errors.js';
-import { findPointers } from '../core/findPointers.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
 import { DVD_DIR } from '../core/repo.js';
 import { findGitRoot } from '../git/findGitRoot.js';
@@ -9,15 +8,17 @@ import { bareGitHandle } from '../git/gitHandle.js';
 import { resolveRev } from '../git/resolveRev.js';
 import { listWorktrees, worktreeOf } from '../git/worktrees.js';
 import type { PointerSource } from './objectsOfPointers.js';
+import { lockOutputsAtRevisions } from './lockOutputsAtRevisions.js';
 import { pointersAtRevisions } from './pointersAtRev.js';
+import { workspaceRefs } from './workspaceRefs.js';
 
 /**
  * The pointers the other work trees of this Git repository use (`git worktree add`):
- * each one's workspace (when its folder is there) and its HEAD commit. They share this
- * cache, so gc must keep what they use, as `git gc` keeps every worktree's HEAD. Labels
- * are `worktree <path>: <pointer>` and `worktree <path> HEAD:<pointer>`. Empty outside
- * Git or without linked worktrees. `problems`: their pointers that cannot be read (gc
- * must then delete nothing, as for this worktree's).
+ * each one's workspace (when its folder is there) and its HEAD commit, with the cached
+ * outputs their dvd.lock files record. They share this cache, so gc must keep what they
+ * use, as `git gc` keeps every worktree's HEAD. Labels are `worktree <path>: <pointer>`
+ * and `worktree <path> HEAD:<pointer>`. Empty outside Git or without linked worktrees. `problems`: their pointers (or dvd.lock files) that
+ * cannot be read (gc must then delete nothing, as for this worktree's).
  */
 export async function otherWorktreePointers(root: string): Promise<{ pointers: PointerSource[]; problems: PointerProblem[] }> {
   const out: PointerSource[] = [];
@@ -32,8 +33,8 @@ export async function otherWorktreePointers(root: string): Promise<{ pointers: P
     const dvdRoot = path.join(w.root, prefix);
     if (w.present && fs.existsSync(path.join(dvdRoot, DVD_DIR, 'config'))) {
       const label = `worktree ${dvdRoot}: `;
-      const scan = findPointers(dvdRoot, dvdRoot, []);
-      for (const p of scan.refs) out.push({ pointerFile: label + p.pointerFile, pointer: p.pointer });
+      const scan = workspaceRefs(dvdRoot, dvdRoot, []);
+      for (const p of scan.refs) out.push({ pointerFile: label + p.pointerFile, pointer: p.pointer, target: p.target });
       for (const p of scan.problems) problems.push({ ...p, pointerFile: label + p.pointerFile, message: label + p.message });
     }
     if (w.head === null) continue;
@@ -46,9 +47,12 @@ export async function otherWorktreePointers(root: string): Promise<{ pointers: P
       throw err;
     }
     const label = `worktree ${w.root} HEAD`;
-    const scan = (await pointersAtRevisions(root, [{ label, oid }])).get(oid)!;
-    for (const p of scan.refs) out.push({ pointerFile: `${label}:${p.pointerFile}`, pointer: p.pointer });
-    for (const p of scan.problems) problems.push({ ...p, pointerFile: `${label}:${p.pointerFile}` });
+    const revs = [{ label, oid }];
+    const [pointers, outputs] = await Promise.all([pointersAtRevisions(root, revs), lockOutputsAtRevisions(root, revs)]);
+    for (const scan of [pointers.get(oid)!, outputs.get(oid)!]) {
+      for (const p of scan.refs) out.push({ pointerFile: `${label}:${p.pointerFile}`, pointer: p.pointer, target: p.target });
+      for (const p of scan.problems) problems.push({ ...p, pointerFile: `${label}:${p.pointerFile}` });
+    }
   }
   return { pointers: out, problems };
 }

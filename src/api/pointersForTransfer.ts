@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { findPointers } from '../core/findPointers.js';
 import { POINTER_EXT } from '../core/pointer.js';
+import { DVD_LOCK } from '../pipeline/lockFile.js';
+import { workspaceRefs } from './workspaceRefs.js';
 import { isErrno } from '../core/errors.js';
 import { expandGlobs } from './expandGlobs.js';
 import { toRepoPath } from '../core/relPath.js';
-import type { PointerProblem } from '../core/pointerProblem.js';
+import { uniqueProblems, type PointerProblem } from '../core/pointerProblem.js';
 import { normalizeScope } from '../core/scope.js';
 import type { Logger } from './context.js';
 import type { PointerSource } from './objectsOfPointers.js';
@@ -18,7 +19,7 @@ const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWit
  * --all-branches/--all-tags/--all-commits/--rev every pointer committed at those
  * revisions, read from Git objects (labelled `REV:path`) and de-duplicated by object.
  * Targets narrow the revisions' pointers too; a target that only exists at a revision
- * is fine.
+ * is fine. Cached outputs recorded in dvd.lock count as pointers (workspaceRefs).
  */
 export async function pointersForTransfer(
   root: string,
@@ -28,14 +29,14 @@ export async function pointersForTransfer(
 ): Promise<{ pointers: PointerSource[]; problems: PointerProblem[] }> {
   const targets = o.glob ? await expandGlobs(root, cwd, o.targets ?? [], { tracked: true }) : (o.targets ?? []);
   if (!hasRevisionScope(o)) {
-    const { refs, problems } = findPointers(root, cwd, targets, { gitTracked: gitTrackedLookup(root) });
+    const { refs, problems } = workspaceRefs(root, cwd, targets, { gitTracked: gitTrackedLookup(root) });
     return { pointers: refs, problems };
   }
   const scope = await pointersOfScope(root, { ...o, workspace: false }, cwd, log);
   const out: PointerSource[] = [];
   const problems: PointerProblem[] = [];
   const workspace = (ts: string[]) => {
-    const scan = findPointers(root, cwd, ts, { gitTracked: gitTrackedLookup(root) });
+    const scan = workspaceRefs(root, cwd, ts, { gitTracked: gitTrackedLookup(root) });
     out.push(...scan.refs);
     problems.push(...scan.problems);
   };
@@ -50,16 +51,17 @@ export async function pointersForTransfer(
     }
   }
   const wanted = targets.map((t) => toRepoPath(root, path.resolve(cwd, t))).filter((p): p is string => p !== null);
-  const targetOf = (pointerFile: string, name?: string) => {
+  // An output recorded in dvd.lock carries its target; its file is dvd.lock.
+  const targetOf = (pointerFile: string, name?: string, target?: string) => {
     const file = pointerFile.slice(pointerFile.indexOf(':') + 1);
-    return { file, target: file.slice(0, -POINTER_EXT.length).replace(/[^/]*$/, (own) => name ?? own) };
+    return { file, target: target ?? file.slice(0, -POINTER_EXT.length).replace(/[^/]*$/, (own) => name ?? own) };
   };
   for (const p of scope.pointers) {
     if (wanted.length === 0) {
       out.push(p);
       continue;
     }
-    const { file, target } = targetOf(p.pointerFile, p.pointer.path);
+    const { file, target } = targetOf(p.pointerFile, p.pointer.path, p.target);
     if (wanted.some((w) => under(target, w) || w === file)) out.push(p);
     else {
       // Paths inside the folder: that part of it, where the revision has it (scope.ts).
@@ -68,10 +70,11 @@ export async function pointersForTransfer(
       else if (inside.length) out.push(p);
     }
   }
-  // A pointer that cannot be read is judged by its file name.
+  // A pointer that cannot be read is judged by its file name; a dvd.lock that cannot be
+  // read may record an output under any target.
   for (const p of scope.problems) {
     const { file, target } = targetOf(p.pointerFile);
-    if (wanted.length === 0 || wanted.some((w) => under(target, w) || under(w, target) || w === file)) problems.push(p);
+    if (wanted.length === 0 || file === DVD_LOCK || wanted.some((w) => under(target, w) || under(w, target) || w === file)) problems.push(p);
   }
-  return { pointers: out, problems };
+  return { pointers: out, problems: uniqueProblems(problems) };
 }

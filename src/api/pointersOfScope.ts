@@ -1,5 +1,7 @@
-import { findPointers, type PointerScan } from '../core/findPointers.js';
+import type { PointerScan } from '../core/findPointers.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
+import { workspaceRefs } from './workspaceRefs.js';
+import { lockOutputsAtRevisions } from './lockOutputsAtRevisions.js';
 import { usageError } from '../core/errors.js';
 import { listAllCommits } from '../git/listAllCommits.js';
 import { isShallow, UNSHALLOW_HINT } from '../git/shallowCommits.js';
@@ -65,7 +67,8 @@ export async function revisionsOfScope(root: string, s: Scope, log?: Logger): Pr
 
 /**
  * Every pointer the scope references: the workspace's (when asked) and those committed at
- * each revision, reading Git objects only. Pointer files are labelled `REV:path` so a
+ * each revision, reading Git objects only, with the cached outputs dvd.lock records there
+ * (a dvd.lock that cannot be read is a problem, as a bad pointer is). Pointer files are labelled `REV:path` so a
  * message about a missing object says which version needs it. `cwd` is where messages'
  * workspace paths are relative to.
  */
@@ -80,18 +83,22 @@ export async function pointersOfScope(root: string, s: Scope, cwd = root, log?: 
     pointers.push(p);
   };
   const problems: PointerProblem[] = [];
+  // Cached outputs recorded in dvd.lock count like pointers, in the workspace and at revisions.
   if (s.workspace) {
-    const ws = findPointers(root, cwd, [], { gitTracked: gitTrackedLookup(root) });
+    const ws = workspaceRefs(root, cwd, [], { gitTracked: gitTrackedLookup(root) });
     for (const r of ws.refs) put(r);
     problems.push(...ws.problems);
   }
-  const byRev = revisions.length ? await pointersAtRevisions(root, revisions) : new Map<string, PointerScan>();
+  const [byRev, outsByRev] = revisions.length ? await Promise.all([pointersAtRevisions(root, revisions), lockOutputsAtRevisions(root, revisions)]) : [new Map<string, PointerScan>(), new Map<string, PointerScan>()];
   // One bad pointer blob is shared by every commit after it: report it once, with a count.
   const firstSeen = new Map<string, { problem: PointerProblem; more: number }>();
   for (const rev of revisions) {
     const scan = byRev.get(rev.oid)!;
+    const outs = outsByRev.get(rev.oid)!;
     for (const r of scan.refs) put({ pointerFile: `${rev.label}:${r.pointerFile}`, pointer: r.pointer });
-    for (const p of scan.problems) {
+    // An output has no pointer file of its own: its target names it.
+    for (const r of outs.refs) put({ pointerFile: `${rev.label}:${r.pointerFile}`, pointer: r.pointer, target: r.target });
+    for (const p of [...scan.problems, ...outs.problems]) {
       const key = `${p.pointerFile}\0${p.message.slice(rev.label.length)}`;
       const seenBefore = firstSeen.get(key);
       if (seenBefore) seenBefore.more++;

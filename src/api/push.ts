@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { DVD_YAML } from '../pipeline/parseDvdYaml.js';
 import { objectKey, objectPath } from '../core/objectPath.js';
 import { hasObject } from '../core/objects.js';
 import { openRemote } from '../remote/openRemote.js';
@@ -10,6 +12,16 @@ import { openRepo, type ApiContext } from './context.js';
 import { pointersForTransfer } from './pointersForTransfer.js';
 import { isGitImport } from './fetchImported.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
+import { PathObserver } from '../pipeline/PathObserver.js';
+import { localRuns, pushableRuns, pushRuns } from './transferRuns.js';
+
+/**
+ * Whether a transfer moves the run cache: as asked, else for whole-repository transfers
+ * of a repository with a pipeline (dvd.yaml); others never list `runs/` on the remote.
+ */
+export function wantRunCache(root: string, o: TransferOptions): boolean {
+  return o.runCache ?? (!o.pointers && !(o.targets && o.targets.length) && fs.existsSync(path.join(root, DVD_YAML)));
+}
 
 export interface RevisionOptions {
   allBranches?: boolean;
@@ -30,6 +42,12 @@ export interface TransferOptions extends RevisionOptions {
    * history commands pass pointers read at revisions here.
    */
   pointers?: PointerSource[];
+  /**
+   * Move the run cache too (`runs/` entries, and on push the outputs they record).
+   * Default: for whole-repository transfers (no targets, no pointers) of a repository with
+   * a dvd.yaml (wantRunCache).
+   */
+  runCache?: boolean;
 }
 
 export interface PushResult {
@@ -40,6 +58,8 @@ export interface PushResult {
   /** Distinct objects the remote already had (a directory whose manifest is there counts it and all its files). */
   alreadyPresent: number;
   failed: TransferFailure[];
+  /** Run-cache entries uploaded (`runs/`). */
+  runs: number;
   /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
   problems: PointerProblem[];
 }
@@ -58,11 +78,14 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
   // pull of any part needs. Imported data stays with its source repository (`dvd pull`
   // fetches it from there).
   const found = o.pointers ? { pointers: o.pointers, problems: [] } : await pointersForTransfer(repo.root, ctx.cwd, o, ctx.log);
-  const pointers = found.pointers.filter((p) => !isGitImport(p)).map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p);
   const problems = found.problems;
+  // The run cache goes up with whole-repository pushes: its entries, and the outputs they
+  // record (so a teammate's repro can restore them), entries last.
+  const runs = wantRunCache(repo.root, o) ? pushableRuns(repo, localRuns(repo), new PathObserver(repo, 1).manifest) : { runs: [], pointers: [] };
+  const pointers = [...found.pointers.filter((p) => !isGitImport(p)).map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p), ...runs.pointers];
   const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
   try {
-    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], problems };
+    const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], runs: 0, problems };
     const needs = await objectsOfPointers(repo, pointers);
     const notLocal = (n: NeededObject): TransferFailure => ({
       item: toItem(n),
@@ -124,6 +147,11 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
     // (A listed file a damaged remote lacked after all was sent, not already there.)
     for (const item of r1.done) already.delete(item.oid);
     result.alreadyPresent = already.size;
+    if (runs.runs.length && result.failed.length === 0) {
+      const r3 = await pushRuns(repo, remote, runs.runs, jobs);
+      result.runs = r3.uploaded;
+      result.failed.push(...r3.failed);
+    }
     return result;
   } finally {
     remote.close();

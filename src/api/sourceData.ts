@@ -13,12 +13,12 @@ import { checkRelPath } from '../core/relPath.js';
 import { repoAt, type Repo } from '../core/repo.js';
 import { openSourceRepo } from '../git/openSourceRepo.js';
 import { readFileAtRev } from '../git/readFileAtRev.js';
-import { readPointersAtRev } from '../git/readPointersAtRev.js';
 import { resolveRev } from '../git/resolveRev.js';
 import { openRemote } from '../remote/openRemote.js';
 import { TransferQueue, transferFailuresError, type TransferItem } from '../remote/TransferQueue.js';
 import { dvdShareOf, type ApiContext } from './context.js';
 import { downloadInto } from './fetch.js';
+import { findTrackedAtRev } from './findTrackedAtRev.js';
 
 // What `dvd get`, `dvd import`, `dvd update` and the pull of imported data share: open
 // another dvd repository at a revision, find a tracked path there, and bring the objects
@@ -104,16 +104,11 @@ export async function fetchSourceData(ctx: ApiContext, spec: SourceSpec & { base
     const commit = await resolveRev(src.handle, rev);
     if (spec.unlessCommit === commit) return null;
     const config = await sourceConfig(src.handle, commit, rev, spec.repo, src.workTree);
-    const { refs, problems } = await readPointersAtRev(src.handle, commit, rev);
-    const ref =
-      refs.find((r) => r.pointerFile === want || r.target === want) ??
-      refs.find((r) => r.pointer.type === 'dir' && want.startsWith(`${r.target}/`));
-    // Other pointers of that revision may be broken; only the one asked for matters.
-    const bad = ref ? undefined : problems.find((p) => p.pointerFile === want || p.pointerFile === `${want}${POINTER_EXT}` || want.startsWith(`${p.pointerFile.slice(0, -POINTER_EXT.length)}/`));
-    if (bad) throw new DvdError(bad.code, bad.message, { hint: bad.hint });
+    // A `.dvd` pointer, else a cached output in that revision's dvd.lock.
+    const { ref, tracked } = await findTrackedAtRev(src.handle, commit, rev, want);
     if (!ref) {
       throw new DvdError('ENOTTRACKED', `${want}: not tracked by dvd in ${spec.repo} at ${rev}`, {
-        hint: `tracked there: ${refs.map((r) => r.target).slice(0, 10).join(', ') || 'nothing'}`,
+        hint: `tracked there: ${tracked.slice(0, 10).join(', ') || 'nothing'}`,
       });
     }
     const srcCache = src.workTree ? repoAt(src.workTree, config.get('cache.dir'), dvdShareOf(src.workTree)).cacheDir : null;

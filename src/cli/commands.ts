@@ -24,6 +24,10 @@ import { registerCache } from './cache.js';
 import { registerVersion } from './version.js';
 import { registerImport } from './importData.js';
 import { registerCompletion } from './completion.js';
+import { registerStage } from './stage.js';
+import { registerDag } from './dag.js';
+import { registerRepro } from './repro.js';
+import { registerArtifact } from './artifact.js';
 import { registerCheckIgnore } from './checkIgnore.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
@@ -52,6 +56,10 @@ export function registerCommands(program: Command): void {
   registerCache(program);
   registerVersion(program);
   registerImport(program);
+  registerStage(program);
+  registerDag(program);
+  registerRepro(program);
+  registerArtifact(program);
   registerCompletion(program);
   registerCheckIgnore(program);
 }

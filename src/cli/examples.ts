@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 // (test/cli-examples.test.ts) runs every one of them, as written, in a prepared project
 // (tracked data/raw, data/features.csv and model.bin; tag v1; a folder remote `storage`;
 // an S3 remote `lake` on bucket ml-data; the dvd repository ../registry with data/images
-// and model.bin at tags v1 and v2; images imported from it; a plain folder ../incoming).
+// and model.bin at tags v1 and v2; images imported from it; a plain folder ../incoming;
+// a dvd.yaml whose stage `features` reads data/raw and params.yaml's train.lr and makes
+// features.txt, reproduced and committed; artifact `model` (model.bin) registered as
+// v1.0.0 at tag v1 and assigned to stage prod).
 export const EXAMPLES: Record<string, string[]> = {
   init: ['git init demo && cd demo && dvd init', 'mkdir notes && cd notes && dvd init --no-scm'],
   add: ['dvd add new/images', "dvd add --glob 'new/*.csv'", 'dvd add -R new/images'],
@@ -40,6 +43,22 @@ export const EXAMPLES: Record<string, string[]> = {
   update: ['dvd update images', 'dvd update --rev v1 images', 'dvd update'],
   'check-ignore': ['echo .DS_Store >> .dvdignore && dvd check-ignore data/raw/.DS_Store', "printf '*.tmp\\n!keep.tmp\\n' > .dvdignore && dvd check-ignore --json data/raw/x.tmp data/raw/keep.tmp"],
   completion: ['dvd completion bash > dvd-completion.bash', 'dvd completion zsh > _dvd', 'dvd completion fish > dvd.fish'],
+  stage: ['dvd stage add -n count -d data/raw -o count.txt -- "wc -l data/raw/a.csv > count.txt"', 'dvd stage add -n count -d data/raw -o count.txt -- "wc -l data/raw/a.csv > count.txt" && dvd repro count'],
+  'stage add': [
+    'dvd stage add -n count -d data/raw -o count.txt -- "wc -l data/raw/a.csv > count.txt"',
+    'dvd stage add -n sorted -d features.txt -O sorted.txt -- "sort features.txt > sorted.txt" && dvd repro sorted',
+    "dvd stage add -f -n features -d data/raw -p train.lr -o features.txt -- 'cat data/raw/*.csv > features.txt'",
+  ],
+  dag: ['dvd dag', 'dvd dag --mermaid', 'dvd dag --json'],
+  repro: ['dvd repro', 'dvd repro --dry -f features', 'printf "train:\\n  lr: 0.02\\n" > params.yaml && dvd repro -j 2'],
+  artifact: ['dvd artifact show', 'dvd artifact register model --bump-minor', 'dvd artifact get model#prod -o model-prod.bin'],
+  'artifact register': ['dvd artifact register model --bump-minor', 'dvd artifact register features --path features.txt --version v0.1.0 -m "first features"'],
+  'artifact assign': ['dvd artifact assign model --stage staging', 'dvd artifact assign model --stage prod --version v1.0.0 -f'],
+  'artifact unassign': ['dvd artifact unassign model --stage prod', 'dvd artifact unassign model --stage prod -m "rolled back"'],
+  'artifact deprecate': ['dvd artifact deprecate model', 'dvd artifact deprecate model -m "replaced by model-v2"'],
+  'artifact show': ['dvd artifact show', 'dvd artifact show model@v1.0.0', 'dvd artifact show model#prod --json'],
+  'artifact history': ['dvd artifact history', 'dvd artifact history model --json'],
+  'artifact get': ['dvd artifact get model@v1.0.0 -o model-v1.bin', 'dvd artifact get model#prod -o model-prod.bin'],
 };
 
 /** Command path after `dvd`, e.g. 'remote add'. */

@@ -39,13 +39,15 @@ async function askOnTty(q: GcQuestion, describe: (q: GcQuestion, verb?: string) 
 }
 
 /**
- * `model.bin (model.bin.dvd at 1a2b3c4d5e6f)`, `data/ manifest (...)`, or `(in no commit)`;
- * `(in no commit found: ...)` when folder manifests of the history could not be read.
+ * `model.bin (model.bin.dvd at 1a2b3c4d5e6f)`, `data/ manifest (...)`, `model.pkl (dvd.lock
+ * at ...)`, `model.pkl (run cache 0123456789ab)` or `(in no commit)`; `(in no commit
+ * found: ...)` when folder manifests of the history could not be read.
  */
 function usedBy(o: Omit<GcObject, 'size'>, manifestsNotInCache: number): string {
-  if (!o.usedBy) return manifestsNotInCache ? `(in no commit found: ${plural(manifestsNotInCache, 'folder manifest')} of the history ${manifestsNotInCache === 1 ? 'is' : 'are'} not in the cache)` : '(in no commit)';
-  const where = `(${o.usedBy.pointerFile} at ${o.usedBy.rev.slice(0, 12)})`;
-  return o.usedBy.manifest ? `${o.usedBy.path} manifest ${where}` : `${o.usedBy.path} ${where}`;
+  const u = o.usedBy;
+  if (!u) return manifestsNotInCache ? `(in no commit found: ${plural(manifestsNotInCache, 'folder manifest')} of the history ${manifestsNotInCache === 1 ? 'is' : 'are'} not in the cache)` : '(in no commit)';
+  const where = u.run ? `(run cache ${u.run.slice(0, 12)})` : `(${u.pointerFile} at ${u.rev!.slice(0, 12)})`;
+  return u.manifest ? `${u.path} manifest ${where}` : `${u.path} ${where}`;
 }
 
 function printDryRun(r: GcResult): void {
@@ -54,6 +56,7 @@ function printDryRun(r: GcResult): void {
   for (const o of r.cache.objects) process.stdout.write(line('cache', o));
   if (r.remote) for (const o of r.remote.objects) process.stdout.write(line(r.remote.name, o));
   if (r.onNoRemote) process.stdout.write(`${r.onNoRemote} of them ${r.onNoRemote === 1 ? 'is' : 'are'} on no ${r.remote ? 'other ' : ''}remote: gc will ask before deleting them (or needs -f)\n`);
+  if (r.runOutputs) process.stdout.write(`${r.runOutputs} of them ${r.runOutputs === 1 ? 'is an output' : 'are outputs'} of earlier runs in the run cache: \`dvd repro\` would run those stages again instead of restoring them\n`);
 }
 
 export function registerGc(program: Command): void {

@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { DvdError } from '../core/errors.js';
 import { describeSystemError } from '../core/fsError.js';
+import { findRepoRoot } from '../core/repo.js';
+import { UserPaths } from '../core/userPaths.js';
+import { relabelPipelineError } from '../pipeline/pipelineError.js';
 import { exitQuietlyOnClosedPipe } from './closedPipe.js';
 import { registerCommands } from './commands.js';
 import { addExamples, addHabitSuggestions } from './examples.js';
@@ -41,13 +44,46 @@ export async function main(argv: string[]): Promise<number> {
   // Subcommands inherit exitOverride so usage errors come back to us as exit 2.
   for (const c of program.commands) c.exitOverride();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(versionValuesJoined(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     const code = reportError(err, program.opts<GlobalOptions>().verbose ?? false);
     if (code !== 0 && wantsJson(argv) && !printedJson()) printJson(errorDocument(err, code));
     return code;
   }
+}
+
+/**
+ * Commander matches the program's `--version` anywhere in argv, so in
+ * `dvd artifact register NAME --version v1.2.0` it would print dvd's version. After the
+ * subcommand's name, `--version X` is rewritten `--version=X`, which the program does not
+ * match (its flag takes no value) and the subcommand's `--version <v>` option parses.
+ */
+function versionValuesJoined(argv: string[]): string[] {
+  const out = argv.slice(0, 2);
+  let sub = false;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return [...out, ...argv.slice(i)];
+    if (!sub && a === '-C') out.push(a, argv[++i]);
+    else if (sub && a === '--version' && i + 1 < argv.length && !argv[i + 1].startsWith('-')) out.push(`--version=${argv[++i]}`);
+    else {
+      if (!a.startsWith('-')) sub = true;
+      out.push(a);
+    }
+  }
+  return out.filter((a) => a !== undefined);
+}
+
+/**
+ * A dvd.yaml, dvd.lock or params file error names its file from the repository root;
+ * printed, it is named from where dvd runs (README: printed paths), as `../dvd.yaml:7`.
+ */
+function shownFromCwd(err: DvdError): DvdError {
+  const file = err.data?.file;
+  if (err.code !== 'EPIPELINE' || typeof file !== 'string') return err;
+  const root = findRepoRoot(process.cwd());
+  return root ? relabelPipelineError(err, new UserPaths(root, process.cwd()).show(file)) : err;
 }
 
 /** --json among the options (before a `--`), wherever commander would have put it. */
@@ -72,10 +108,11 @@ export function reportError(err: unknown, verbose: boolean): number {
   // A system error no caller explained still gets words, not errno text.
   if (!(err instanceof DvdError)) err = describeSystemError(err) ?? err;
   if (err instanceof DvdError) {
-    process.stderr.write(`error: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`hint: ${err.hint}\n`);
+    const shown = shownFromCwd(err);
+    process.stderr.write(`error: ${shown.message}\n`);
+    if (shown.hint) process.stderr.write(`hint: ${shown.hint}\n`);
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
-    return err.exitCode;
+    return shown.exitCode;
   }
   const e = err as Error;
   process.stderr.write(`error: ${e?.message ?? String(err)}\n`);

@@ -182,7 +182,12 @@ export async function acquireLock(repo: Repo, command: string, waitMs = Number(p
   held.set(repo.lockFile, { id, count: 1 });
   removeLeftovers(repo.lockFile);
   clearTmp(repo.tmpDir);
-  const release = once(() => releaseHeld(repo.lockFile));
+  // One exit listener per acquisition would pile up in a process that takes the lock many
+  // times (dvd repro commits each stage under it): Node warns past 10. So release drops it.
+  const release = once(() => {
+    process.off('exit', release);
+    releaseHeld(repo.lockFile);
+  });
   process.once('exit', release);
   return { release };
 }
