@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { WORKLOADS, applyChange, generate, totalBytes } from './lib/generate.js';
 import { dropCaches, hasGnuTime, median, removeRssFile, sh, timeCommand } from './lib/measure.js';
 import { makeRegistry } from './lib/makeRegistry.js';
+import { makeExperiments } from './lib/makeExperiments.js';
 import { writeReport } from './lib/report.js';
 import { runPipelineWorkload } from './lib/pipelineWorkload.js';
 
@@ -293,6 +294,18 @@ async function stopS3() {
   s3 = null;
 }
 
+/** An empty Git repository with `dvd init` run in it, in a fresh folder for workload `name`. */
+function newWorkloadRepo(name, w) {
+  const dir = path.join(benchDir, name);
+  const repo = path.join(dir, 'repo');
+  rmNow(dir);
+  fs.mkdirSync(repo, { recursive: true });
+  log(`workload ${name}: ${w.desc}`);
+  git(repo, 'init', '-q', '-b', 'main');
+  dvd(repo, 'init', '-q');
+  return { dir, repo };
+}
+
 // ---- the registry workload ---------------------------------------------------------
 // `dvd artifact show` / `history` over 2,000 tags (GTO #156: 6-12 s at 1,500), against
 // `git tag -l` in the same repository and run. Only `npm run bench -- --workloads registry`.
@@ -310,13 +323,7 @@ async function runRegistryWorkload(name, w) {
     skipped.push({ workload: name, op: 'artifact-*', reason: 'dvd artifact not present' });
     return;
   }
-  const dir = path.join(benchDir, name);
-  const repo = path.join(dir, 'repo');
-  rmNow(dir);
-  fs.mkdirSync(repo, { recursive: true });
-  log(`workload ${name}: ${w.desc}`);
-  git(repo, 'init', '-q', '-b', 'main');
-  dvd(repo, 'init', '-q');
+  const { dir, repo } = newWorkloadRepo(name, w);
   const t = Date.now();
   const n = makeRegistry(repo, { env });
   log(`  made ${n} tags in ${((Date.now() - t) / 1000).toFixed(1)} s`);
@@ -330,10 +337,47 @@ async function runRegistryWorkload(name, w) {
   if (!flags.keep) rmNow(dir);
 }
 
+// ---- the experiments workload ------------------------------------------------------
+// `dvd metrics show -A` over 500 commits and `dvd exp show` with 200 experiments (issue
+// 13; DVC #7824: `exp show` takes minutes), warm (the warm-up run fills
+// .dvd/state/history-cache.json) and cold (that file removed before each run), against
+// `git rev-list --all` in the same repository. Only `npm run bench -- --workloads experiments`.
+const HISTORY_CACHE = ['.dvd', 'state', 'history-cache.json'];
+const EXPERIMENT_OPS = [
+  ['metrics-show-all', 'dvd metrics show -A (500 commits + 200 experiments, warm)', ['metrics', 'show', '-A'], false],
+  ['exp-show', 'dvd exp show (200 experiments, warm)', ['exp', 'show'], false],
+  ['metrics-show-all-cold', 'dvd metrics show -A, history cache removed', ['metrics', 'show', '-A'], true],
+  ['exp-show-cold', 'dvd exp show, history cache removed', ['exp', 'show'], true],
+  ['exp-show-json', 'dvd exp show --json (warm)', ['exp', 'show', '--json'], false],
+];
+
+async function runExperimentsWorkload(name, w) {
+  if (!dvdCommands.has('exp') || !dvdCommands.has('metrics')) {
+    skipped.push({ workload: name, op: 'metrics-show-all, exp-show', reason: 'dvd exp / metrics not present' });
+    return;
+  }
+  const { dir, repo } = newWorkloadRepo(name, w);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'dvd init');
+  const t = Date.now();
+  makeExperiments(repo, { env });
+  log(`  made 500 commits and 200 experiments in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  if (!flags['no-refs'] && want('git-rev-list')) {
+    await measure({ workload: name, op: 'git-rev-list', tool: 'ref', label: 'git rev-list --all', cmd: 'git', args: ['rev-list', '--all'], cwd: repo });
+  }
+  const dropCache = () => fs.rmSync(path.join(repo, ...HISTORY_CACHE), { force: true });
+  for (const [op, label, args, cold] of EXPERIMENT_OPS) {
+    if (!want(op)) continue;
+    await measure({ workload: name, op, tool: 'dvd', label, cmd: process.execPath, args: dvdArgs(...args), cwd: repo, setup: cold ? dropCache : undefined });
+  }
+  if (!flags.keep) rmNow(dir);
+}
+
 // ---- one workload ------------------------------------------------------------------
 async function runWorkload(name) {
   const w = WORKLOADS[name];
   if (w.registry) return runRegistryWorkload(name, w);
+  if (w.experiments) return runExperimentsWorkload(name, w);
   const base = name.replace(/-quick$/, '');
   const kind = w.scaling ? 'scaling' : w.pipeline ? 'pipeline' : base;
   const ops = PLAN[kind].filter((op) => {

@@ -40,6 +40,22 @@ for (const mode of GIT_MODES) {
       expect(read(main, 'model.bin')).toBe('model feat');
     });
 
+    it('a relative cache.dir names the same cache from a worktree at another depth (taken from the shared .dvd)', () => {
+      for (const local of [false, true]) {
+        const main = tempRepo();
+        const cache = path.join(tempDir('dvd-cache-'), 'cache');
+        dvdOk(main, ['cache', 'dir', ...(local ? ['--local'] : []), path.relative(main, cache)]);
+        writeFiles(main, { 'model.bin': 'model v1' });
+        dvdOk(main, ['add', 'model.bin']);
+        commitAll(main, 'v1');
+        const wt = path.join(tempDir('dvd-wt-'), 'deeper', 'wt2');
+        git(main, 'worktree', 'add', '-q', wt, '-b', 'feat');
+        expect(dvdOk(wt, ['cache', 'dir']).stdout.trim()).toBe(cache);
+        dvdOk(wt, ['checkout']);
+        expect(read(wt, 'model.bin')).toBe('model v1');
+      }
+    });
+
     it('config.local, remotes and push work from the linked worktree', () => {
       const { wt, store } = mainAndWorktree();
       expect(dvdOk(wt, ['remote', 'list']).stdout).toContain('store');

@@ -26,6 +26,8 @@ export const WORKLOADS = {
   'pipeline-quick': { files: 2_000, size: 1 * KiB, desc: '20-stage DAG over 2,000 files x 1 KiB (quick)', pipeline: true },
   // Not a dataset: a model registry of 2,000 Git tags (bench/lib/makeRegistry.js).
   registry: { files: 0, size: 0, desc: '2,000 registry tags: 100 artifacts x (10 versions + 10 stage events)', registry: true },
+  // Not a dataset: 500 commits of training runs and 200 experiments (bench/lib/makeExperiments.js).
+  experiments: { files: 0, size: 0, desc: '500 commits of metrics and params on main, 200 experiments of its tip under refs/exps/', experiments: true },
 };
 
 export function totalBytes(w) {

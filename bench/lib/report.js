@@ -42,7 +42,16 @@ const TIME_TARGETS = {
     ['artifact show, 2,000 registry tags', 'artifact-show', 'git-tag-list', 1],
     ['artifact history, 2,000 registry tags', 'artifact-history', 'git-tag-list', 1],
   ],
+  experiments: [
+    ['metrics show -A over 500 commits (+ 200 experiments), warm (issue 13)', 'metrics-show-all', 'git-rev-list', 1],
+    ['exp show, 200 experiments, warm (issue 13)', 'exp-show', 'git-rev-list', 1],
+  ],
 };
+const EXPERIMENTS_INFO = [
+  ['metrics show -A, history cache removed (cold)', 'metrics-show-all-cold'],
+  ['exp show, history cache removed (cold)', 'exp-show-cold'],
+  ['exp show --json, warm', 'exp-show-json'],
+];
 const REGISTRY_INFO = [
   ['artifact show NAME', 'artifact-show-one'],
   ['artifact show NAME@vX.Y.Z (lineage)', 'artifact-show-version'],
@@ -102,7 +111,8 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     rows.push({ label: 'start-up: dvd --version vs node -e 0', workload: '(none)', dvd: startup, ref: node, ratio, target: '(info)', met: null });
   }
   for (const wl of workloads) {
-    for (const [label, op, refOp] of base(wl) === 'registry' ? REGISTRY_INFO.map(([l, o]) => [l, o, 'git-tag-list']) : INFO) {
+    const info = base(wl) === 'registry' ? REGISTRY_INFO.map(([l, o]) => [l, o, 'git-tag-list']) : base(wl) === 'experiments' ? EXPERIMENTS_INFO.map(([l, o]) => [l, o, 'git-rev-list']) : INFO;
+    for (const [label, op, refOp] of info) {
       const d = find(wl, op);
       if (!d) continue;
       const r = refOp ? find(wl, refOp) : null;
@@ -136,7 +146,7 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     }
     md.push('');
   } else md.push(`Each number is the median of ${flags.runs} timed runs after ${flags.warmup} warm-up (measurements on more than 1 GiB or 50,000 files, and S3 transfers: ${flags.heavyRuns} runs, no warm-up), min-max in brackets; page cache ${flags.cold ? 'dropped before every timed run' : 'warm (data just written, fits in RAM)'}. See docs/bench.md for what each number means.`, '');
-  md.push('## Targets (issue 5; pipelines: issue 12; registry: issue 14)', '');
+  md.push('## Targets (issue 5; pipelines: issue 12; registry: issue 14; experiments: issue 13)', '');
   md.push('| operation | workload | dvd | reference | ratio | target | met? |', '|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const refCell = r.ref ? `${r.ref.label}: ${span(r.ref)}` : r.note ?? '';

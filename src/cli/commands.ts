@@ -29,6 +29,10 @@ import { registerDag } from './dag.js';
 import { registerRepro } from './repro.js';
 import { registerArtifact } from './artifact.js';
 import { registerCheckIgnore } from './checkIgnore.js';
+import { registerMetrics } from './metrics.js';
+import { registerParams } from './params.js';
+import { registerPlots } from './plots.js';
+import { registerExp } from './exp.js';
 
 // Every subcommand lives in its own file under src/cli and registers itself here.
 export function registerCommands(program: Command): void {
@@ -62,4 +66,8 @@ export function registerCommands(program: Command): void {
   registerArtifact(program);
   registerCompletion(program);
   registerCheckIgnore(program);
+  registerParams(program);
+  registerMetrics(program);
+  registerPlots(program);
+  registerExp(program);
 }

@@ -40,6 +40,24 @@ export function stageLine(r: StageReport, dry: boolean, paths: UserPaths): strin
   }
 }
 
+/** Prints repro's events: a stage starting (its reasons and commands), failed, or decided. */
+export function reproPrinter(say: (line: string) => void, dry: boolean, paths: UserPaths): (e: ReproEvent) => void {
+  return (e) => {
+    if (e.type === 'start') {
+      say(`Running stage ${e.stage}: ${reasonsLine(e.reasons, paths)}`);
+      for (const c of e.cmd) say(`> ${c}`);
+      return;
+    }
+    const r = e.report;
+    if (r.action === 'failed') {
+      process.stderr.write(`error: stage ${r.stage} failed: ${r.error}\n`);
+      return;
+    }
+    const line = stageLine(r, dry, paths);
+    if (line) say(line);
+  };
+}
+
 export function registerRepro(program: Command): void {
   program
     .command('repro')
@@ -63,20 +81,7 @@ export function registerRepro(program: Command): void {
       const say = (line: string) => {
         if (!quiet && !opts.json) process.stdout.write(`${line}\n`);
       };
-      const onEvent = (e: ReproEvent) => {
-        if (e.type === 'start') {
-          say(`Running stage ${e.stage}: ${reasonsLine(e.reasons, paths)}`);
-          for (const c of e.cmd) say(`> ${c}`);
-          return;
-        }
-        const r = e.report;
-        if (r.action === 'failed') {
-          process.stderr.write(`error: stage ${r.stage} failed: ${r.error}\n`);
-          return;
-        }
-        const line = stageLine(r, !!opts.dry, paths);
-        if (line) say(line);
-      };
+      const onEvent = reproPrinter(say, !!opts.dry, paths);
       const { repro } = await import('../api/repro.js');
       let result: ReproResult;
       try {

@@ -25,11 +25,14 @@ export const DVD_DIR = '.dvd';
 /**
  * The paths of the dvd repository at `root`. `shareDir` (default `<root>/.dvd`) holds
  * what several work trees of one Git repository share; the stat cache (`state/`) stays
- * per work tree, since it records this tree's inodes.
+ * per work tree, since it records this tree's inodes. A relative `cacheDirOverride`
+ * (cache.dir) is taken from `shareDir`, not from this tree's `.dvd`: every work tree then
+ * names the one cache they share, also a linked worktree at another depth (dvd exp
+ * run --run-all's, under `.git/dvd-exp/<name>`, would otherwise fill a second cache).
  */
 export function repoAt(root: string, cacheDirOverride?: string, shareDir = path.join(root, DVD_DIR)): Repo {
   const dvdDir = path.join(root, DVD_DIR);
-  const cacheDir = cacheDirOverride ? path.resolve(dvdDir, cacheDirOverride) : path.join(shareDir, 'cache');
+  const cacheDir = cacheDirOverride ? path.resolve(shareDir, cacheDirOverride) : path.join(shareDir, 'cache');
   return {
     root,
     dvdDir,

@@ -30,6 +30,8 @@ export class CatFileBatch {
   private buf: Buffer = Buffer.alloc(0);
   private waiting: { oid: string; resolve: (o: RawObject | null) => void; reject: (e: Error) => void }[] = [];
   private failed: Error | null = null;
+  /** Requests not written yet: one write per tick, not one per object. */
+  private unsent = '';
 
   constructor(gitdir: string) {
     this.child = spawn('git', ['--git-dir', gitdir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -58,8 +60,17 @@ export class CatFileBatch {
       // Keep the process referenced while an answer is pending.
       if (this.waiting.length === 0) this.ref(true);
       this.waiting.push({ oid, resolve, reject });
-      this.child.stdin.write(`${oid}\n`);
+      // History views ask for thousands of objects at once (500 commits' trees); a write
+      // per object cost ~30 us each in syscalls (46 ms of a 400 ms `metrics show -A`).
+      if (this.unsent === '') queueMicrotask(() => this.flush());
+      this.unsent += `${oid}\n`;
     });
+  }
+
+  private flush(): void {
+    const text = this.unsent;
+    this.unsent = '';
+    if (text) this.child.stdin.write(text);
   }
 
   close(): void {

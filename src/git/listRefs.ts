@@ -95,3 +95,16 @@ export async function listAllRefTips(repo: GitRepo): Promise<NamedCommit[]> {
   }
   return out;
 }
+
+/**
+ * Refs under `prefix` (e.g. `refs/exps/`) with full names and the commits they name,
+ * sorted by name. Without a git binary, isomorphic-git lists and resolves them.
+ */
+export async function listRefsUnder(repo: GitRepo, prefix: string): Promise<NamedCommit[]> {
+  const viaGit = forEachRef(repo, prefix.replace(/\/$/, ''));
+  if (viaGit) return viaGit.map((r) => ({ name: r.ref, oid: r.oid })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const git = await isoGit();
+  const dir = prefix.replace(/\/?$/, '/');
+  const names = await git.listRefs({ ...gitArgs(repo), filepath: dir.slice(0, -1) });
+  return (await resolveAll(repo, dir, names)).map((r) => ({ name: `${dir}${r.name}`, oid: r.oid }));
+}

@@ -19,6 +19,10 @@ export interface CommitInfo {
   parents: string[];
   /** True when the commit has parents that this shallow clone does not have. */
   shallow: boolean;
+  /** Committer time, seconds since the epoch. */
+  time: number;
+  /** The commit message (everything after the header). */
+  message: string;
 }
 
 // The object reads that history-wide commands repeat thousands of times, behind one
@@ -108,12 +112,14 @@ async function readCommitRaw(repo: GitRepo, oid: string): Promise<Omit<CommitInf
     const head = text.slice(0, text.indexOf('\n\n') === -1 ? text.length : text.indexOf('\n\n'));
     const tree = /^tree ([0-9a-f]{40})$/m.exec(head)![1];
     const parents = [...head.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
-    return { oid: peeled.oid, tree, parents };
+    const time = Number(/^committer .* (\d+) [+-]\d{4}$/m.exec(head)?.[1] ?? 0);
+    const sep = text.indexOf('\n\n');
+    return { oid: peeled.oid, tree, parents, time, message: sep === -1 ? '' : text.slice(sep + 2) };
   }
   const git = await isoGit();
   try {
     const r = await git.readCommit({ ...gitArgs(repo), oid });
-    return { oid: r.oid, tree: r.commit.tree, parents: r.commit.parent };
+    return { oid: r.oid, tree: r.commit.tree, parents: r.commit.parent, time: r.commit.committer.timestamp, message: r.commit.message };
   } catch (err) {
     const code = (err as { code?: string })?.code;
     if (code === 'NotFoundError' || code === 'ObjectTypeError') throw notFound('commit', oid);

@@ -121,7 +121,7 @@ function signalNumber(signal: NodeJS.Signals | null): number {
 }
 
 /** Copy a stream to `sink` line by line with `prefix` (a partial last line is flushed at the end). */
-function pipeLines(src: NodeJS.ReadableStream, sink: Writable, prefix: string): void {
+export function pipeLines(src: NodeJS.ReadableStream, sink: Writable, prefix: string): void {
   let rest = '';
   src.setEncoding('utf8');
   src.on('data', (chunk: string) => {

@@ -16,9 +16,11 @@ class NeedFile {
  * has no dvd.yaml. Expansion is synchronous and learns which params files it needs as it
  * goes, so each missing file stops it, is read from Git, and expansion starts again: a
  * pipeline with K params files is parsed K+1 times (small files, a few ms). `label`
- * names the revision in params errors (`v1.0:params.yaml: not valid YAML`).
+ * names the revision in params errors (`v1.0:params.yaml: not valid YAML`). `filesRead`,
+ * when given, receives the params files expansion read (history views key what they
+ * learn from a commit on those files' blob oids).
  */
-export async function loadPipelineAtRev(repo: GitRepo, commit: string, label: string): Promise<Pipeline | null> {
+export async function loadPipelineAtRev(repo: GitRepo, commit: string, label: string, filesRead?: Set<string>): Promise<Pipeline | null> {
   const text = await readFileAtRev(repo, commit, DVD_YAML);
   if (text === null) return null;
   const files = new Map<string, Record<string, ParamValue> | null>();
@@ -30,6 +32,7 @@ export async function loadPipelineAtRev(repo: GitRepo, commit: string, label: st
       });
     } catch (err) {
       if (!(err instanceof NeedFile)) throw err;
+      filesRead?.add(err.rel);
       const bytes = await readFileAtRev(repo, commit, err.rel);
       files.set(err.rel, bytes === null ? null : parseParamsText(bytes.toString('utf8'), `${label}:${err.rel}`));
     }

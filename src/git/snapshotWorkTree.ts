@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { runGit } from './runGit.js';
+
+/**
+ * A commit of the work tree at `dir` as it is now: every file Git would take with
+ * `git add -A` (ignored files, so dvd's data and cached outputs, stay out), with parent
+ * `parent` and message `message`. Written through a temporary index, so the user's index,
+ * HEAD and branches are untouched; the commit is on no branch until a ref names it.
+ * `replace` puts other content at some paths (repo-relative) than the work tree has, e.g.
+ * params files as a queued experiment will set them. Returns the commit's oid. Needs the
+ * git program (runGit).
+ */
+export function snapshotWorkTree(dir: string, o: { parent: string; message: string; replace?: Record<string, string> }): string {
+  const index = runGit(dir, ['rev-parse', '--git-path', 'index']).stdout.trim();
+  const tmp = path.join(os.tmpdir(), `dvd-index-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    // Starting from the real index keeps its stat data, so `add -A` hashes only what changed.
+    try {
+      fs.copyFileSync(path.resolve(dir, index), tmp);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const env = { GIT_INDEX_FILE: tmp };
+    runGit(dir, ['add', '-A', '--', '.'], { env });
+    for (const [file, content] of Object.entries(o.replace ?? {})) {
+      const blob = runGit(dir, ['hash-object', '-w', '--stdin'], { input: content }).stdout.trim();
+      const mode = /^(\d{6}) /.exec(runGit(dir, ['ls-files', '-s', '--', file], { env }).stdout)?.[1] ?? '100644';
+      runGit(dir, ['update-index', '--add', '--cacheinfo', `${mode},${blob},${file}`], { env });
+    }
+    const tree = runGit(dir, ['write-tree'], { env }).stdout.trim();
+    return runGit(dir, ['commit-tree', tree, '-p', o.parent], { input: o.message }).stdout.trim();
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
