@@ -305,6 +305,17 @@ describe('8. pull without a default remote pulls what needs none', { timeout: 12
     expect(r.stderr).toContain('hint: add one with `dvd remote add -d NAME');
     expect(exists(repo, 'own.bin')).toBe(false);
   });
+
+  it('in a repository with a pipeline: outputs come from the cache, the run cache is left out without a word', () => {
+    const repo = track(tempRepo());
+    dvdOk(repo, ['stage', 'add', '-n', 's', '-o', 'out.txt', '--', 'echo hi > out.txt']);
+    dvdOk(repo, ['repro']);
+    fs.rmSync(path.join(repo, 'out.txt'));
+    const r = dvdOk(repo, ['pull']);
+    expect(r.stderr).toBe('');
+    expect(fs.readFileSync(path.join(repo, 'out.txt'), 'utf8')).toBe('hi\n');
+    expect(dvdOk(repo, ['fetch']).stdout).toBe('Everything is already in the cache (1 object).\n');
+  });
 });
 
 describe('7. untrack of a target missing from the workspace', { timeout: 120_000 }, () => {
@@ -370,6 +381,18 @@ describe('8. config, --no-scm, gc, ls and empty paths', { timeout: 120_000 }, ()
     expect(dvdOk(dir, ['commit']).stdout).not.toContain('git');
     expect(dvdOk(dir, ['move', 'm.bin', 'n.bin']).stdout).not.toContain('git');
     expect(dvdOk(dir, ['untrack', 'n.bin']).stdout).not.toContain('git');
+    // Pipelines too: stage add gives no git advice, repro git-ignores no output.
+    expect(dvdOk(dir, ['stage', 'add', '-n', 's', '-o', 'out.txt', '--', 'echo hi > out.txt']).stdout).toBe('added stage s in dvd.yaml\n');
+    dvdOk(dir, ['repro']);
+    expect(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8')).toBe('hi\n');
+    expect(exists(dir, '.gitignore')).toBe(false);
+  });
+
+  it('stage add stages dvd.yaml with core.autostage, as add does', () => {
+    const repo = track(tempRepo());
+    dvdOk(repo, ['config', 'core.autostage', 'true']);
+    expect(dvdOk(repo, ['stage', 'add', '-n', 's', '-o', 'out.txt', '--', 'echo hi > out.txt']).stdout).toBe('added stage s in dvd.yaml\nstaged dvd.yaml\n');
+    expect(git(repo, 'diff', '--cached', '--name-only')).toContain('dvd.yaml');
   });
 
   it('gc --dry-run says when it cannot know the commit because a manifest is not in the cache; --help shows no [] default', () => {
@@ -398,12 +421,17 @@ describe('8. config, --no-scm, gc, ls and empty paths', { timeout: 120_000 }, ()
     const repo = track(tempRepo());
     writeFiles(repo, { 'm.bin': 'm' });
     dvdOk(repo, ['add', 'm.bin']);
-    for (const args of [['ls', '/etc'], ['status', '/etc'], ['add', '/etc/hostname'], ['check-ignore', '/etc'], ['checkout', '/etc']]) {
+    commitAll(repo, 'm');
+    const outside = [['ls', '/etc'], ['status', '/etc'], ['add', '/etc/hostname'], ['check-ignore', '/etc'], ['checkout', '/etc']];
+    outside.push(['metrics', 'show', '/etc'], ['plots', 'show', '/etc'], ['artifact', 'register', 'm', '--path', '/etc']);
+    for (const args of outside) {
       const r = dvd(repo, args);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toContain(`outside the repository ${repo}`);
     }
-    for (const args of [['add', ''], ['status', ''], ['ls', ''], ['checkout', ''], ['untrack', '']]) {
+    const empty = [['add', ''], ['status', ''], ['ls', ''], ['checkout', ''], ['untrack', '']];
+    empty.push(['metrics', 'show', ''], ['plots', 'show', ''], ['artifact', 'register', 'm', '--path', '']);
+    for (const args of empty) {
       const r = dvd(repo, args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toContain('empty path');
