@@ -85,6 +85,18 @@ beforeAll(async () => {
   });
   ok(project, 'dvd repro -q && git add -A && git commit -qm pipeline && dvd push -q');
   ok(project, 'dvd artifact register -q model --path model.bin --version v1.0.0 --rev v1 && dvd artifact assign -q model --stage prod');
+  // Stage train (features.txt and train.lr -> metrics.json, loss.csv), experiment `fast`
+  // (train.lr 0.02) pushed to the Git remote origin; the workspace back at HEAD; every run
+  // cache entry pushed, so gc has nothing only this machine holds.
+  const train =
+    'lr=$(sed -n "s/ *lr: *//p" params.yaml)\n' +
+    'awk -v lr="$lr" \'BEGIN { printf "{\\"acc\\": %.3f, \\"loss\\": %.3f}\\n", 0.8 + 10 * lr, 0.35 - 10 * lr }\' > metrics.json\n' +
+    'awk -v lr="$lr" \'BEGIN { print "step,loss"; for (s = 1; s <= 5; s++) printf "%d,%.4f\\n", s, 1 / (1 + 10 * lr * s) }\' > loss.csv\n';
+  writeFiles(project, { 'train.sh': train });
+  ok(project, 'dvd stage add -q -n train -d features.txt -d train.sh -p train.lr -M metrics.json --plots loss.csv -- sh train.sh');
+  ok(project, 'dvd repro -q && git add -A && git commit -qm train && dvd push -q');
+  ok(project, 'git init -q --bare ../project.git && git remote add origin ../project.git && git push -q origin main');
+  ok(project, 'dvd exp run -q -S train.lr=0.02 -n fast && dvd exp push -q origin fast && git reset -q --hard && dvd checkout -q -f && dvd push -q');
   writeFiles(project, { 'new/labels.csv': 'l\n', 'new/extra.csv': 'e\n', 'new/images/1.png': '1', 'new/images/2.png': '2' });
 }, 240_000);
 

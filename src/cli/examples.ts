@@ -7,7 +7,9 @@ import type { Command } from 'commander';
 // and model.bin at tags v1 and v2; images imported from it; a plain folder ../incoming;
 // a dvd.yaml whose stage `features` reads data/raw and params.yaml's train.lr and makes
 // features.txt, reproduced and committed; artifact `model` (model.bin) registered as
-// v1.0.0 at tag v1 and assigned to stage prod).
+// v1.0.0 at tag v1 and assigned to stage prod; stage `train` (features.txt, train.lr ->
+// metrics.json with acc and loss, plots file loss.csv), and experiment `fast` (train.lr
+// 0.02) pushed with its data to the Git remote `origin`).
 export const EXAMPLES: Record<string, string[]> = {
   init: ['git init demo && cd demo && dvd init', 'mkdir notes && cd notes && dvd init --no-scm'],
   add: ['dvd add new/images', "dvd add --glob 'new/*.csv'", 'dvd add -R new/images'],
@@ -59,6 +61,28 @@ export const EXAMPLES: Record<string, string[]> = {
   'artifact show': ['dvd artifact show', 'dvd artifact show model@v1.0.0', 'dvd artifact show model#prod --json'],
   'artifact history': ['dvd artifact history', 'dvd artifact history model --json'],
   'artifact get': ['dvd artifact get model@v1.0.0 -o model-v1.bin', 'dvd artifact get model#prod -o model-prod.bin'],
+  params: ['printf "train:\\n  lr: 0.05\\n" > params.yaml && dvd params diff', 'dvd params diff HEAD fast --md'],
+  'params diff': ['printf "train:\\n  lr: 0.05\\n" > params.yaml && dvd params diff', 'dvd params diff HEAD fast --all --json'],
+  metrics: ['dvd metrics show', 'dvd metrics diff HEAD fast', "dvd metrics check 'acc >= 0.9' 'loss < 0.3'"],
+  'metrics show': ['dvd metrics show', 'dvd metrics show -A --md', 'dvd metrics show --json'],
+  'metrics diff': ['dvd metrics diff HEAD fast', 'dvd metrics diff HEAD fast --md', 'dvd metrics diff --all --precision 2'],
+  'metrics check': ["dvd metrics check 'acc >= 0.9' 'loss < 0.3'", "dvd metrics check --rev fast 'acc > 0.91'"],
+  plots: ['dvd plots show', 'dvd plots diff HEAD fast'],
+  'plots show': ['dvd plots show', 'dvd plots show -o report', 'dvd plots show --json > plots.json'],
+  'plots diff': ['dvd plots diff HEAD fast', 'dvd plots diff fast', 'dvd plots diff HEAD fast --targets loss.csv -o compare'],
+  exp: ['dvd exp run -S train.lr=0.05 -n faster', 'dvd exp show', 'dvd exp apply fast && git commit -qam "lr 0.02"'],
+  'exp run': [
+    'dvd exp run -S train.lr=0.05 -n faster',
+    'dvd exp run --queue -S train.lr=0.03 && dvd exp run --queue -S train.lr=0.04 && dvd exp run --run-all -j 2',
+    'dvd exp run -f -n fast -S train.lr=0.025',
+  ],
+  'exp show': ['dvd exp show', 'dvd exp show --sort-by acc --sort-order desc', 'dvd exp show --only-changed --md'],
+  'exp diff': ['dvd exp diff HEAD fast', 'dvd exp diff HEAD fast --json'],
+  'exp apply': ['dvd exp apply fast', 'dvd exp apply fast && git commit -qam "lr 0.02"'],
+  'exp branch': ['dvd exp branch fast lr-0.02', 'dvd exp branch fast lr-0.02 && git log --oneline -1 lr-0.02'],
+  'exp remove': ['dvd exp remove fast', 'dvd exp run --queue -S train.lr=0.03 && dvd exp remove --queue', 'dvd exp remove --all'],
+  'exp push': ['dvd exp push origin fast', 'dvd exp push origin --all --no-data'],
+  'exp pull': ['dvd exp pull origin fast', 'dvd exp remove fast && dvd exp pull origin --all'],
 };
 
 /** Command path after `dvd`, e.g. 'remote add'. */
