@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { applyCheckout } from '../core/applyCheckout.js';
 import { defaultJobs } from '../core/defaultJobs.js';
@@ -10,6 +9,7 @@ import { loadManifestSync } from '../core/loadManifest.js';
 import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
+import { removeCheckoutTemps } from '../core/removeCheckoutTemps.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
 import { UserPaths } from '../core/userPaths.js';
 import { refusedError, withoutMetadata } from '../core/walkTarget.js';
@@ -19,6 +19,7 @@ import { expandGlobs } from './expandGlobs.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
+import { gitTrackedLookup } from './gitFiles.js';
 import { workspaceRefs } from './workspaceRefs.js';
 
 export interface CheckoutOptions {
@@ -39,6 +40,9 @@ export interface CheckoutTargetResult {
   pointerFile: string;
   written: number;
   removed: number;
+  /** Files whose bytes were right but whose executable bit was not, and was set or cleared. */
+  modeChanged: number;
+  /** Files left as they were (neither written, removed nor changed in mode). */
   unchanged: number;
   /** The target folder did not exist and was created (an empty version has no file to make it). */
   madeFolder: boolean;
@@ -74,7 +78,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
   const targets = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets ?? [], { tracked: true }) : opts.targets;
   const only = opts.pointerFiles && new Set(opts.pointerFiles);
   // `.dvd` pointers and the cached outputs dvd.lock records.
-  const found = workspaceRefs(repo.root, ctx.cwd, targets ?? []);
+  const found = workspaceRefs(repo.root, ctx.cwd, targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const refs = found.refs.filter((r) => !only || only.has(r.pointerFile));
   const problems = found.problems;
   const paths = new UserPaths(repo.root, ctx.cwd);
@@ -82,6 +86,17 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
   const linker = new Linker({ repo, types, warn: ctx.log.warn, verb: 'checkout' });
   const jobs = opts.jobs ?? defaultJobs();
   return withLock(repo, 'checkout', async () => {
+    // Temp files a killed checkout left beside or inside any target named go, whatever
+    // becomes of the target (README: interrupted checkout); scans report those inside.
+    const tempsFound = new Map<string, string[]>();
+    try {
+      return await checkoutLocked(tempsFound);
+    } finally {
+      removeCheckoutTemps(repo.root, refs.map((r) => ({ target: r.target, type: r.pointer.type, inside: tempsFound.get(r.pointerFile) })));
+    }
+  });
+
+  async function checkoutLocked(tempsFound: Map<string, string[]>): Promise<CheckoutResult> {
     const result: CheckoutResult = { targets: [], missing: [], problems };
     const planned: Planned[] = [];
     const inCache = (oid: string) => hasObject(repo, oid);
@@ -105,6 +120,8 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
           return (desired = entriesInScope(kept, ref, paths));
         };
         const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => loadDesired().map((e) => e.path), scope: ref.scope, expectTree: opts.relink ? undefined : ref.pointer.oid });
+        // A scoped scan saw only part of the folder: the rest is looked through for temps.
+        if (!ref.scope) tempsFound.set(ref.pointerFile, scan.temps);
         noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
         // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
         if (scan.refused.length) throw refusedError(scan.refused, ref.target, paths, ref.pointerFile);
@@ -172,18 +189,17 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
         progress.finish();
         p.scan.state.save(p.ref.target);
       }
-      // We hold the lock, so no live dvd is writing these.
-      for (const t of p.scan.temps) fs.rmSync(t, { force: true });
       result.targets.push({
         target: p.ref.target,
         pointerFile: p.ref.pointerFile,
         written: p.plan.write.length,
         removed: p.plan.remove.length,
-        unchanged: p.total - p.plan.write.length,
+        modeChanged: p.plan.chmod.length,
+        unchanged: p.total - p.plan.write.length - p.plan.chmod.length,
         madeFolder,
         ...(p.ref.scope ? { scope: p.ref.scope.map((s) => `${p.ref.target}/${s}`) } : {}),
       });
     }
     return result;
-  });
+  }
 }

@@ -67,6 +67,8 @@ export interface GcResult {
   unchecked: GcQuestion['unchecked'];
   cache: { removed: number; bytes: number; kept: number; oids: string[]; objects: GcObject[] };
   remote: { name: string; url: string; removed: number; kept: number; oids: string[]; objects: Omit<GcObject, 'size'>[] } | null;
+  /** With --dry-run: folder manifests of the history not in the cache, whose files cannot be attributed (usedBy then absent). */
+  manifestsNotInCache?: number;
 }
 
 const MANIFEST_HEADER = Buffer.from('dvd-manifest 1\n');
@@ -218,7 +220,8 @@ export async function gc(ctx: ApiContext, o: GcOptions): Promise<GcResult> {
   try {
     if (dryRun) {
       const plan = await makePlan(ctx, open, o, opened);
-      return resultOf(plan, true, await usersOfObjects(repo, doomedOids(plan), plan.runs));
+      const users = await usersOfObjects(repo, doomedOids(plan), plan.runs);
+      return { ...resultOf(plan, true, users.uses), manifestsNotInCache: users.manifestsNotInCache };
     }
     if (o.force) {
       // No question to wait for: plan and delete under one hold of the lock.

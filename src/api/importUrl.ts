@@ -63,7 +63,30 @@ function openS3(root: string, config: FlatConfig, loc: { bucket: string; key: st
   const parent = path.posix.dirname(loc.key);
   synthetic.set(`remote.${IMPORT_REMOTE}.url`, `s3://${loc.bucket}${parent === '.' ? '' : `/${parent}`}`);
   const opened = openCheckedRemote(root, synthetic, IMPORT_REMOTE, { jobs, warn });
-  return { remote: opened.remote as S3Remote, jobs: opened.jobs, name: path.posix.basename(loc.key) };
+  return { remote: opened.remote as S3Remote, jobs: opened.jobs, name: path.posix.basename(loc.key), settings };
+}
+
+/**
+ * The S3 layer names the remote it was given, here the stand-in `import-url`, which no
+ * config holds: its hints (`dvd remote modify import-url profile NAME`) fail when pasted.
+ * The error names the URL instead, and the hints the remote whose settings were used, or
+ * the ways to give settings to an import (-r NAME, the AWS environment).
+ */
+function forImportUrl(err: unknown, url: string, settings: string | undefined): unknown {
+  if (!(err instanceof DvdError)) return err;
+  const mentions = (t: string | undefined) => t !== undefined && new RegExp(`\\b${IMPORT_REMOTE}\\b`).test(t);
+  if (!mentions(err.message) && !mentions(err.hint)) return err;
+  const message = err.message.replace(new RegExp(`remote ${IMPORT_REMOTE} \\([^)]*\\)`), url);
+  const viaRemote = 'pass `-r NAME` to use the settings (endpoint, region, profile, keys) of one of your remotes';
+  let hint = err.hint;
+  if (mentions(hint)) {
+    // That remote's settings can be changed; its url is not the import's.
+    if (settings) hint = hint!.includes(`remote modify ${IMPORT_REMOTE} url`) ? `check the bucket in ${url}` : hint!.replaceAll(IMPORT_REMOTE, settings);
+    else if (err.code === 'ENOCREDENTIALS') hint = `set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or ${viaRemote}`;
+    else if (err.code === 'ENOBUCKET') hint = `check the bucket in ${url}, or ${viaRemote}`;
+    else hint = viaRemote;
+  }
+  return new DvdError(err.code, message, { hint, data: err.data, cause: err });
 }
 
 export interface UrlSnapshot {
@@ -108,32 +131,39 @@ export async function snapshotUrl(ctx: ApiContext, repo: Repo, config: FlatConfi
   }
   const s3 = openS3(repo.root, config, loc, { remote: o.remote, jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
-    const objects = await s3.remote.listDetailed(s3.name);
-    if (objects.length === 0) throw new DvdError('ENOENT', `s3://${loc.bucket}/${loc.key}: no such object, and no objects under it`);
-    const type = objects.length === 1 && objects[0].key === s3.name ? 'file' : 'dir';
-    const stamp = type === 'file' ? `s3:${objects[0].etag}:${objects[0].size}` : stampOf('s3-dir', objects.map((x) => `${x.key}\0${x.etag}\0${x.size}`));
-    if (o.stampOnly) return { type, stamp };
-    const files: SourceFile[] = [];
-    const progress = ctx.progress('downloading');
-    let bytes = 0;
-    try {
-      await forEachParallel(objects, s3.jobs, async (x) => {
-        const tmp = tempPath(repo);
-        try {
-          const got = await s3.remote.get(x.key, tmp, { size: x.size, onBytes: (n) => progress.update({ items: files.length, bytes: (bytes += n), totalItems: objects.length }) });
-          await installTempObject(repo, tmp, got.sha256);
-          files.push({ path: type === 'file' ? '' : x.key.slice(s3.name.length + 1), oid: got.sha256, size: got.bytes, exec: false });
-        } finally {
-          await fs.promises.rm(tmp, { force: true });
-        }
-      });
-    } finally {
-      progress.finish();
-    }
-    return { type, stamp, files };
+    return await snapshotS3(ctx, repo, s3, loc, o);
+  } catch (err) {
+    throw forImportUrl(err, `s3://${loc.bucket}/${loc.key}`, s3.settings);
   } finally {
     s3.remote.close();
   }
+}
+
+/** The S3 half of snapshotUrl: list the object or folder, and unless stampOnly download and hash it. */
+async function snapshotS3(ctx: ApiContext, repo: Repo, s3: ReturnType<typeof openS3>, loc: { bucket: string; key: string }, o: { stampOnly?: boolean }): Promise<UrlSnapshot> {
+  const objects = await s3.remote.listDetailed(s3.name);
+  if (objects.length === 0) throw new DvdError('ENOENT', `s3://${loc.bucket}/${loc.key}: no such object, and no objects under it`);
+  const type = objects.length === 1 && objects[0].key === s3.name ? 'file' : 'dir';
+  const stamp = type === 'file' ? `s3:${objects[0].etag}:${objects[0].size}` : stampOf('s3-dir', objects.map((x) => `${x.key}\0${x.etag}\0${x.size}`));
+  if (o.stampOnly) return { type, stamp };
+  const files: SourceFile[] = [];
+  const progress = ctx.progress('downloading');
+  let bytes = 0;
+  try {
+    await forEachParallel(objects, s3.jobs, async (x) => {
+      const tmp = tempPath(repo);
+      try {
+        const got = await s3.remote.get(x.key, tmp, { size: x.size, onBytes: (n) => progress.update({ items: files.length, bytes: (bytes += n), totalItems: objects.length }) });
+        await installTempObject(repo, tmp, got.sha256);
+        files.push({ path: type === 'file' ? '' : x.key.slice(s3.name.length + 1), oid: got.sha256, size: got.bytes, exec: false });
+      } finally {
+        await fs.promises.rm(tmp, { force: true });
+      }
+    });
+  } finally {
+    progress.finish();
+  }
+  return { type, stamp, files };
 }
 
 export interface ImportUrlResult {

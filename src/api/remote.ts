@@ -142,6 +142,8 @@ export function remoteRename(ctx: ApiContext, o: { from: string; to: string }): 
   const root = requireRepoRoot(ctx.cwd);
   requireRemote(root, o.from);
   checkName(o.to);
+  // The "already exists" refusal below would tell the user to remove the very remote being renamed.
+  if (o.to === o.from) throw usageError(`remote ${JSON.stringify(o.from)} is already called that`, 'give a new name: `dvd remote rename OLD NEW`');
   const merged = loadConfig(root, dvdShareOf(root));
   if ([...merged.keys()].some((k) => k.startsWith(`remote.${o.to}.`))) {
     throw new DvdError('EEXISTS', `remote ${JSON.stringify(o.to)} already exists`, { exitCode: 2, hint: `remove it first with \`dvd remote remove ${o.to}\`` });

@@ -13,6 +13,7 @@ import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 import type { Repo } from '../core/repo.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { openRepo, type ApiContext } from './context.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 export interface StatusOptions {
   targets?: string[];
@@ -36,8 +37,14 @@ export interface TargetStatus {
    * copied with absolute links, or the object is gone): checkout re-creates them.
    */
   relink: string[];
-  /** The pointer's data (manifest or file object) is not in the local cache. */
+  /**
+   * What checkout would need to restore the target is not all in the local cache: the
+   * file object or manifest, or the object of a file that is deleted or changed (a
+   * partial `dvd fetch` of a folder leaves the rest out).
+   */
   notInCache: boolean;
+  /** Set when only these repo-relative paths inside the target were compared (a path inside a tracked folder). */
+  scope?: string[];
 }
 
 export interface StatusResult {
@@ -48,7 +55,7 @@ export interface StatusResult {
 
 export async function status(ctx: ApiContext, opts: StatusOptions = {}): Promise<StatusResult> {
   const { repo } = openRepo(ctx);
-  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const out: TargetStatus[] = [];
   for (const ref of refs) {
     const s = await forTarget(ref.pointerFile, problems, () => targetStatus(ctx, repo, ref, opts.jobs ?? defaultJobs(), problems));
@@ -122,9 +129,11 @@ function compare(ctx: ApiContext, repo: Repo, ref: PointerRef, scan: TargetScan,
     deleted: [],
     relink: [],
     notInCache: !hasObject(repo, pointer.oid),
+    ...(ref.scope ? { scope: ref.scope.map((p) => `${ref.target}/${p}`) } : {}),
   };
   if (scan.kind === 'missing') {
     res.state = 'missing';
+    if (!res.notInCache && pointer.type === 'dir') res.notInCache = loadRecorded()!.some((e) => !hasObject(repo, e.oid));
     return res;
   }
   for (const f of scan.files) if (f.relink) res.relink.push(f.path === '' ? ref.target : `${ref.target}/${f.path}`);
@@ -173,6 +182,9 @@ function compare(ctx: ApiContext, repo: Repo, ref: PointerRef, scan: TargetScan,
     else if (want.oid !== cur.oid || want.exec !== cur.exec) res.modified.push(full);
   }
   for (const p of desired.keys()) if (!seen.has(p)) res.deleted.push(`${ref.target}/${p}`);
+  // Checkout writes the recorded version of these: their objects must be here.
+  const needed = [...res.modified, ...res.deleted].map((p) => desired.get(p.slice(ref.target.length + 1)));
+  res.notInCache = needed.some((e) => e !== undefined && !hasObject(repo, e.oid));
   res.added.sort();
   res.modified.sort();
   res.deleted.sort();

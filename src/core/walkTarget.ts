@@ -5,6 +5,8 @@ import { IGNORE_FILE, IgnoreRules } from './ignoreRules.js';
 import { objectPath } from './objectPath.js';
 import { untrackableName } from './trackableName.js';
 import type { UserPaths } from './userPaths.js';
+import { quoteText } from './quoteText.js';
+import { isCheckoutTemp } from './placeFile.js';
 
 export interface WalkEntry {
   /** POSIX path relative to the walked folder. */
@@ -73,7 +75,6 @@ export interface WalkOptions {
 // destination (placeFile.ts). One left by a killed dvd (Ctrl-C) is not the user's data:
 // the walk skips it, so status does not call it added and add does not store it, and
 // checkout deletes it.
-const CHECKOUT_TEMP = /^\..+\.dvd-tmp-\d+(?:-\d+)+$/;
 
 const LINK_WHY = 'is a symbolic link; dvd does not store links inside tracked data';
 const SPECIAL_WHY = 'not a regular file or folder (fifo, socket or device)';
@@ -148,7 +149,7 @@ function walkScopePath(dir: string, o: WalkOptions, out: TargetWalk, s: string, 
   const bad = untrackableName(path.basename(s));
   if (bad) out.refused.push({ path: s, code: 'EBADNAME', why: `cannot be tracked: its name ${bad}` });
   else if (isDir) walkTarget(dir, o, out, { rel: s, rules, inIgnored: ignored }, isTracked);
-  else if (CHECKOUT_TEMP.test(path.basename(s))) out.temps.push(full);
+  else if (isCheckoutTemp(path.basename(s))) out.temps.push(full);
   else if (st.isFile()) out.entries.push(fileEntry(s, st));
   else if (st.isSymbolicLink()) addLink(out, s, full, o.cacheDir);
   else out.refused.push({ path: s, code: 'ESPECIAL', why: SPECIAL_WHY });
@@ -229,7 +230,7 @@ function walkFolder(dir: string, base: string, o: WalkOptions, out: TargetWalk, 
       out.refused.push({ path: r, code: 'EBADNAME', why: `cannot be tracked: its name ${bad}` });
     } else if (d.isDirectory()) {
       walkFolder(dir, base, o, out, { rel: r, rules, inIgnored: ignored }, isTracked);
-    } else if (d.name.includes('.dvd-tmp-') && CHECKOUT_TEMP.test(d.name)) {
+    } else if (isCheckoutTemp(d.name)) {
       out.temps.push(`${dir}/${r}`);
     } else if (d.isFile()) {
       const st = fs.lstatSync(base + r, { throwIfNoEntry: false });
@@ -374,7 +375,7 @@ function refusedHint(refused: RefusedEntry[]): string {
 export function refusedError(refused: RefusedEntry[], target: string, paths: UserPaths, pointerFile?: string): DvdError {
   const shown = (e: RefusedEntry) => {
     const p = paths.show(e.path === '' ? target : `${target}/${e.path}`);
-    return `${e.code === 'EBADNAME' ? JSON.stringify(p) : p}: ${e.why}`;
+    return `${e.code === 'EBADNAME' ? quoteText(p, 200) : p}: ${e.why}`;
   };
   const of = pointerFile ? ` (${paths.show(pointerFile)})` : '';
   const message =
