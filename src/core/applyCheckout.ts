@@ -108,6 +108,10 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<boolean> {
   for (const e of o.chmod) {
     try {
       fs.chmodSync(fileOf(e.path), workspaceMode(e.exec));
+      // chmod leaves the mtime alone: the state must learn the new bit, or a whole-folder
+      // match (statCache.ts matchesAll) would vouch for the old mode after a later chmod.
+      const now = fs.lstatSync(fileOf(e.path));
+      o.state.record(e.path, { ino: now.ino, size: e.size, mtimeMs: now.mtimeMs, exec: e.exec }, e.oid);
     } catch (err) {
       throw explainFsError(err, 'checkout', shownPath(fileOf(e.path)));
     }
