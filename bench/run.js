@@ -13,6 +13,7 @@ import { dropCaches, hasGnuTime, median, removeRssFile, sh, timeCommand } from '
 import { makeRegistry } from './lib/makeRegistry.js';
 import { makeExperiments } from './lib/makeExperiments.js';
 import { writeReport } from './lib/report.js';
+import { PEER_OPS, runPeers } from './lib/peers.js';
 import { runPipelineWorkload } from './lib/pipelineWorkload.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -22,15 +23,15 @@ const DVD_BIN = path.join(ROOT, 'bin', 'dvd.js');
 const ALL_OPS = [
   'add', 'add-hardlink', 'status', 'status-1pct', 'commit-1pct', 'checkout-switch', 'checkout-empty',
   'checkout-empty-hardlink', 'push-folder', 'pull-folder', 'push-s3', 'pull-s3', 'push-noop', 'diff', 'gc',
-  'repro-noop', 'repro-dry-200',
+  'repro-noop', 'repro-dry-200', ...PEER_OPS,
 ];
 // What each workload runs (the issue's targets decide; the rest would cost time for no
 // target: git-adding 4 GiB, or 100,000 single-object rclone uploads).
 const PLAN = {
   many: ALL_OPS,
-  large: ['add', 'status', 'checkout-empty', 'push-folder', 'pull-folder', 'push-s3', 'pull-s3'],
+  large: ['add', 'status', 'checkout-empty', 'push-folder', 'pull-folder', 'push-s3', 'pull-s3', ...PEER_OPS],
   count: ['add', 'status', 'status-1pct', 'commit-1pct', 'checkout-switch', 'push-s3', 'push-noop'], // push-s3: seeded, not timed
-  scaling: ['add', 'status'],
+  scaling: ['add', 'status', 'checkout-switch'],
   pipeline: ['repro-noop', 'status', 'repro-dry-200'], // bench/lib/pipelineWorkload.js
 };
 
@@ -606,6 +607,13 @@ async function runWorkload(name) {
   if (timedOp('gc')) {
     // The warm-up deletes v1's 1% of objects; timed runs measure the scan with nothing to delete.
     await measure({ workload: name, op: 'gc', tool: 'dvd', label: 'dvd gc -w -f', cmd: process.execPath, args: dvdArgs('gc', '-w', '-f'), cwd: repo });
+  }
+  // dvd beside git-lfs and git-annex (bench/lib/peers.js), remotes on another file system.
+  if (PEER_OPS.some((op) => timedOp(op))) {
+    await runPeers({
+      name, src, dir, measure, env, rm, log, seed, heavy, applyChange, bytes: totalBytes(w),
+      dvdArgs: () => dvdArgs(), nodePath: process.execPath, wantOp: (op) => timedOp(op),
+    });
   }
   if (!flags.keep) rmNow(dir);
   else rm(refDir);

@@ -17,7 +17,7 @@ beforeAll(() => {
   for (const shell of ['bash', 'zsh', 'fish']) fs.writeFileSync(path.join(dir, `dvd.${shell}`), dvdOk(dir, ['completion', shell]).stdout);
   env = { ...process.env, PATH: `${dir}:${process.env.PATH}`, XDG_CONFIG_HOME: path.join(dir, 'xdg') };
   repo = tempRepo();
-  dvdOk(repo, ['remote', 'add', 'storage', 's3://b/p']);
+  dvdOk(repo, ['remote', 'add', 'storage', 's3://bkt/p']);
   dvdOk(repo, ['remote', 'add', 'share', '/mnt/share']);
 });
 afterAll(() => {

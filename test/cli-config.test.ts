@@ -22,7 +22,8 @@ describe('config files', { timeout: 120_000 }, () => {
     const values = ['/data/store #1', 'a;b', ' leading and trailing ', 'say "hi"', 'back\\slash', 'tab\there', ''];
     dvdOk(r, ['remote', 'add', 'a', '/data/store #1']);
     expect(dvdOk(r, ['config', 'remote.a.url']).stdout).toBe('/data/store #1\n');
-    values.forEach((v, i) => dvdOk(r, ['config', `remote.a.profile`, v === '' ? `p${i}` : v]) && expect(dvdOk(r, ['config', 'remote.a.profile']).stdout).toBe(`${v === '' ? `p${i}` : v}\n`));
+    // A folder url takes any text (profile, region and the like are checked: remote-urls.test.ts).
+    values.forEach((v, i) => dvdOk(r, ['config', `remote.b.url`, v === '' ? `p${i}` : v]) && expect(dvdOk(r, ['config', 'remote.b.url']).stdout).toBe(`${v === '' ? `p${i}` : v}\n`));
     // Also through remote add (url) and remote list.
     dvdOk(r, ['remote', 'add', 'semi', 'store;v2']);
     expect(dvdOk(r, ['remote', 'list']).stdout).toContain('  semi\tstore;v2\n');
@@ -77,7 +78,7 @@ describe('config files', { timeout: 120_000 }, () => {
     expect(typo.stderr).toBe('error: unknown config key "cahce.type"\nhint: did you mean cache.type?\n');
     // Reading a mistyped key is refused too instead of looking unset.
     expect(dvd(r, ['config', 'core.remot']).stderr).toContain('hint: did you mean core.remote?');
-    dvdOk(r, ['remote', 'add', 's', 's3://b/p']);
+    dvdOk(r, ['remote', 'add', 's', 's3://bkt/p']);
     const remoteTypo = dvd(r, ['config', 'remote.s.endpont', 'http://x:1']);
     expect(remoteTypo.code).toBe(2);
     expect(remoteTypo.stderr).toContain('hint: did you mean remote.s.endpoint?');

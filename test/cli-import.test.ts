@@ -282,6 +282,28 @@ describe('dvd import-url and update', { timeout: 240_000 }, () => {
     expect(dvd(r, ['import-url', 's3://raw-data/2024/nothing-here', 'x'], { env }).stderr).toContain('no such object, and no objects under it');
   });
 
+  it("S3: an object at the bucket's root imports and updates like any other; the whole bucket is refused", async () => {
+    await put('top.csv', 'x\n1\n');
+    const r = tempRepo();
+    cleanup(r);
+    dvdOk(r, ['remote', 'add', '-d', 'lake', 's3://raw-data/dvd']);
+    dvdOk(r, ['remote', 'modify', 'lake', 'endpoint', s3.endpoint]);
+    const env = s3.env;
+    expect(dvdOk(r, ['import-url', 'S3://raw-data/top.csv'], { env }).stdout).toContain('imported top.csv from S3://raw-data/top.csv (1 file, 4 B) -> top.csv.dvd');
+    expect(read(r, 'top.csv')).toBe('x\n1\n');
+    expect(dvdOk(r, ['update'], { env }).stdout).toBe('top.csv: up to date\n');
+    await put('top.csv', 'x\n2\n');
+    expect(dvdOk(r, ['update'], { env }).stdout).toContain('updated top.csv -> top.csv.dvd');
+    expect(read(r, 'top.csv')).toBe('x\n2\n');
+    const whole = dvd(r, ['import-url', 's3://raw-data/', 'all'], { env });
+    expect(whole.code).toBe(2);
+    expect(whole.stderr).toContain('s3://raw-data/: name an object or a folder in the bucket (s3://bucket/key)');
+    const badName = dvd(r, ['import-url', 's3://Raw_Data/top.csv'], { env });
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toContain('bucket name "Raw_Data"');
+    expect(fs.existsSync(path.join(r, 'all.dvd'))).toBe(false);
+  });
+
   it('a local folder: mtime-only changes refresh the stamp, content changes update the data', () => {
     const r = tempRepo();
     cleanup(r);

@@ -129,7 +129,7 @@ describe('output', { timeout: 180_000 }, () => {
     expect(dvdOk(r, ['-q', 'push'])).toMatchObject({ stdout: '', stderr: '' });
     expect(dvdOk(r, ['verify']).stdout).toBe('verified 3 objects (3 MiB): 0 damaged\n');
     expect(dvdOk(r, ['ls', 'data']).stdout).toContain('1.5 KiB  a.bin');
-    expect(dvdOk(r, ['fetch']).stdout).toBe('Everything is already in the cache (2 objects).\n');
+    expect(dvdOk(r, ['fetch']).stdout).toBe('Everything is already in the cache (3 objects).\n');
   });
 
   it('pull and checkout say when there is nothing to do', () => {
@@ -139,7 +139,7 @@ describe('output', { timeout: 180_000 }, () => {
     dvdOk(r, ['add', 'data']);
     dvdOk(r, ['push']);
     expect(dvdOk(r, ['checkout']).stdout).toBe('Nothing to check out: the workspace matches 1 pointer.\n');
-    expect(dvdOk(r, ['pull']).stdout).toBe('Already up to date: the cache holds 1 object and the workspace matches.\n');
+    expect(dvdOk(r, ['pull']).stdout).toBe('Already up to date: the cache holds 2 objects and the workspace matches.\n');
     fs.rmSync(path.join(r, 'data/a.csv'));
     expect(dvdOk(r, ['pull']).stdout).toBe('data: 1 written, 0 removed, 0 unchanged\n');
   });
@@ -154,7 +154,7 @@ describe('output', { timeout: 180_000 }, () => {
     expect(commit.committed[0]).toMatchObject({ target: 'data', changed: true, pointer: { files: 2 } });
     fs.rmSync(path.join(r, 'data/a.csv'));
     const co = JSON.parse(dvdOk(r, ['checkout', '--json']).stdout);
-    expect(co).toEqual({ targets: [{ target: 'data', pointerFile: 'data.dvd', written: 1, removed: 0, unchanged: 1, madeFolder: false }], missing: [], problems: [] });
+    expect(co).toEqual({ targets: [{ target: 'data', pointerFile: 'data.dvd', written: 1, removed: 0, modeChanged: 0, unchanged: 1, madeFolder: false }], missing: [], problems: [] });
   });
 
   it('a fatal error with --json prints one JSON error document on stdout and the text on stderr', () => {

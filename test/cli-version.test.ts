@@ -44,7 +44,7 @@ describe('dvd version and -V', { timeout: 120_000 }, () => {
     const d = tempDir();
     cleanup(d);
     const j = JSON.parse(dvdOk(d, ['version', '--json']).stdout);
-    expect(j).toEqual({ dvd: pkgVersion, node: process.versions.node, git: gitVersion, awsSdk: sdkVersion, platform: `${process.platform} ${process.arch}`, repo: null });
+    expect(j).toEqual({ dvd: pkgVersion, node: process.versions.node, git: gitVersion, awsSdk: sdkVersion, platform: `${process.platform} ${process.arch}`, warnings: [], repo: null });
     const text = dvdOk(d, ['version']).stdout;
     expect(text).toContain(`dvd: ${pkgVersion}\nNode.js: ${process.versions.node}\ngit: ${gitVersion}\nAWS SDK (client-s3): ${sdkVersion}\n`);
     expect(text).toContain('Repository: none here');

@@ -24,8 +24,8 @@ export function dvdAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv = {
   });
 }
 
-export async function dvdAsyncOk(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  const r = await dvdAsync(cwd, args, env);
+export async function dvdAsyncOk(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs?: number): Promise<RunResult> {
+  const r = await dvdAsync(cwd, args, env, timeoutMs);
   if (r.code !== 0) throw new Error(`dvd ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r;
 }

@@ -323,6 +323,13 @@ describe('exp push and pull', () => {
     const missing = dvd(clone, ['exp', 'pull', 'origin', 'mine']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('origin has no experiment mine');
+    // Without a default dvd remote the refs come, the data cannot: said so, exit 1.
+    dvdOk(clone, ['remote', 'default', '--unset']);
+    const noRemote = dvd(clone, ['exp', 'pull', 'origin', 'shared']);
+    expect(noRemote.code).toBe(1);
+    expect(noRemote.stdout).toContain('Pulled shared (origin, 0 objects downloaded)');
+    expect(noRemote.stderr).toContain('no remote given and no default remote set');
+    git(clone, 'checkout', '--', '.dvd/config');
     const pulled = dvdOk(clone, ['exp', 'pull', 'origin', 'shared']);
     expect(pulled.stdout).toContain('Pulled shared (origin, 1 objects downloaded)');
     const rows = show(clone);

@@ -43,15 +43,15 @@ describe('dvd remote', { timeout: 240_000 }, () => {
 
   it('refuses bad input with usage errors and hints', () => {
     const r = repo();
-    dvdOk(r, ['remote', 'add', 'a', 's3://b/p']);
-    const dup = dvd(r, ['remote', 'add', 'a', 's3://b/q']);
+    dvdOk(r, ['remote', 'add', 'a', 's3://bkt/p']);
+    const dup = dvd(r, ['remote', 'add', 'a', 's3://bkt/q']);
     expect(dup.code).toBe(2);
     expect(dup.stderr).toMatch(/remote "a" already exists/);
-    expect(dup.stderr).toMatch(/hint: change its url with `dvd remote modify a url s3:\/\/b\/q`/);
-    dvdOk(r, ['remote', 'add', '-f', 'a', 's3://b/q']);
+    expect(dup.stderr).toMatch(/hint: change its url with `dvd remote modify a url s3:\/\/bkt\/q`/);
+    dvdOk(r, ['remote', 'add', '-f', 'a', 's3://bkt/q']);
     expect(dvd(r, ['remote', 'add', 'x', 'gs://bucket/p']).stderr).toMatch(/unsupported scheme/);
-    expect(dvd(r, ['remote', 'add', 'bad name', 's3://b']).code).toBe(2);
-    expect(dvd(r, ['remote', 'add', 'y', 's3://b/../etc']).stderr).toMatch(/must not contain/);
+    expect(dvd(r, ['remote', 'add', 'bad name', 's3://bkt']).code).toBe(2);
+    expect(dvd(r, ['remote', 'add', 'y', 's3://bkt/../etc']).stderr).toMatch(/must not contain/);
     const unknownKey = dvd(r, ['remote', 'modify', 'a', 'colour', 'blue']);
     expect(unknownKey.code).toBe(2);
     expect(unknownKey.stderr).toMatch(/unknown remote setting "colour"/);
@@ -62,7 +62,7 @@ describe('dvd remote', { timeout: 240_000 }, () => {
 
   it('secrets go to .dvd/config.local only', () => {
     const r = repo();
-    dvdOk(r, ['remote', 'add', 'a', 's3://b/p']);
+    dvdOk(r, ['remote', 'add', 'a', 's3://bkt/p']);
     const refused = dvd(r, ['remote', 'modify', 'a', 'secret_access_key', 'shh']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/hint: use --local/);
@@ -96,8 +96,8 @@ describe('dvd config', { timeout: 240_000 }, () => {
     expect(fs.readFileSync(path.join(xdg, 'dvd/config'), 'utf8')).toContain('remote = fromuser');
     expect(dvdOk(r, ['config', 'core.remote'], { env }).stdout).toBe('fromuser\n');
     // In a repository core.remote must name a remote that exists (issue 11).
-    dvdOk(r, ['remote', 'add', 'fromrepo', 's3://b/repo'], { env });
-    dvdOk(r, ['remote', 'add', 'fromlocal', 's3://b/local'], { env });
+    dvdOk(r, ['remote', 'add', 'fromrepo', 's3://bkt/repo'], { env });
+    dvdOk(r, ['remote', 'add', 'fromlocal', 's3://bkt/local'], { env });
     dvdOk(r, ['config', 'core.remote', 'fromrepo'], { env });
     expect(dvdOk(r, ['config', 'core.remote'], { env }).stdout).toBe('fromrepo\n');
     dvdOk(r, ['config', '--local', 'core.remote', 'fromlocal'], { env });
@@ -112,7 +112,7 @@ describe('dvd config', { timeout: 240_000 }, () => {
     expect(dvd(r, ['config', 'nodot'], { env }).code).toBe(2);
     expect(dvd(r, ['config', '--local', '--global', 'a.b'], { env }).code).toBe(2);
     // Subsections with dots survive a round trip (git-style [remote "a.b"]).
-    dvdOk(r, ['config', 'remote.my.store.url', 's3://x/y'], { env });
-    expect(dvdOk(r, ['config', 'remote.my.store.url'], { env }).stdout).toBe('s3://x/y\n');
+    dvdOk(r, ['config', 'remote.my.store.url', 's3://xyz/y'], { env });
+    expect(dvdOk(r, ['config', 'remote.my.store.url'], { env }).stdout).toBe('s3://xyz/y\n');
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dvdAsync, dvdAsyncOk } from './dvdAsync.js';
 import { startFaultProxy, type Fault, type FaultProxy, type SeenRequest } from './faultProxy.js';
-import { git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { cloneRepo, git, seededBytes, tempRepo, treeHashes, writeFiles } from './helpers.js';
 import { bucketKeys, startS3rver, type S3rverHandle } from './s3rver.js';
 
 // A fault-injecting proxy between dvd and s3rver proves the retry and integrity paths
@@ -68,9 +68,8 @@ async function setup(settings: Record<string, string> = {}, files: Record<string
 }
 
 function clone(repo: string): string {
-  const dir = tempDir('dvd-clone-');
-  cleanup.push(dir);
-  git(path.dirname(dir), 'clone', '-q', repo, dir);
+  const dir = cloneRepo(repo);
+  cleanup.push(path.dirname(dir)); // cloneRepo clones into a folder of its own temp dir
   return dir;
 }
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DVD_BIN, dvd, dvdOk, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { cloneRepo, DVD_BIN, dvd, dvdOk, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
 
 // The user's story with a folder remote (a mounted share): push from one clone, clone
 // the Git repo elsewhere, pull there, get the exact bytes.
@@ -26,10 +26,40 @@ function setup(files: Record<string, string | Buffer>, targets: string[]) {
 }
 
 function clone(repo: string): string {
-  const dir = tempDir('dvd-clone-');
-  cleanup.push(dir);
-  git(path.dirname(dir), 'clone', '-q', repo, dir);
+  const dir = cloneRepo(repo);
+  cleanup.push(path.dirname(dir)); // cloneRepo clones into a folder of its own temp dir
   return dir;
+}
+
+/**
+ * Push flip.bin, short.bin and ok.bin (of `sizes` bytes), then on the remote flip one bit
+ * of flip.bin at `flipAt` and cut short.bin to `shortTo` bytes: a pull in a clone names
+ * both with their pointers, and neither reaches the cache or the workspace; ok.bin arrives.
+ */
+function damagedOnRemote(sizes: { flip: number; short: number; ok: number }, flipAt: number, shortTo: number): void {
+  const { repo, store } = setup({ 'flip.bin': seededBytes(7, sizes.flip), 'short.bin': seededBytes(8, sizes.short), 'ok.bin': seededBytes(9, sizes.ok) }, ['flip.bin', 'short.bin', 'ok.bin']);
+  dvdOk(repo, ['push']);
+  const oidOf = (f: string) => fs.readFileSync(path.join(repo, `${f}.dvd`), 'utf8').match(/sha256:([0-9a-f]{64})/)![1];
+  const onRemote = (oid: string) => path.join(store, 'sha256', oid.slice(0, 2), oid.slice(2));
+  const flipped = seededBytes(7, sizes.flip);
+  flipped[flipAt] ^= 1;
+  fs.chmodSync(onRemote(oidOf('flip.bin')), 0o644);
+  fs.writeFileSync(onRemote(oidOf('flip.bin')), flipped);
+  fs.chmodSync(onRemote(oidOf('short.bin')), 0o644);
+  fs.writeFileSync(onRemote(oidOf('short.bin')), seededBytes(8, sizes.short).subarray(0, shortTo));
+  const other = clone(repo);
+  const r = dvd(other, ['pull']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`sha256:${oidOf('flip.bin')} (flip.bin.dvd)`);
+  expect(r.stderr).toMatch(/sent corrupt data/);
+  expect(r.stderr).toContain(`sha256:${oidOf('short.bin')} (short.bin.dvd)`);
+  expect(r.stderr).toContain(`expected ${sizes.short} bytes, got ${shortTo}`);
+  expect(fs.readFileSync(path.join(other, 'ok.bin')).equals(seededBytes(9, sizes.ok))).toBe(true);
+  for (const f of ['flip.bin', 'short.bin']) {
+    expect(fs.existsSync(path.join(other, f))).toBe(false);
+    expect(fs.existsSync(path.join(other, '.dvd/cache/sha256', oidOf(f).slice(0, 2), oidOf(f).slice(2)))).toBe(false);
+  }
+  expect(fs.readdirSync(path.join(other, '.dvd/tmp'))).toEqual([]);
 }
 
 /** Every object file under a folder remote or cache, with its name checked against its content. */
@@ -126,29 +156,12 @@ describe('folder remote', { timeout: 240_000 }, () => {
   });
 
   it('a damaged or truncated object on the remote never enters the cache; the rest arrives', () => {
-    const { repo, store } = setup({ 'flip.bin': seededBytes(7, 7000), 'short.bin': seededBytes(8, 8000), 'ok.bin': seededBytes(9, 9000) }, ['flip.bin', 'short.bin', 'ok.bin']);
-    dvdOk(repo, ['push']);
-    const oidOf = (f: string) => fs.readFileSync(path.join(repo, `${f}.dvd`), 'utf8').match(/sha256:([0-9a-f]{64})/)![1];
-    const onRemote = (oid: string) => path.join(store, 'sha256', oid.slice(0, 2), oid.slice(2));
-    const flipped = seededBytes(7, 7000);
-    flipped[3500] ^= 1;
-    fs.chmodSync(onRemote(oidOf('flip.bin')), 0o644);
-    fs.writeFileSync(onRemote(oidOf('flip.bin')), flipped);
-    fs.chmodSync(onRemote(oidOf('short.bin')), 0o644);
-    fs.writeFileSync(onRemote(oidOf('short.bin')), seededBytes(8, 8000).subarray(0, 5000));
-    const other = clone(repo);
-    const r = dvd(other, ['pull']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`sha256:${oidOf('flip.bin')} (flip.bin.dvd)`);
-    expect(r.stderr).toMatch(/sent corrupt data/);
-    expect(r.stderr).toContain(`sha256:${oidOf('short.bin')} (short.bin.dvd)`);
-    expect(r.stderr).toMatch(/expected 8000 bytes, got 5000/);
-    expect(fs.readFileSync(path.join(other, 'ok.bin')).equals(seededBytes(9, 9000))).toBe(true);
-    for (const f of ['flip.bin', 'short.bin']) {
-      expect(fs.existsSync(path.join(other, f))).toBe(false);
-      expect(fs.existsSync(path.join(other, '.dvd/cache/sha256', oidOf(f).slice(0, 2), oidOf(f).slice(2)))).toBe(false);
-    }
-    expect(fs.readdirSync(path.join(other, '.dvd/tmp'))).toEqual([]);
+    damagedOnRemote({ flip: 7000, short: 8000, ok: 9000 }, 3500, 5000);
+  });
+
+  it('objects past the small-file size (copied in the kernel, then hashed): a damaged or truncated one never enters the cache', () => {
+    const MiB = 1024 * 1024;
+    damagedOnRemote({ flip: 3 * MiB, short: 2 * MiB, ok: 3 * MiB + 5 }, 2 * MiB + 17, MiB + 3);
   });
 
   it('push refuses objects that are not in the local cache, naming the pointer, and pushes the rest', () => {

@@ -10,6 +10,8 @@ export interface S3rverHandle {
   bucket: string;
   /** Where s3rver keeps its objects (bucket folder under it). */
   dir: string;
+  /** Its process (a test may SIGSTOP it to hold its event loop). */
+  pid: number;
   /** Environment for dvd: s3rver's fixed credentials, nothing from the machine's AWS setup. */
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -22,7 +24,11 @@ const CHILD = `
 const S3rver = require('s3rver');
 const [dir, bucket] = process.argv.slice(1);
 const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: bucket, configs: [] }] });
-server.run().then((addr) => process.stdout.write(JSON.stringify({ port: addr.port }) + '\\n'));
+server.run().then((addr) => {
+  // Idle keep-alive connections stay open (test/test-servers.test.ts says why).
+  server.httpServer.keepAliveTimeout = 0;
+  process.stdout.write(JSON.stringify({ port: addr.port }) + '\\n');
+});
 process.on('SIGTERM', () => server.close().finally(() => process.exit(0)));
 `;
 
@@ -50,6 +56,7 @@ export async function startS3rver(opts: { bucket?: string } = {}): Promise<S3rve
     port,
     bucket,
     dir,
+    pid: child.pid!,
     env: {
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',

@@ -140,3 +140,88 @@ describe('printed commands work where dvd ran', { timeout: 120_000 }, () => {
     expect(fs.existsSync(path.join(repo, 'data.dvd'))).toBe(false);
   });
 });
+
+/** Every `command` quoted in the text (hints and advice), in order. */
+const quotedCommands = (text: string) => [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+
+describe('printed hints work when pasted, whatever Git knows', { timeout: 120_000 }, () => {
+  it('untrack and move of a pointer never committed print `git add` lines that work', () => {
+    const repo = tempRepo();
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'root');
+    writeFiles(repo, { 'small.txt': 's', 'other.txt': 'o', 'kept.txt': 'k' });
+    dvdOk(repo, ['add', 'small.txt', 'other.txt', 'kept.txt']);
+    const un = dvdOk(repo, ['untrack', 'small.txt']);
+    expect(sh(repo, printedGitAdd(un.stdout))).toMatchObject({ code: 0 });
+    const mv = dvdOk(repo, ['move', 'other.txt', 'moved.txt']);
+    expect(sh(repo, printedGitAdd(mv.stdout))).toMatchObject({ code: 0 });
+    expect(staged(repo)).toEqual(['.gitignore', 'moved.txt.dvd']);
+    // Committed first: the removal is staged by the same kind of line.
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'kept');
+    const un2 = dvdOk(repo, ['untrack', 'kept.txt']);
+    expect(sh(repo, printedGitAdd(un2.stdout))).toMatchObject({ code: 0 });
+    expect(staged(repo)).toEqual(['.gitignore', 'kept.txt.dvd']);
+  });
+
+  it('a copied pointer: `rm` when Git does not track the copy, `git rm` when it does', () => {
+    const repo = tempRepo();
+    writeFiles(repo, { 'd/a': 'a' });
+    dvdOk(repo, ['add', 'd']);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'd');
+    fs.copyFileSync(path.join(repo, 'd.dvd'), path.join(repo, 'd-v1.dvd'));
+    let st = dvd(repo, ['status']);
+    expect(st.code).toBe(1);
+    let [fix] = quotedCommands(st.stderr.split('hint: ')[1]);
+    expect(fix).toBe('rm d-v1.dvd');
+    expect(sh(repo, fix).code).toBe(0);
+    expect(dvd(repo, ['status']).code).toBe(0);
+    fs.copyFileSync(path.join(repo, 'd.dvd'), path.join(repo, 'd-v1.dvd'));
+    git(repo, 'add', 'd-v1.dvd');
+    git(repo, 'commit', '-qm', 'copy');
+    st = dvd(repo, ['status']);
+    [fix] = quotedCommands(st.stderr.split('hint: ')[1]);
+    expect(fix).toBe('git rm d-v1.dvd');
+    expect(sh(repo, fix).code).toBe(0);
+    expect(dvd(repo, ['status']).code).toBe(0);
+  });
+
+  it('after a partial fetch, status sends to `dvd pull` for what the cache lacks, and that works', () => {
+    const repo = tempRepo();
+    const store = tempDir('dvd-store-');
+    writeFiles(repo, { 'd/f.txt': 'f', 'd/g.txt': 'g' });
+    dvdOk(repo, ['add', 'd']);
+    dvdOk(repo, ['remote', 'add', '-d', 't', store]);
+    dvdOk(repo, ['push']);
+    fs.rmSync(path.join(repo, '.dvd/cache'), { recursive: true });
+    fs.rmSync(path.join(repo, 'd'), { recursive: true });
+    // commit of the deleted target names pull too, not a checkout that would fail.
+    const cm = dvd(repo, ['commit', 'd']);
+    expect(cm.code).toBe(1);
+    expect(quotedCommands(cm.stderr.split('hint: ')[1])[0]).toBe('dvd pull d');
+    dvdOk(repo, ['fetch', 'd/f.txt']);
+    const st = dvdOk(repo, ['status']);
+    expect(st.stdout).toContain('deleted:  d  (not in the cache: run `dvd pull d` to restore)');
+    const [fix] = quotedCommands(st.stdout);
+    expect(sh(repo, fix).code).toBe(0);
+    expect(dvdOk(repo, ['status']).stdout).toBe('Data and pointers are up to date.\n');
+    // A path inside it names that path.
+    fs.rmSync(path.join(repo, 'd'), { recursive: true });
+    expect(dvdOk(repo, ['status', 'd/f.txt']).stdout).toContain('deleted:  d/f.txt  (run `dvd checkout d/f.txt` to restore)');
+  });
+
+  it('remote rename to the same name is refused as such; import-url without credentials names no stand-in remote', () => {
+    const repo = tempRepo();
+    dvdOk(repo, ['remote', 'add', 't', tempDir('dvd-store-')]);
+    const r = dvd(repo, ['remote', 'rename', 't', 't']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('already called that');
+    expect(r.stderr).not.toContain('remove');
+    const emptyHome = tempDir('dvd-home-');
+    const u = dvd(repo, ['import-url', 's3://bucket/dir/key.bin'], { env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', AWS_EC2_METADATA_DISABLED: 'true', HOME: emptyHome } });
+    expect(u.code).toBe(1);
+    expect(u.stderr).toContain('no AWS credentials found for s3://bucket/dir/key.bin');
+    expect(u.stderr).not.toContain('import-url profile');
+    expect(u.stderr).toContain('-r NAME');
+  });
+});

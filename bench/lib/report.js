@@ -153,6 +153,8 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     const dvdCell = r.dvd ? span(r.dvd) + (r.note && r.ref ? ` ${r.note}` : '') : r.ref ? '-' : '';
     md.push(`| ${r.label} | ${r.workload} | ${dvdCell} | ${refCell} | ${r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`} | ${r.target} | ${r.met === null ? (r.target === '(info)' ? '' : 'n/a') : r.met ? 'yes' : '**no**'} |`);
   }
+  const peerTable = peersTable(results, workloads);
+  if (peerTable.length) md.push('', '## dvd beside git-lfs and git-annex (issue 15)', '', ...peerTable);
   md.push('', '## Every measurement', '');
   md.push('| workload | operation | tool | median | min | max | runs | peak RSS | S3 requests | load |', '|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
@@ -166,6 +168,35 @@ export function writeReport({ outDir, results, skipped, workloads, flags, starte
     for (const s of skipped) md.push(`- ${s.workload} ${s.op}: ${s.reason}`);
   }
   fs.writeFileSync(path.join(outDir, 'results.md'), md.join('\n') + '\n');
+}
+
+// bench/lib/peers.js: one row per job, a column per tool, and dvd against the best peer
+// measured in the same invocation.
+const PEER_ROWS = [
+  ['peer-track', 'track + commit'],
+  ['peer-status', 'status, nothing changed'],
+  ['peer-switch', 'switch v2 <-> v1 (1% differ)'],
+  ['peer-push', 'push everything'],
+  ['peer-clone', 'clone + fetch the data'],
+];
+
+function peersTable(results, workloads) {
+  const out = [];
+  for (const wl of workloads) {
+    const rows = [];
+    for (const [op, label] of PEER_ROWS) {
+      const cell = (tool) => results.find((r) => r.workload === wl && r.op === op && r.tool === tool);
+      const d = cell('dvd');
+      const peers = ['git-lfs', 'git-annex'].map(cell);
+      if (!d && peers.every((x) => !x)) continue;
+      const best = peers.filter((x) => x?.median !== undefined && x.part === d?.part).sort((a, b) => a.median - b.median)[0];
+      const ratio = d?.median !== undefined && best ? d.median / best.median : null;
+      rows.push(`| ${label} | ${peers.map((x) => (x ? span(x) : '-')).join(' | ')} | ${d ? span(d) : '-'} | ${ratio === null ? '-' : `${ratio.toFixed(2)}x ${best.tool}`} |`);
+    }
+    if (!rows.length) continue;
+    out.push(`**${wl}** (remotes on another file system; wall time)`, '', '| job | git-lfs | git-annex | dvd | dvd / best peer |', '|---|---|---|---|---|', ...rows, '');
+  }
+  return out;
 }
 
 // A ratio only between measurements of the same invocation (same load, same code).

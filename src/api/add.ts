@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { configBool } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
-import { enclosingPointer, findPointers, pointersNaming, readPointerFile, sharedTargetError, type PointerRef } from '../core/findPointers.js';
+import { enclosingPointer, findPointers, pointersNaming, readPointerFile, readPointerText, sharedTargetError, type PointerRef } from '../core/findPointers.js';
+import type { PointerProblem } from '../core/pointerProblem.js';
+import { checkoutTempError, isCheckoutTemp } from '../core/placeFile.js';
 import { IGNORE_FILE } from '../core/ignoreRules.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig } from '../core/linkTypes.js';
@@ -15,9 +16,9 @@ import { defaultJobs } from '../core/defaultJobs.js';
 import { POINTER_EXT, type Pointer } from '../core/pointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
 import { gitIndexChecker } from '../git/isTrackedByGit.js';
-import { stageFiles } from '../git/stageFiles.js';
 import { findGitRoot } from '../git/findGitRoot.js';
 import { openRepo, type ApiContext } from './context.js';
+import { recordInGit, usesGit } from './gitFiles.js';
 import { expandGlobs } from './expandGlobs.js';
 import { resolveTargets, type ResolvedTarget } from './resolveTargets.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
@@ -71,20 +72,17 @@ export async function add(ctx: ApiContext, opts: AddOptions): Promise<AddResult>
       return walk;
     });
     const result: AddResult = { added: [], gitFiles: [], staged: false };
+    // A --no-scm repository has no Git to hide the data from.
+    const scm = usesGit(repo.root, config);
     for (const [i, t] of targets.entries()) {
       const r = await storeTracked(ctx, { repo, target: t.rel, abs: t.abs, linker, jobs, walk: walks[i] });
       const dir = path.posix.dirname(t.rel);
       const dirRel = dir === '.' ? '' : dir;
-      addToGitignore(repo.root, dirRel, path.posix.basename(t.rel));
+      if (scm) addToGitignore(repo.root, dirRel, path.posix.basename(t.rel));
       result.added.push({ target: t.rel, pointerFile: r.pointerFile, pointer: r.pointer, changed: r.changed, storedFiles: r.storedFiles });
       result.gitFiles.push(r.pointerFile, dirRel === '' ? '.gitignore' : `${dirRel}/.gitignore`);
     }
-    result.gitFiles = [...new Set(result.gitFiles)];
-    if (configBool(config, 'core.autostage', false) && findGitRoot(repo.root)) {
-      await stageFiles(repo.root, result.gitFiles);
-      result.staged = true;
-    }
-    return result;
+    return { ...result, ...(await recordInGit(repo.root, config, result.gitFiles)) };
   });
 }
 
@@ -107,7 +105,13 @@ function validateAddTarget(repo: Repo, t: ResolvedTarget, { trackedByGit, naming
   const cacheLink = st.isSymbolicLink() && isObjectLink(t.abs);
   if (st.isSymbolicLink() && !cacheLink) throw new DvdError('ESYMLINK', `${t.arg}: is a symbolic link; dvd does not track links`, { hint: 'add the file or folder it points to instead' });
   if (!cacheLink && !st.isFile() && !st.isDirectory()) throw new DvdError('ESPECIAL', `${t.arg}: not a regular file or folder`);
-  if (t.rel.endsWith(POINTER_EXT)) throw new DvdError('EBADTARGET', `${t.arg}: is a dvd pointer file`, { hint: `add the data itself: \`dvd add ${shellPath(t.arg.slice(0, -POINTER_EXT.length))}\`` });
+  if (t.rel.endsWith(POINTER_EXT)) {
+    if (st.isFile() && readPointerText(t.abs) !== null) throw new DvdError('EBADTARGET', `${t.arg}: is a dvd pointer file`, { hint: `add the data itself: \`dvd add ${shellPath(t.arg.slice(0, -POINTER_EXT.length))}\`` });
+    throw new DvdError('EBADTARGET', `${t.arg}: cannot be tracked on its own: pointer files end in .dvd, so its pointer would be named like data`, {
+      hint: path.posix.dirname(t.rel) === '.' ? 'move it into a folder and add the folder' : `add the folder that holds it: \`${paths.command('dvd add', [path.posix.dirname(t.rel)])}\``,
+    });
+  }
+  if (isCheckoutTemp(path.posix.basename(t.rel))) throw checkoutTempError(t.arg);
   if (path.posix.basename(t.rel) === '.gitignore') throw new DvdError('EBADTARGET', `${t.arg}: dvd does not track .gitignore files`);
   const parent = path.posix.dirname(t.rel);
   const enclosing = parent === '.' ? null : enclosingPointer(root, parent, paths.cwd);
@@ -121,12 +125,17 @@ function validateAddTarget(repo: Repo, t: ResolvedTarget, { trackedByGit, naming
       hint: `stop tracking it in Git first: \`git rm -r --cached ${shellPath(t.arg)}\`, then commit`,
     });
   }
-  checkPointerSlot(root, t, naming(t.rel), paths);
+  checkPointerSlot(root, t, naming(t.rel), paths, trackedByGit);
   if (st.isDirectory()) {
-    const inner = safeInnerPointers(root, t.rel);
-    if (inner.length) {
-      throw new DvdError('EBADTARGET', `${t.arg}: contains data dvd already tracks (${paths.show(inner[0])})`, {
-        hint: `untrack it first (\`${paths.command('dvd untrack', [inner[0].slice(0, -POINTER_EXT.length)])}\`) or add a folder that does not overlap`,
+    const inner = innerPointers(root, t.rel);
+    if (inner.ref) {
+      throw new DvdError('EBADTARGET', `${t.arg}: contains data dvd already tracks (${paths.show(inner.ref.pointerFile)})`, {
+        hint: `untrack it first (\`${paths.command('dvd untrack', [inner.ref.target])}\`) or add a folder that does not overlap`,
+      });
+    }
+    if (inner.problem) {
+      throw new DvdError('EBADTARGET', `${t.arg}: contains a pointer file dvd cannot read (${paths.show(inner.problem.pointerFile)})`, {
+        hint: inner.problem.hint ?? `restore it with \`${paths.command('git checkout --', [inner.problem.pointerFile])}\`, or remove it`,
       });
     }
   }
@@ -137,13 +146,17 @@ function validateAddTarget(repo: Repo, t: ResolvedTarget, { trackedByGit, naming
  * another pointer file already names the target (a copy or a rename of its pointer),
  * which would leave two pointers for one target (issue 9 A4).
  */
-function checkPointerSlot(root: string, t: ResolvedTarget, naming: string[], paths: UserPaths): void {
+function checkPointerSlot(root: string, t: ResolvedTarget, naming: string[], paths: UserPaths, trackedByGit: (p: string) => boolean): void {
   const own = `${t.rel}${POINTER_EXT}`;
   if (fs.existsSync(path.join(root, own))) {
     let ref: PointerRef | null = null;
     try {
       ref = readPointerFile(root, own);
     } catch (err) {
+      // A data file of that name is the user's: the pointer cannot go there.
+      if (err instanceof DvdError && err.code === 'ENOTPOINTER') {
+        throw new DvdError('EEXIST', `${t.arg}: its pointer would be ${paths.show(own)}, which is a data file, not a pointer`, { hint: 'rename one of them' });
+      }
       // An unreadable pointer of this name is what re-adding replaces.
       if (!(err instanceof DvdError && err.code === 'EBADPOINTER')) throw err;
     }
@@ -155,19 +168,20 @@ function checkPointerSlot(root: string, t: ResolvedTarget, naming: string[], pat
   }
   const others = naming.filter((f) => f !== own);
   if (others.length === 0) return;
-  if (naming.includes(own)) throw sharedTargetError(paths, t.rel, naming);
+  if (naming.includes(own)) throw sharedTargetError(paths, t.rel, naming, (files) => new Set(files.filter(trackedByGit)));
   throw new DvdError('EDUPTARGET', `${t.arg}: already tracked by ${others.map((f) => paths.show(f)).join(', ')}; dvd add would write a second pointer, ${paths.show(own)}`, {
     hint: `record changes with \`${paths.command('dvd commit', [others[0]])}\``,
   });
 }
 
-function safeInnerPointers(root: string, rel: string): string[] {
+/** The first pointer inside folder `rel`, or the first one there that cannot be read (it still means tracked data). */
+function innerPointers(root: string, rel: string): { ref?: PointerRef; problem?: PointerProblem } {
   try {
     const { refs, problems } = findPointers(root, root, [rel]);
-    // A pointer inside that cannot be read still means the folder holds tracked data.
-    return [...refs.map((p) => p.pointerFile), ...problems.map((p) => p.pointerFile)].filter((f) => f.startsWith(`${rel}/`));
+    const inside = (f: string) => f.startsWith(`${rel}/`);
+    return { ref: refs.find((r) => inside(r.pointerFile)), problem: problems.find((p) => inside(p.pointerFile)) };
   } catch (err) {
-    if (err instanceof DvdError && err.code === 'ENOTTRACKED') return [];
+    if (err instanceof DvdError && err.code === 'ENOTTRACKED') return {};
     throw err;
   }
 }
@@ -190,7 +204,15 @@ function filesUnder(ctx: ApiContext, repo: Repo, args: string[], paths: UserPath
     if (walk.refused.length) throw refusedError(walk.refused, t.rel, paths);
     noteSkippedMetadata(ctx, repo, t.rel, walk.skipped);
     const gitFiles = new Set(['.gitignore', IGNORE_FILE]);
-    const kept = walk.entries.map((e) => e.path).filter((f) => !f.endsWith(POINTER_EXT) && !gitFiles.has(path.posix.basename(f)));
+    // Pointer files stay Git's; a data file named *.dvd cannot get a pointer of its own.
+    const isPointer = (f: string) => f.endsWith(POINTER_EXT) && readPointerText(path.join(t.abs, f)) !== null;
+    const named = walk.entries.find((e) => e.path.endsWith(POINTER_EXT) && !isPointer(e.path));
+    if (named) {
+      throw new DvdError('EBADTARGET', `${paths.show(`${t.rel}/${named.path}`)}: cannot be tracked on its own: pointer files end in .dvd, so its pointer would be named like data`, {
+        hint: `add the folder as one target: \`${paths.command('dvd add', [t.rel])}\``,
+      });
+    }
+    const kept = walk.entries.map((e) => e.path).filter((f) => !isPointer(f) && !gitFiles.has(path.posix.basename(f)));
     if (kept.length === 0) throw new DvdError('ENOENT', `${a}: no files inside to add`);
     out.push(...kept.sort().map((f) => path.join(a, f)));
   }

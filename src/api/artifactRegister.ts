@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { DvdError, usageError } from '../core/errors.js';
+import { typedRepoPath } from '../core/relPath.js';
 import { resolveRev } from '../git/resolveRev.js';
 import { lineageMessage, type Lineage } from '../pipeline/lineage.js';
 import { loadPipelineAtRev } from '../pipeline/loadPipelineAtRev.js';
@@ -55,8 +55,9 @@ export async function artifactRegister(ctx: ApiContext, o: RegisterOptions): Pro
   const declared = pipeline?.artifacts.find((a) => a.name === o.name);
   let artifactPath = declared?.path;
   if (o.path !== undefined) {
-    const p = path.posix.normalize(path.relative(reg.root, path.resolve(ctx.cwd, o.path)).split(path.sep).join('/'));
-    if (p.startsWith('..') || p === '.') throw usageError(`--path ${o.path}: outside the repository`);
+    // Read as every command reads a typed path: outside the repository is EOUTSIDE, "" a usage error.
+    const p = typedRepoPath(reg.root, ctx.cwd, o.path);
+    if (p === '') throw usageError(`--path ${o.path}: names the repository root, not an artifact in it`);
     if (declared && declared.path !== p) {
       throw usageError(`--path ${p} differs from dvd.yaml, which declares artifact ${o.name} at ${declared.path} (at ${rev})`, 'leave out --path, or rename one of them');
     }

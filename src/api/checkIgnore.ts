@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DvdError } from '../core/errors.js';
 import { checkIgnore as matchIgnore, type IgnoreMatch } from '../core/ignoreRules.js';
-import { toRepoPath } from '../core/relPath.js';
+import { typedRepoPath } from '../core/relPath.js';
 import { requireRepoRoot } from '../core/repo.js';
 import type { ApiContext } from './context.js';
 
@@ -24,8 +23,7 @@ export function checkIgnore(ctx: ApiContext, opts: { paths: string[] }): CheckIg
   return {
     paths: opts.paths.map((p) => {
       const abs = path.resolve(ctx.cwd, p);
-      const rel = toRepoPath(root, abs);
-      if (rel === null) throw new DvdError('EOUTSIDE', `${p}: outside the repository ${root}`);
+      const rel = typedRepoPath(root, ctx.cwd, p);
       if (rel === '') return { path: p, match: null };
       const st = fs.lstatSync(abs, { throwIfNoEntry: false });
       const isDir = st ? st.isDirectory() : p.endsWith('/');

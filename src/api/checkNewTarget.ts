@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DvdError } from '../core/errors.js';
 import { enclosingPointer, pointersNaming } from '../core/findPointers.js';
 import { POINTER_EXT } from '../core/pointer.js';
+import { checkoutTempError, isCheckoutTemp } from '../core/placeFile.js';
 import { untrackableName } from '../core/trackableName.js';
 import type { UserPaths } from '../core/userPaths.js';
 import { isMetadataPath } from '../core/walkTarget.js';
@@ -18,6 +19,7 @@ import type { ResolvedTarget } from './resolveTargets.js';
 export function checkNewTarget(root: string, t: ResolvedTarget, paths: UserPaths, existsHint: string): void {
   const name = path.posix.basename(t.rel);
   if (name.endsWith(POINTER_EXT) || name === '.gitignore') throw new DvdError('EBADTARGET', `${t.arg}: dvd cannot track a file named ${JSON.stringify(name)}`);
+  if (isCheckoutTemp(name)) throw checkoutTempError(t.arg);
   const badName = untrackableName(name);
   if (badName) throw new DvdError('EBADNAME', `${JSON.stringify(t.arg)}: cannot be tracked: its name ${badName}`, { hint: 'choose another name (dvd records names in text lines)' });
   if (isMetadataPath(t.rel)) throw new DvdError('EBADTARGET', `${t.arg}: inside another tool's repository metadata folder`);

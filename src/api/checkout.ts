@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { applyCheckout } from '../core/applyCheckout.js';
 import { defaultJobs } from '../core/defaultJobs.js';
@@ -6,10 +5,11 @@ import { DvdError } from '../core/errors.js';
 import type { PointerRef } from '../core/findPointers.js';
 import { Linker } from '../core/Linker.js';
 import { linkTypesFromConfig, sharesCache } from '../core/linkTypes.js';
-import { loadManifest } from '../core/loadManifest.js';
+import { loadManifestSync } from '../core/loadManifest.js';
 import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
 import { withLock } from '../core/lock.js';
 import { hasObject } from '../core/objects.js';
+import { removeCheckoutTemps } from '../core/removeCheckoutTemps.js';
 import { scanTarget, type TargetScan } from '../core/scanTarget.js';
 import { UserPaths } from '../core/userPaths.js';
 import { refusedError, withoutMetadata } from '../core/walkTarget.js';
@@ -19,6 +19,7 @@ import { expandGlobs } from './expandGlobs.js';
 import { openRepo, type ApiContext } from './context.js';
 import { planCheckout, type CheckoutPlan } from './planCheckout.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
+import { gitTrackedLookup } from './gitFiles.js';
 import { workspaceRefs } from './workspaceRefs.js';
 
 export interface CheckoutOptions {
@@ -39,6 +40,9 @@ export interface CheckoutTargetResult {
   pointerFile: string;
   written: number;
   removed: number;
+  /** Files whose bytes were right but whose executable bit was not, and was set or cleared. */
+  modeChanged: number;
+  /** Files left as they were (neither written, removed nor changed in mode). */
   unchanged: number;
   /** The target folder did not exist and was created (an empty version has no file to make it). */
   madeFolder: boolean;
@@ -56,7 +60,10 @@ export interface CheckoutResult {
 
 interface Planned {
   ref: PointerRef;
-  desired: ManifestEntry[];
+  /** Files in the version checked out. */
+  total: number;
+  /** The plan makes the folder exactly the pointer's manifest (see loadDesired). */
+  whole: boolean;
   scan: TargetScan;
   plan: CheckoutPlan;
 }
@@ -71,7 +78,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
   const targets = opts.glob ? await expandGlobs(repo.root, ctx.cwd, opts.targets ?? [], { tracked: true }) : opts.targets;
   const only = opts.pointerFiles && new Set(opts.pointerFiles);
   // `.dvd` pointers and the cached outputs dvd.lock records.
-  const found = workspaceRefs(repo.root, ctx.cwd, targets ?? []);
+  const found = workspaceRefs(repo.root, ctx.cwd, targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const refs = found.refs.filter((r) => !only || only.has(r.pointerFile));
   const problems = found.problems;
   const paths = new UserPaths(repo.root, ctx.cwd);
@@ -79,26 +86,56 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
   const linker = new Linker({ repo, types, warn: ctx.log.warn, verb: 'checkout' });
   const jobs = opts.jobs ?? defaultJobs();
   return withLock(repo, 'checkout', async () => {
+    // Temp files a killed checkout left beside or inside any target named go, whatever
+    // becomes of the target (README: interrupted checkout); scans report those inside.
+    const tempsFound = new Map<string, string[]>();
+    try {
+      return await checkoutLocked(tempsFound);
+    } finally {
+      removeCheckoutTemps(repo.root, refs.map((r) => ({ target: r.target, type: r.pointer.type, inside: tempsFound.get(r.pointerFile) })));
+    }
+  });
+
+  async function checkoutLocked(tempsFound: Map<string, string[]>): Promise<CheckoutResult> {
     const result: CheckoutResult = { targets: [], missing: [], problems };
     const planned: Planned[] = [];
     const inCache = (oid: string) => hasObject(repo, oid);
     for (const ref of refs) {
       await forTarget(ref.pointerFile, problems, async () => {
-        let desired: ManifestEntry[];
-        try {
-          desired = entriesInScope(withoutMetadata(await loadManifest(repo, ref.pointer, ref.pointerFile)), ref, paths);
-        } catch (err) {
-          if (err instanceof DvdError && err.code === 'ENOOBJECT') {
-            result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
-            return;
-          }
-          throw err;
-        }
-        const recorded = desired.map((e) => e.path);
-        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => recorded, scope: ref.scope });
+        const isDir = ref.pointer.type === 'dir';
+        const missing = () => result.missing.push({ pointerFile: ref.pointerFile, oid: ref.pointer.oid, path: ref.target });
+        if (isDir && !inCache(ref.pointer.oid)) return void missing();
+        // The manifest is read when needed: by the walk only if a .dvdignore rule matches
+        // something, and not at all when the stat cache vouches that the folder already
+        // is this version (below).
+        let desired: ManifestEntry[] | undefined;
+        // Whole: the version's manifest as recorded, nothing left out (no scope, no entry
+        // in another tool's metadata folder): only then does the folder end up as that oid.
+        let whole = false;
+        const loadDesired = (): ManifestEntry[] => {
+          if (desired) return desired;
+          const recorded = loadManifestSync(repo, ref.pointer, ref.pointerFile);
+          const kept = withoutMetadata(recorded);
+          whole = kept === recorded && !ref.scope;
+          return (desired = entriesInScope(kept, ref, paths));
+        };
+        const scan = await scanTarget({ repo, target: ref.target, abs: path.join(repo.root, ref.target), jobs, tracked: () => loadDesired().map((e) => e.path), scope: ref.scope, expectTree: opts.relink ? undefined : ref.pointer.oid });
+        // A scoped scan saw only part of the folder: the rest is looked through for temps.
+        if (!ref.scope) tempsFound.set(ref.pointerFile, scan.temps);
         noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
         // A link or fifo in the target is the user's, not dvd's to replace: the target waits.
         if (scan.refused.length) throw refusedError(scan.refused, ref.target, paths, ref.pointerFile);
+        if (isDir && scan.treeOid === ref.pointer.oid && !opts.relink) {
+          planned.push({ ref, total: scan.files.length, scan, whole: true, plan: { write: [], chmod: [], remove: [], blocked: [], missing: [] } });
+          return;
+        }
+        try {
+          loadDesired();
+        } catch (err) {
+          if (err instanceof DvdError && err.code === 'ENOOBJECT') return void missing();
+          throw err;
+        }
+        desired = desired!;
         const plan = planCheckout({
           desired,
           current: scan.files,
@@ -113,7 +150,7 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
           scan.state.save(ref.target);
           return;
         }
-        planned.push({ ref, desired, scan, plan });
+        planned.push({ ref, total: desired.length, scan, whole, plan });
       });
     }
     const blocked = planned.flatMap((p) => p.plan.blocked.map((b) => (b === '' ? p.ref.target : `${p.ref.target}/${b}`)));
@@ -145,22 +182,24 @@ export async function checkout(ctx: ApiContext, opts: CheckoutOptions = {}): Pro
           jobs,
           onProgress: (items, bytes) => progress.update({ items, bytes, totalItems: p.plan.write.length, totalBytes: total }),
         });
+        // The whole folder now is this version: the next checkout or status that finds
+        // every file as recorded needs neither the manifest nor a hash (statCache.ts).
+        if (p.whole && p.ref.pointer.type === 'dir' && !sharesCache(linker.current)) p.scan.state.adoptTree(p.ref.pointer.oid);
       } finally {
         progress.finish();
         p.scan.state.save(p.ref.target);
       }
-      // We hold the lock, so no live dvd is writing these.
-      for (const t of p.scan.temps) fs.rmSync(t, { force: true });
       result.targets.push({
         target: p.ref.target,
         pointerFile: p.ref.pointerFile,
         written: p.plan.write.length,
         removed: p.plan.remove.length,
-        unchanged: p.desired.length - p.plan.write.length,
+        modeChanged: p.plan.chmod.length,
+        unchanged: p.total - p.plan.write.length - p.plan.chmod.length,
         madeFolder,
         ...(p.ref.scope ? { scope: p.ref.scope.map((s) => `${p.ref.target}/${s}`) } : {}),
       });
     }
     return result;
-  });
+  }
 }

@@ -29,6 +29,8 @@ export interface StageCommitContext {
   jobs: number;
   /** How messages show paths (relative to where dvd runs). */
   paths: UserPaths;
+  /** Git-ignore cached outputs; false when the repository is not versioned with Git (usesGit). */
+  gitignore: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ async function storeDepManifests(repo: Repo, deps: Map<string, PathState | null>
   for (const s of deps.values()) if (s?.entries && !hasObject(repo, s.oid)) await storeBuffer(repo, serializeManifest(s.entries));
 }
 
-/** Rewrite dvd.lock with this entry (keeping other stages'), and git-ignore the cached outputs as `dvd add` does. */
+/** Rewrite dvd.lock with this entry (keeping other stages'), and git-ignore the cached outputs as `dvd add` does (not without Git). */
 function writeEntry(c: StageCommitContext, stage: Stage, entry: LockEntry): void {
   const known = new Set(c.pipe.pipeline.stages.map((s) => s.name));
   updateLock(c.repo.root, (lock) => {
@@ -90,7 +92,7 @@ function writeEntry(c: StageCommitContext, stage: Stage, entry: LockEntry): void
   });
   c.pipe.lock.set(stage.name, entry);
   for (const x of stage.outs) {
-    if (!x.cache) continue;
+    if (!x.cache || !c.gitignore) continue;
     const dir = path.posix.dirname(x.path);
     addToGitignore(c.repo.root, dir === '.' ? '' : dir, path.posix.basename(x.path));
   }

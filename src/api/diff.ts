@@ -13,6 +13,7 @@ import { openRepo, type ApiContext } from './context.js';
 import { ensureManifests } from './ensureManifests.js';
 import { pointersAtRevisions, resolveRevision, type Revision } from './pointersAtRev.js';
 import { currentEntries } from './status.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 export interface DiffOptions {
   /** Old side; default HEAD. */
@@ -114,7 +115,7 @@ export async function diff(ctx: ApiContext, o: DiffOptions = {}): Promise<DiffRe
   const revB: Revision | null = o.b === undefined ? null : await resolveRevision(repo.root, o.b);
   const atRevs = await pointersAtRevisions(repo.root, revB ? [revA, revB] : [revA]);
   const scanA = atRevs.get(revA.oid)!;
-  const scanB = revB ? atRevs.get(revB.oid)! : findPointers(repo.root, ctx.cwd, []);
+  const scanB = revB ? atRevs.get(revB.oid)! : findPointers(repo.root, ctx.cwd, [], { gitTracked: gitTrackedLookup(repo.root) });
   const problems: PointerProblem[] = [
     ...scanA.problems.map((p) => ({ ...p, pointerFile: `${revA.label}:${p.pointerFile}` })),
     ...scanB.problems.map((p) => (revB ? { ...p, pointerFile: `${revB.label}:${p.pointerFile}` } : p)),

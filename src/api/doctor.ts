@@ -1,6 +1,6 @@
 import { loadConfig } from '../core/config.js';
 import { requireRepoRoot } from '../core/repo.js';
-import { openRemote } from '../remote/openRemote.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { dvdShareOf, type ApiContext } from './context.js';
 import { versionReport, type VersionReport } from './versionReport.js';
 
@@ -19,13 +19,18 @@ export interface DoctorReport extends VersionReport {
   problems: string[];
 }
 
-/** A remote that does not answer within this long is reported as such (doctor must not hang). */
+/**
+ * A remote without a timeout of its own (a folder, say on a hung network mount) that does
+ * not answer within this long is reported as such: doctor must not hang.
+ */
 export const REMOTE_CHECK_TIMEOUT_MS = 15_000;
 
 /**
  * `dvd doctor`: the version report, plus whether each remote answers: one listing of a
  * key prefix (`sha256/00/`), which needs the bucket or folder to exist and the
- * credentials to be allowed to list. Remotes are checked one after another.
+ * credentials to be allowed to list. One attempt, bounded by the remote's own timeout
+ * (remote.NAME.timeout, so a slow link that needs more can have it), else by
+ * REMOTE_CHECK_TIMEOUT_MS. Remotes are checked one after another.
  */
 export async function doctor(ctx: ApiContext, o: { dvdVersion: string }): Promise<DoctorReport> {
   const report: DoctorReport = { ...versionReport(ctx, o), remoteChecks: [], problems: [] };
@@ -40,17 +45,22 @@ export async function doctor(ctx: ApiContext, o: { dvdVersion: string }): Promis
   for (const r of report.repo.remotes) {
     const start = Date.now();
     const check: RemoteCheck = { name: r.name, url: r.url, ok: false, ms: 0 };
-    let opened: ReturnType<typeof openRemote> | null = null;
+    let opened: ReturnType<typeof openCheckedRemote> | null = null;
     try {
-      opened = openRemote(root, config, r.name);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${REMOTE_CHECK_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })), REMOTE_CHECK_TIMEOUT_MS);
-      });
-      try {
-        await Promise.race([opened.remote.list('sha256/00/'), timeout]);
-      } finally {
-        clearTimeout(timer);
+      opened = openCheckedRemote(root, config, r.name, { attempts: 1 });
+      const listing = opened.remote.list('sha256/00/');
+      if (opened.remote.timeoutMs !== undefined) {
+        await listing;
+      } else {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${REMOTE_CHECK_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })), REMOTE_CHECK_TIMEOUT_MS);
+        });
+        try {
+          await Promise.race([listing, timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
       }
       check.ok = true;
     } catch (err) {

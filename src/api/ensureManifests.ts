@@ -1,7 +1,7 @@
 import { DvdError } from '../core/errors.js';
 import { withLock } from '../core/lock.js';
 import { hasObject, missingObject } from '../core/objects.js';
-import { openRemote } from '../remote/openRemote.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { TransferQueue, transferFailuresError } from '../remote/TransferQueue.js';
 import type { ApiContext, OpenRepo } from './context.js';
 import { downloadInto } from './fetch.js';
@@ -27,7 +27,7 @@ export async function ensureManifests(ctx: ApiContext, open: OpenRepo, pointers:
         'run `dvd fetch --rev REV` for that revision, or set a remote with `dvd remote add -d NAME URL`',
     });
   }
-  const { remote, jobs } = await openRemote(repo.root, config, remoteName);
+  const { remote, jobs } = openCheckedRemote(repo.root, config, remoteName, { warn: (m) => ctx.log.warn(m) });
   try {
     // Writing into the cache goes through .dvd/tmp, which the lock holder owns.
     return await withLock(repo, 'fetch manifests', async () => {

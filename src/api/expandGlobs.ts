@@ -1,5 +1,4 @@
 import path from 'node:path';
-import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import { DvdError } from '../core/errors.js';
 import { checkIgnore } from '../core/ignoreRules.js';
@@ -23,6 +22,8 @@ export async function expandGlobs(root: string, cwd: string, patterns: string[],
   // Bad pointers (and a bad dvd.lock) are reported by the command that reads the expanded
   // targets. Stage outputs recorded in dvd.lock are tracked targets too.
   const targets = o.tracked ? workspaceRefs(root, root, []).refs.map((p) => path.relative(cwd, path.join(root, p.target)).split(path.sep).join('/')) : [];
+  // Loaded on first use: only `--glob` needs it, and the CLI bundle keeps it outside.
+  const fg = (await import('fast-glob')).default;
   const out: string[] = [];
   for (const pattern of patterns) {
     const found = (await fg(pattern, { cwd, onlyFiles: false, dot: false, followSymbolicLinks: false, markDirectories: true })).filter((h) => !h.endsWith(POINTER_EXT));

@@ -12,8 +12,6 @@ import { importedPointer } from './writeImported.js';
 export const isGitImport = (p: PointerSource) => p.pointer.source?.kind === 'git';
 
 export interface FetchImportedResult {
-  downloaded: number;
-  alreadyCached: number;
   failed: TransferFailure[];
   complete: string[];
   incomplete: string[];
@@ -26,14 +24,13 @@ export interface FetchImportedResult {
  */
 export async function fetchImported(ctx: ApiContext, repo: Repo, pointers: PointerSource[], o: { jobs?: number }): Promise<FetchImportedResult> {
   const paths = new UserPaths(repo.root, ctx.cwd);
-  const res: FetchImportedResult = { downloaded: 0, alreadyCached: 0, failed: [], complete: [], incomplete: [] };
+  const res: FetchImportedResult = { failed: [], complete: [], incomplete: [] };
   for (const p of pointers) {
     const src = p.pointer.source;
     if (src?.kind !== 'git') continue;
     const needs = await objectsOfPointers(repo, [p], paths);
     const wanted = [...needs.files, ...needs.dirs.flatMap((d) => d.files ?? [d.manifest])];
     if (needs.dirs.every((d) => d.files !== null) && wanted.every((n) => hasObject(repo, n.oid))) {
-      res.alreadyCached += wanted.length;
       res.complete.push(p.pointerFile);
       continue;
     }
@@ -45,7 +42,6 @@ export async function fetchImported(ctx: ApiContext, repo: Repo, pointers: Point
           hint: `the pointer was edited, or the source rewrote its history; \`dvd update ${paths.arg(p.pointerFile)}\` takes the source's current data`,
         });
       }
-      res.downloaded += data.downloaded + data.fromSourceCache;
       res.complete.push(p.pointerFile);
     } catch (err) {
       res.failed.push({ item: { oid: p.pointer.oid, size: p.pointer.size, neededBy: `${p.pointerFile} (imported from ${src.repo})` }, error: err as Error });

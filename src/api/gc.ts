@@ -4,12 +4,12 @@ import { forEachParallel } from '../core/forEachParallel.js';
 import { withLock } from '../core/lock.js';
 import { objectPath } from '../core/objectPath.js';
 import { isShallow, UNSHALLOW_HINT } from '../git/shallowCommits.js';
-import { openRemote, remoteNames } from '../remote/openRemote.js';
+import { remoteNames } from '../remote/openRemote.js';
 import { presentOnRemote } from '../remote/presentOnRemote.js';
 import type { Remote } from '../remote/Remote.js';
-import { withRetries } from '../remote/withRetries.js';
 import { openRepo, type ApiContext, type OpenRepo } from './context.js';
 import { listCacheObjects } from './listCacheObjects.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { gitRootOf } from './pointersAtRev.js';
 import { hasRevisionScope, scopeIsEmpty, type Scope } from './pointersOfScope.js';
 import { referencedObjects } from './referencedObjects.js';
@@ -67,6 +67,8 @@ export interface GcResult {
   unchecked: GcQuestion['unchecked'];
   cache: { removed: number; bytes: number; kept: number; oids: string[]; objects: GcObject[] };
   remote: { name: string; url: string; removed: number; kept: number; oids: string[]; objects: Omit<GcObject, 'size'>[] } | null;
+  /** With --dry-run: folder manifests of the history not in the cache, whose files cannot be attributed (usedBy then absent). */
+  manifestsNotInCache?: number;
 }
 
 const MANIFEST_HEADER = Buffer.from('dvd-manifest 1\n');
@@ -119,7 +121,7 @@ async function listRemoteKeys(remote: Remote, jobs: number): Promise<string[]> {
   const keys: string[] = [];
   const fans = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
   await forEachParallel(fans, jobs, async (fan) => {
-    for (const k of await withRetries(() => remote.list(`sha256/${fan}/`))) if (SHA_KEY_RE.test(k)) keys.push(k);
+    for (const k of await remote.list(`sha256/${fan}/`)) if (SHA_KEY_RE.test(k)) keys.push(k);
   });
   return keys;
 }
@@ -128,18 +130,22 @@ async function listRemoteKeys(remote: Remote, jobs: number): Promise<string[]> {
  * Of `oids`, those that no configured remote except `cleaned` holds. A remote that cannot
  * be asked holds nothing, as far as gc can tell: it is reported, never trusted.
  */
-async function onNoOtherRemote(open: OpenRepo, oids: Set<string>, cleaned: string | undefined, unchecked: GcQuestion['unchecked'], jobs?: number): Promise<Set<string>> {
+async function onNoOtherRemote(
+  open: OpenRepo,
+  oids: Set<string>,
+  o: { cleaned: string | undefined; unchecked: GcQuestion['unchecked']; jobs?: number; warn: (message: string) => void },
+): Promise<Set<string>> {
   const left = new Set(oids);
   for (const name of remoteNames(open.config)) {
-    if (name === cleaned || left.size === 0) continue;
-    let opened: ReturnType<typeof openRemote> | undefined;
+    if (name === o.cleaned || left.size === 0) continue;
+    let opened: ReturnType<typeof openCheckedRemote> | undefined;
     try {
-      opened = openRemote(open.repo.root, open.config, name, { jobs });
+      opened = openCheckedRemote(open.repo.root, open.config, name, { jobs: o.jobs, warn: o.warn });
       const { present } = await presentOnRemote(opened.remote, left, opened.jobs);
       for (const oid of present) left.delete(oid);
     } catch (err) {
       if (!(err instanceof Error)) throw err;
-      unchecked.push({ remote: name, error: err.message });
+      o.unchecked.push({ remote: name, error: err.message });
     } finally {
       opened?.remote.close();
     }
@@ -163,7 +169,7 @@ async function makePlan(ctx: ApiContext, open: OpenRepo, o: GcOptions, remote: {
     remotePart = { remote: remote.remote, keys: doomed, kept: keys.length - doomed.length };
   }
   const unchecked: GcQuestion['unchecked'] = [];
-  const onNoRemote = await onNoOtherRemote(open, doomedOids({ cache, remote: remotePart }), o.remote, unchecked, o.jobs);
+  const onNoRemote = await onNoOtherRemote(open, doomedOids({ cache, remote: remotePart }), { cleaned: o.remote, unchecked, jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   for (const u of unchecked) ctx.log.warn(`gc: cannot check remote ${u.remote} for copies (${u.error}); counting its objects as on no remote`);
   const runs = await runCacheUses(open.repo);
   return { revisions: ref.revisions, referenced: ref.oids.size, cache, cacheKept, remote: remotePart, onNoRemote, runs, unchecked };
@@ -210,11 +216,12 @@ export async function gc(ctx: ApiContext, o: GcOptions): Promise<GcResult> {
   const { repo } = open;
   refuseShallowHistory(repo.root, o);
   const dryRun = o.dryRun ?? false;
-  const opened = o.remote !== undefined ? openRemote(repo.root, open.config, o.remote, { jobs: o.jobs }) : null;
+  const opened = o.remote !== undefined ? openCheckedRemote(repo.root, open.config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) }) : null;
   try {
     if (dryRun) {
       const plan = await makePlan(ctx, open, o, opened);
-      return resultOf(plan, true, await usersOfObjects(repo, doomedOids(plan), plan.runs));
+      const users = await usersOfObjects(repo, doomedOids(plan), plan.runs);
+      return { ...resultOf(plan, true, users.uses), manifestsNotInCache: users.manifestsNotInCache };
     }
     if (o.force) {
       // No question to wait for: plan and delete under one hold of the lock.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FlatConfig } from '../core/config.js';
-import { DvdError } from '../core/errors.js';
+import { DvdError, usageError } from '../core/errors.js';
 import { forEachParallel } from '../core/forEachParallel.js';
 import { hashBuffer } from '../core/hashFile.js';
 import { withLock } from '../core/lock.js';
@@ -10,10 +10,11 @@ import type { Pointer } from '../core/pointer.js';
 import type { Repo } from '../core/repo.js';
 import { UserPaths } from '../core/userPaths.js';
 import { refusedError, walkAt } from '../core/walkTarget.js';
-import { openRemote } from '../remote/openRemote.js';
-import { S3Remote } from '../remote/s3.js';
+import { parseRemoteUrl } from '../remote/remoteUrl.js';
+import type { S3Remote } from '../remote/s3.js';
 import { checkout, type CheckoutResult } from './checkout.js';
 import { openRepo, type ApiContext } from './context.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import type { SourceFile } from './sourceData.js';
 import { checkImportOut, importedPointer, recordImported } from './writeImported.js';
 
@@ -23,23 +24,22 @@ import { checkImportOut, importedPointer, recordImported } from './writeImported
 
 type UrlLocation = { kind: 's3'; bucket: string; key: string } | { kind: 'local'; abs: string };
 
-/** Where URL points; `base` resolves a relative folder path (ctx.cwd when typed, the repo root when read from a pointer). */
+/**
+ * Where URL points; `base` resolves a relative folder path (ctx.cwd when typed, the repo
+ * root when read from a pointer). Read as remote URLs are (parseRemoteUrl: schemes in
+ * any case, S3 bucket rules, `~`, near misses refused with the likely fix); the key must
+ * name an object or a folder, not the whole bucket. Throws a usage error (exit 2).
+ */
 export function parseImportUrl(url: string, base: string): UrlLocation {
-  const s3 = /^s3:\/\/([^/]+)\/(.*?)\/*$/i.exec(url);
-  if (s3) {
-    if (s3[2] === '') throw new DvdError('EBADURL', `${url}: name an object or a folder in the bucket (s3://bucket/key)`, { exitCode: 2 });
-    return { kind: 's3', bucket: s3[1], key: s3[2] };
-  }
-  if (/^file:\/\//i.test(url)) return { kind: 'local', abs: path.resolve(decodeURIComponent(url.slice('file://'.length))) };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    throw new DvdError('EBADURL', `${url}: unsupported scheme`, { exitCode: 2, hint: 'import-url takes s3://bucket/key, file:///path or a folder path' });
-  }
-  return { kind: 'local', abs: path.resolve(base, url) };
+  const loc = parseRemoteUrl(url, base);
+  if (loc.kind === 'local') return { kind: 'local', abs: loc.dir };
+  if (loc.prefix === '') throw usageError(`${url}: name an object or a folder in the bucket (s3://bucket/key)`);
+  return { kind: 's3', bucket: loc.bucket, key: loc.prefix };
 }
 
-/** How the pointer names the URL: s3:// and file:// as typed, a plain path relative to the repo root. */
-function recordedUrl(root: string, cwd: string, url: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : path.relative(root, path.resolve(cwd, url)).split(path.sep).join('/') || '.';
+/** How the pointer names the URL: s3:// and file:// as typed, a folder path (also `~/...`) relative to the repo root. */
+function recordedUrl(root: string, url: string, loc: UrlLocation): string {
+  return loc.kind === 's3' || /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : path.relative(root, loc.abs).split(path.sep).join('/') || '.';
 }
 
 const IMPORT_REMOTE = 'import-url';
@@ -49,7 +49,8 @@ const IMPORT_REMOTE = 'import-url';
  * profile, path_style, keys) of remote `-r NAME`, else of the configured remote on the
  * same bucket (the default first), else the AWS defaults.
  */
-function openS3(root: string, config: FlatConfig, loc: { bucket: string; key: string }, remoteName: string | undefined, jobs: number | undefined) {
+function openS3(root: string, config: FlatConfig, loc: { bucket: string; key: string }, o: { remote?: string; jobs?: number; warn: (message: string) => void }) {
+  const { remote: remoteName, jobs, warn } = o;
   const onBucket = (n: string) => new RegExp(`^s3://${loc.bucket.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/|$)`, 'i').test(config.get(`remote.${n}.url`) ?? '');
   const names = [...new Set([...config.keys()].map((k) => /^remote\.(.+)\.url$/.exec(k)?.[1]).filter((n): n is string => n !== undefined))];
   const dflt = config.get('core.remote');
@@ -61,17 +62,31 @@ function openS3(root: string, config: FlatConfig, loc: { bucket: string; key: st
   }
   const parent = path.posix.dirname(loc.key);
   synthetic.set(`remote.${IMPORT_REMOTE}.url`, `s3://${loc.bucket}${parent === '.' ? '' : `/${parent}`}`);
-  let opened: ReturnType<typeof openRemote>;
-  try {
-    opened = openRemote(root, synthetic, IMPORT_REMOTE, { jobs });
-  } catch (err) {
-    // Remote URLs cannot name a bucket's root yet, so neither can the folder of an object there.
-    if ((err as DvdError).code === 'EBADURL' && parent === '.') {
-      throw new DvdError('EBADURL', `s3://${loc.bucket}/${loc.key}: objects at the bucket's root cannot be imported (remotes cannot point at a bucket root yet)`, { hint: 'copy it under a folder of the bucket' });
-    }
-    throw err;
+  const opened = openCheckedRemote(root, synthetic, IMPORT_REMOTE, { jobs, warn });
+  return { remote: opened.remote as S3Remote, jobs: opened.jobs, name: path.posix.basename(loc.key), settings };
+}
+
+/**
+ * The S3 layer names the remote it was given, here the stand-in `import-url`, which no
+ * config holds: its hints (`dvd remote modify import-url profile NAME`) fail when pasted.
+ * The error names the URL instead, and the hints the remote whose settings were used, or
+ * the ways to give settings to an import (-r NAME, the AWS environment).
+ */
+function forImportUrl(err: unknown, url: string, settings: string | undefined): unknown {
+  if (!(err instanceof DvdError)) return err;
+  const mentions = (t: string | undefined) => t !== undefined && new RegExp(`\\b${IMPORT_REMOTE}\\b`).test(t);
+  if (!mentions(err.message) && !mentions(err.hint)) return err;
+  const message = err.message.replace(new RegExp(`remote ${IMPORT_REMOTE} \\([^)]*\\)`), url);
+  const viaRemote = 'pass `-r NAME` to use the settings (endpoint, region, profile, keys) of one of your remotes';
+  let hint = err.hint;
+  if (mentions(hint)) {
+    // That remote's settings can be changed; its url is not the import's.
+    if (settings) hint = hint!.includes(`remote modify ${IMPORT_REMOTE} url`) ? `check the bucket in ${url}` : hint!.replaceAll(IMPORT_REMOTE, settings);
+    else if (err.code === 'ENOCREDENTIALS') hint = `set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or ${viaRemote}`;
+    else if (err.code === 'ENOBUCKET') hint = `check the bucket in ${url}, or ${viaRemote}`;
+    else hint = viaRemote;
   }
-  return { remote: opened.remote as S3Remote, jobs: opened.jobs, name: path.posix.basename(loc.key) };
+  return new DvdError(err.code, message, { hint, data: err.data, cause: err });
 }
 
 export interface UrlSnapshot {
@@ -114,34 +129,41 @@ export async function snapshotUrl(ctx: ApiContext, repo: Repo, config: FlatConfi
     const files = entries.map((e) => ({ path: e.path, exec: e.exec, ...storeFileSync(repo, path.join(loc.abs, e.path)) }));
     return { type: 'dir', stamp, files };
   }
-  const s3 = openS3(repo.root, config, loc, o.remote, o.jobs);
+  const s3 = openS3(repo.root, config, loc, { remote: o.remote, jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
-    const objects = await s3.remote.listDetailed(s3.name);
-    if (objects.length === 0) throw new DvdError('ENOENT', `s3://${loc.bucket}/${loc.key}: no such object, and no objects under it`);
-    const type = objects.length === 1 && objects[0].key === s3.name ? 'file' : 'dir';
-    const stamp = type === 'file' ? `s3:${objects[0].etag}:${objects[0].size}` : stampOf('s3-dir', objects.map((x) => `${x.key}\0${x.etag}\0${x.size}`));
-    if (o.stampOnly) return { type, stamp };
-    const files: SourceFile[] = [];
-    const progress = ctx.progress('downloading');
-    let bytes = 0;
-    try {
-      await forEachParallel(objects, s3.jobs, async (x) => {
-        const tmp = tempPath(repo);
-        try {
-          const got = await s3.remote.get(x.key, tmp, { size: x.size, onBytes: (n) => progress.update({ items: files.length, bytes: (bytes += n), totalItems: objects.length }) });
-          await installTempObject(repo, tmp, got.sha256);
-          files.push({ path: type === 'file' ? '' : x.key.slice(s3.name.length + 1), oid: got.sha256, size: got.bytes, exec: false });
-        } finally {
-          await fs.promises.rm(tmp, { force: true });
-        }
-      });
-    } finally {
-      progress.finish();
-    }
-    return { type, stamp, files };
+    return await snapshotS3(ctx, repo, s3, loc, o);
+  } catch (err) {
+    throw forImportUrl(err, `s3://${loc.bucket}/${loc.key}`, s3.settings);
   } finally {
     s3.remote.close();
   }
+}
+
+/** The S3 half of snapshotUrl: list the object or folder, and unless stampOnly download and hash it. */
+async function snapshotS3(ctx: ApiContext, repo: Repo, s3: ReturnType<typeof openS3>, loc: { bucket: string; key: string }, o: { stampOnly?: boolean }): Promise<UrlSnapshot> {
+  const objects = await s3.remote.listDetailed(s3.name);
+  if (objects.length === 0) throw new DvdError('ENOENT', `s3://${loc.bucket}/${loc.key}: no such object, and no objects under it`);
+  const type = objects.length === 1 && objects[0].key === s3.name ? 'file' : 'dir';
+  const stamp = type === 'file' ? `s3:${objects[0].etag}:${objects[0].size}` : stampOf('s3-dir', objects.map((x) => `${x.key}\0${x.etag}\0${x.size}`));
+  if (o.stampOnly) return { type, stamp };
+  const files: SourceFile[] = [];
+  const progress = ctx.progress('downloading');
+  let bytes = 0;
+  try {
+    await forEachParallel(objects, s3.jobs, async (x) => {
+      const tmp = tempPath(repo);
+      try {
+        const got = await s3.remote.get(x.key, tmp, { size: x.size, onBytes: (n) => progress.update({ items: files.length, bytes: (bytes += n), totalItems: objects.length }) });
+        await installTempObject(repo, tmp, got.sha256);
+        files.push({ path: type === 'file' ? '' : x.key.slice(s3.name.length + 1), oid: got.sha256, size: got.bytes, exec: false });
+      } finally {
+        await fs.promises.rm(tmp, { force: true });
+      }
+    });
+  } finally {
+    progress.finish();
+  }
+  return { type, stamp, files };
 }
 
 export interface ImportUrlResult {
@@ -162,7 +184,7 @@ export async function importUrl(ctx: ApiContext, o: { url: string; out?: string;
   const t = checkImportOut(repo, ctx.cwd, o.out ?? path.basename(loc.kind === 's3' ? loc.key : loc.abs));
   const rec = await withLock(repo, 'import-url', async () => {
     const snap = await snapshotUrl(ctx, repo, config, loc, o);
-    const pointer = await importedPointer(repo, path.posix.basename(t.rel), snap.type, snap.files!, { kind: 'url', url: recordedUrl(repo.root, ctx.cwd, o.url), stamp: snap.stamp });
+    const pointer = await importedPointer(repo, path.posix.basename(t.rel), snap.type, snap.files!, { kind: 'url', url: recordedUrl(repo.root, o.url, loc), stamp: snap.stamp });
     return { pointer, ...(await recordImported(repo, config, t.rel, pointer)) };
   });
   const co = await checkout(ctx, { targets: [t.abs] });

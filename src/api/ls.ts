@@ -4,11 +4,12 @@ import { findPointers, type PointerRef } from '../core/findPointers.js';
 import { loadManifest } from '../core/loadManifest.js';
 import { POINTER_EXT } from '../core/pointer.js';
 import { forTarget, type PointerProblem } from '../core/pointerProblem.js';
-import { toRepoPath } from '../core/relPath.js';
+import { typedRepoPath } from '../core/relPath.js';
 import { shellQuote, UserPaths } from '../core/userPaths.js';
 import { openRepo, type ApiContext } from './context.js';
 import { ensureManifests } from './ensureManifests.js';
 import { pointersAtRev, resolveRevision } from './pointersAtRev.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 export interface LsOptions {
   /** Path as typed, relative to ctx.cwd; default: the current folder. */
@@ -54,10 +55,9 @@ const relTo = (p: string, dir: string) => (dir === '' ? p : p === dir ? '' : p.s
 export async function ls(ctx: ApiContext, o: LsOptions = {}): Promise<LsResult> {
   const open = openRepo(ctx);
   const { repo } = open;
-  const rel = toRepoPath(repo.root, path.resolve(ctx.cwd, o.path ?? '.'));
-  if (rel === null) throw new DvdError('EOUTSIDE', `${o.path}: outside the repository ${repo.root}`, { exitCode: 2 });
+  const rel = typedRepoPath(repo.root, ctx.cwd, o.path ?? '.');
   const rev = o.rev === undefined ? null : await resolveRevision(repo.root, o.rev);
-  const scan = rev ? await pointersAtRev(repo.root, rev) : findPointers(repo.root, ctx.cwd, []);
+  const scan = rev ? await pointersAtRev(repo.root, rev) : findPointers(repo.root, ctx.cwd, [], { gitTracked: gitTrackedLookup(repo.root) });
   const refs: PointerRef[] = scan.refs;
   // A pointer that cannot be read names no target; judge it by its file's place.
   const problems = scan.problems

@@ -5,7 +5,8 @@ import { loadManifest } from '../core/loadManifest.js';
 import { withLock } from '../core/lock.js';
 import { serializeManifest } from '../core/manifest.js';
 import { storeBuffer } from '../core/objects.js';
-import { parsePointer, serializePointer, type Pointer } from '../core/pointer.js';
+import { looksLikePointer, parsePointer, serializePointer, type Pointer } from '../core/pointer.js';
+import { shellPath } from '../core/userPaths.js';
 import { writeFileAtomic } from '../core/writeFileAtomic.js';
 import { openRepo, type ApiContext } from './context.js';
 import { ensureManifests } from './ensureManifests.js';
@@ -49,6 +50,19 @@ function parseOrNull(text: string, where: string): Pointer | null {
 export async function mergeDriver(ctx: ApiContext, o: MergeDriverOptions): Promise<MergeDriverResult> {
   const open = openRepo(ctx);
   const { repo } = open;
+  // A data file committed under a *.dvd name (a DVD image) is merged as Git merges binary
+  // files: the side that changed wins, and when both did, ours stays as it is and the
+  // file is a conflict. Conflict markers written into it would ruin it.
+  const raw = [o.base, o.ours, o.theirs].map((f) => fs.readFileSync(f));
+  if (raw.some((b) => b.length > 0 && !looksLikePointer(b, b.length))) {
+    const [rb, ra, rt] = raw;
+    if (ra.equals(rt) || rb.equals(rt)) return { clean: true, how: 'ours', conflicts: [] };
+    if (rb.equals(ra)) {
+      writeFileAtomic(o.ours, rt);
+      return { clean: true, how: 'theirs', conflicts: [] };
+    }
+    return { clean: false, how: 'conflict', conflicts: [`${o.pointerFile}: not a dvd pointer (data named *.dvd) and changed on both sides; take one with \`git checkout --ours -- ${shellPath(o.pointerFile)}\` (or --theirs)`] };
+  }
   // A side in another spelling (CRLF, no final newline) is the same pointer: compare,
   // and write back, what dvd writes.
   const read = (f: string, side: string) => {

@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { toRepoPath } from '../core/relPath.js';
-import { usageError } from '../core/errors.js';
+import { typedRepoPath } from '../core/relPath.js';
 import type { HistoryReader, MetricsRead, Revision } from '../pipeline/HistoryReader.js';
 import type { DeclaredFile } from '../pipeline/pipelineSummary.js';
 import type { ParamValue } from '../pipeline/stage.js';
@@ -48,13 +46,12 @@ export async function metricsShow(ctx: ApiContext, o: MetricsShowOptions = {}): 
   }
 }
 
-/** Targets as typed (relative to `cwd`) as repo paths; a path outside the repository is a usage error. */
+/**
+ * Targets as typed (relative to `cwd`) as repo paths, read as every command reads paths
+ * (typedRepoPath: EOUTSIDE for a path outside the repository, a usage error for "").
+ */
 export function repoTargets(root: string, cwd: string, targets: string[]): string[] {
-  return targets.map((t) => {
-    const rel = toRepoPath(root, path.resolve(cwd, t));
-    if (rel === null) throw usageError(`${t} is outside the repository`);
-    return rel;
-  });
+  return targets.map((t) => typedRepoPath(root, cwd, t));
 }
 
 /** The files of `rev` that `targets` name (all declared ones when empty). */

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { configBool } from '../core/config.js';
 import { DvdError } from '../core/errors.js';
 import { findPointers } from '../core/findPointers.js';
 import { withLock } from '../core/lock.js';
@@ -9,12 +8,11 @@ import { StatCache } from '../core/statCache.js';
 import { UserPaths } from '../core/userPaths.js';
 import { writePointer } from '../core/writePointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
-import { findGitRoot } from '../git/findGitRoot.js';
 import { removeFromGitignore } from '../git/removeFromGitignore.js';
-import { stageFiles } from '../git/stageFiles.js';
 import { checkNewTarget } from './checkNewTarget.js';
 import { openRepo, type ApiContext } from './context.js';
 import { resolveTargets } from './resolveTargets.js';
+import { gitTrackedLookup, recordInGit, usesGit } from './gitFiles.js';
 
 export interface MoveResult {
   from: string;
@@ -45,7 +43,7 @@ export async function move(ctx: ApiContext, o: { src: string; dst: string }): Pr
   const { repo, config } = openRepo(ctx);
   const paths = new UserPaths(repo.root, ctx.cwd);
   const [src] = resolveTargets(repo.root, ctx.cwd, [o.src.endsWith(POINTER_EXT) ? o.src.slice(0, -POINTER_EXT.length) : o.src]);
-  const found = findPointers(repo.root, ctx.cwd, [src.arg]);
+  const found = findPointers(repo.root, ctx.cwd, [src.arg], { gitTracked: gitTrackedLookup(repo.root) });
   const ref = found.refs[0];
   // The one pointer to move must be usable: a damaged one (or two for one target) is the error.
   if (found.problems.length && ref?.target !== src.rel) {
@@ -75,11 +73,9 @@ export async function move(ctx: ApiContext, o: { src: string; dst: string }): Pr
     writePointer(repo.root, pointerTo, { ...ref.pointer, path: name });
     fs.rmSync(path.join(repo.root, ref.pointerFile));
     removeFromGitignore(repo.root, dirOf(src.rel), path.posix.basename(src.rel));
-    addToGitignore(repo.root, dirOf(dst.rel), name);
+    if (usesGit(repo.root, config)) addToGitignore(repo.root, dirOf(dst.rel), name);
     StatCache.rename(repo, src.rel, dst.rel);
-    const gitFiles = [...new Set([ref.pointerFile, pointerTo, gitignoreOf(dirOf(src.rel)), gitignoreOf(dirOf(dst.rel))])];
-    const staged = configBool(config, 'core.autostage', false) && findGitRoot(repo.root) !== null;
-    if (staged) await stageFiles(repo.root, gitFiles);
+    const { gitFiles, staged } = await recordInGit(repo.root, config, [ref.pointerFile, pointerTo, gitignoreOf(dirOf(src.rel)), gitignoreOf(dirOf(dst.rel))]);
     return { from: src.rel, to: dst.rel, pointerFrom: ref.pointerFile, pointerTo, movedData, gitFiles, staged };
   });
 }

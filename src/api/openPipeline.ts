@@ -1,5 +1,6 @@
 import { DvdError } from '../core/errors.js';
 import { findPointers, type PointerRef } from '../core/findPointers.js';
+import { gitTrackedLookup } from './gitFiles.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
 import { buildDag, type Dag } from '../pipeline/buildDag.js';
 import { loadPipeline } from '../pipeline/loadPipeline.js';
@@ -27,7 +28,7 @@ export interface OpenPipeline {
 export function openPipeline(root: string, cwd = root): OpenPipeline | null {
   const pipeline = loadPipeline(root);
   if (!pipeline) return null;
-  const { refs, problems } = findPointers(root, cwd, []);
+  const { refs, problems } = findPointers(root, cwd, [], { gitTracked: gitTrackedLookup(root) });
   const dag = buildDag(pipeline.stages, refs.map((p) => p.target));
   return { pipeline, dag, lock: readLock(root), pointers: refs, problems };
 }

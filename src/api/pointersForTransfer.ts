@@ -10,6 +10,7 @@ import { normalizeScope } from '../core/scope.js';
 import type { Logger } from './context.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { hasRevisionScope, pointersOfScope, type Scope } from './pointersOfScope.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 const under = (p: string, dir: string) => dir === '' || p === dir || p.startsWith(`${dir}/`);
 
@@ -28,14 +29,14 @@ export async function pointersForTransfer(
 ): Promise<{ pointers: PointerSource[]; problems: PointerProblem[] }> {
   const targets = o.glob ? await expandGlobs(root, cwd, o.targets ?? [], { tracked: true }) : (o.targets ?? []);
   if (!hasRevisionScope(o)) {
-    const { refs, problems } = workspaceRefs(root, cwd, targets);
+    const { refs, problems } = workspaceRefs(root, cwd, targets, { gitTracked: gitTrackedLookup(root) });
     return { pointers: refs, problems };
   }
   const scope = await pointersOfScope(root, { ...o, workspace: false }, cwd, log);
   const out: PointerSource[] = [];
   const problems: PointerProblem[] = [];
   const workspace = (ts: string[]) => {
-    const scan = workspaceRefs(root, cwd, ts);
+    const scan = workspaceRefs(root, cwd, ts, { gitTracked: gitTrackedLookup(root) });
     out.push(...scan.refs);
     problems.push(...scan.problems);
   };

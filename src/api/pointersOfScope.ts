@@ -9,6 +9,7 @@ import type { Logger } from './context.js';
 import { listBranches, listTags } from '../git/listRefs.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { gitRootOf, pointersAtRevisions, resolveRevision, type Revision } from './pointersAtRev.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 /** Which versions of the data a history-wide command covers. */
 export interface Scope {
@@ -84,7 +85,7 @@ export async function pointersOfScope(root: string, s: Scope, cwd = root, log?: 
   const problems: PointerProblem[] = [];
   // Cached outputs recorded in dvd.lock count like pointers, in the workspace and at revisions.
   if (s.workspace) {
-    const ws = workspaceRefs(root, cwd, []);
+    const ws = workspaceRefs(root, cwd, [], { gitTracked: gitTrackedLookup(root) });
     for (const r of ws.refs) put(r);
     problems.push(...ws.problems);
   }

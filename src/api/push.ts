@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DVD_YAML } from '../pipeline/parseDvdYaml.js';
 import { objectKey, objectPath } from '../core/objectPath.js';
 import { hasObject } from '../core/objects.js';
-import { openRemote } from '../remote/openRemote.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { presentOnRemote } from '../remote/presentOnRemote.js';
 import { TransferQueue, type TransferFailure, type TransferItem } from '../remote/TransferQueue.js';
 import { TransferError } from '../remote/TransferError.js';
@@ -55,7 +55,7 @@ export interface PushResult {
   url: string;
   uploaded: number;
   bytes: number;
-  /** Objects the remote already had (a directory whose manifest is there counts all its files). */
+  /** Distinct objects the remote already had (a directory whose manifest is there counts it and all its files). */
   alreadyPresent: number;
   failed: TransferFailure[];
   /** Run-cache entries uploaded (`runs/`). */
@@ -83,7 +83,7 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
   // record (so a teammate's repro can restore them), entries last.
   const runs = wantRunCache(repo.root, o) ? pushableRuns(repo, localRuns(repo), new PathObserver(repo, 1).manifest) : { runs: [], pointers: [] };
   const pointers = [...found.pointers.filter((p) => !isGitImport(p)).map(({ scope: _scope, scopeMayMiss: _miss, ...p }) => p), ...runs.pointers];
-  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
+  const { remote, jobs } = openCheckedRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
     const result: PushResult = { remote: remote.name, url: remote.url, uploaded: 0, bytes: 0, alreadyPresent: 0, failed: [], runs: 0, problems };
     const needs = await objectsOfPointers(repo, pointers);
@@ -97,7 +97,13 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
     const manifests = needs.dirs.map((d) => d.manifest.oid);
     const { present: presentManifests } = await presentOnRemote(remote, manifests, jobs);
     const pendingDirs = needs.dirs.filter((d) => !presentManifests.has(d.manifest.oid));
-    for (const d of needs.dirs) if (presentManifests.has(d.manifest.oid)) result.alreadyPresent += 1 + (d.files?.length ?? 0);
+    // Counted once each: the same object is needed by many revisions and folders.
+    const already = new Set<string>();
+    for (const d of needs.dirs) {
+      if (!presentManifests.has(d.manifest.oid)) continue;
+      already.add(d.manifest.oid);
+      for (const n of d.files ?? []) already.add(n.oid);
+    }
 
     const candidates = new Map<string, NeededObject>();
     for (const n of needs.files) candidates.set(n.oid, n);
@@ -108,7 +114,7 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
     // Presence first: an object the remote already has is fine even when this clone
     // never fetched it (`push --all-commits` from a clone holding only some versions).
     const { present } = await presentOnRemote(remote, candidates.keys(), jobs);
-    result.alreadyPresent += present.size;
+    for (const oid of present) already.add(oid);
     const local: NeededObject[] = [];
     for (const n of candidates.values()) {
       if (present.has(n.oid)) continue;
@@ -131,11 +137,16 @@ export async function push(ctx: ApiContext, o: TransferOptions = {}): Promise<Pu
     const failedOids = new Set(result.failed.map((f) => f.item.oid));
     const manifestQueue = new TransferQueue({ jobs, transfer: upload });
     for (const d of pendingDirs) {
-      if (d.files !== null && d.files.every((n) => !failedOids.has(n.oid))) manifestQueue.add(toItem(d.manifest));
+      // A pointer has the folder's total, not its manifest's size: that is the cache file's.
+      if (d.files !== null && d.files.every((n) => !failedOids.has(n.oid))) manifestQueue.add({ ...toItem(d.manifest), size: fs.statSync(objectPath(repo.cacheDir, d.manifest.oid)).size });
     }
     const r2 = await manifestQueue.run();
     result.uploaded += r2.done.length;
+    result.bytes += r2.bytes;
     result.failed.push(...r2.failed);
+    // (A listed file a damaged remote lacked after all was sent, not already there.)
+    for (const item of r1.done) already.delete(item.oid);
+    result.alreadyPresent = already.size;
     if (runs.runs.length && result.failed.length === 0) {
       const r3 = await pushRuns(repo, remote, runs.runs, jobs);
       result.runs = r3.uploaded;

@@ -4,8 +4,9 @@ import type { ConfigDocument } from '../core/configDocument.js';
 import { DvdError, usageError } from '../core/errors.js';
 import { requireRepoRoot } from '../core/repo.js';
 import { shellPath } from '../core/userPaths.js';
-import { parseRemoteUrl, REMOTE_KEYS, remoteNames, SECRET_KEYS } from '../remote/openRemote.js';
-import { checkConfigValue, REMOTE_NAME_RE, suggest } from './configKeys.js';
+import { remoteNames } from '../remote/openRemote.js';
+import { parseRemoteUrl } from '../remote/remoteUrl.js';
+import { checkConfigValue, checkRemoteKey, REMOTE_KEYS, REMOTE_NAME_RE, SECRET_KEYS } from './configKeys.js';
 import { dvdShareOf, type ApiContext } from './context.js';
 
 // `dvd remote add|list|remove|default|modify`: a thin, validating layer over the
@@ -44,10 +45,12 @@ function requireRemote(root: string, name: string): void {
 /**
  * A folder remote typed on the command line is relative to the folder dvd runs in; the
  * config stores folders relative to the repository root (docs/remotes.md), so the
- * same remote is found from anywhere. URLs and absolute paths are kept as typed.
+ * same remote is found from anywhere. URLs (any case of the scheme), `~` forms and
+ * absolute paths are kept as typed.
  */
 function urlForConfig(url: string, root: string, cwd: string): string {
-  if (parseRemoteUrl(url, root).kind !== 'local' || url.startsWith('file://') || path.isAbsolute(url)) return url;
+  const kept = /^[a-z][a-z0-9+.-]*:/i.test(url) || url === '~' || url.startsWith('~/') || path.isAbsolute(url);
+  if (parseRemoteUrl(url, root).kind !== 'local' || kept) return url;
   return path.relative(root, path.resolve(cwd, url)).split(path.sep).join('/') || '.';
 }
 
@@ -55,6 +58,7 @@ export function remoteAdd(ctx: ApiContext, o: { name: string; url: string; setDe
   const root = requireRepoRoot(ctx.cwd);
   checkName(o.name);
   const url = urlForConfig(o.url, root, ctx.cwd);
+  checkConfigValue(`remote.${o.name}.url`, url, { root, level: levelOf(o.local) });
   if (!o.force && loadConfig(root, dvdShareOf(root)).has(`remote.${o.name}.url`)) {
     throw new DvdError('EEXISTS', `remote ${JSON.stringify(o.name)} already exists`, {
       exitCode: 2,
@@ -114,10 +118,7 @@ export function remoteDefault(ctx: ApiContext, o: { name?: string; local?: boole
 export function remoteModify(ctx: ApiContext, o: { name: string; key: string; value?: string; local?: boolean; unset?: boolean }): { name: string; key: string; value?: string } {
   const root = requireRepoRoot(ctx.cwd);
   requireRemote(root, o.name);
-  if (!(REMOTE_KEYS as readonly string[]).includes(o.key)) {
-    const guess = suggest(o.key, REMOTE_KEYS);
-    throw usageError(`unknown remote setting ${JSON.stringify(o.key)}`, guess ? `did you mean ${guess}?` : `known settings: ${REMOTE_KEYS.join(', ')}`);
-  }
+  checkRemoteKey(o.key);
   const full = `remote.${o.name}.${o.key}`;
   const level = levelOf(o.local);
   if (o.unset) {
@@ -126,9 +127,9 @@ export function remoteModify(ctx: ApiContext, o: { name: string; key: string; va
     return { name: o.name, key: o.key };
   }
   if (o.value === undefined) throw usageError(`missing VALUE for ${o.key}`);
-  // Validate now, so a typo fails here and not in the middle of a push.
-  checkConfigValue(full, o.value, { root, level });
+  // Validate now (the value as stored), so a typo fails here and not in the middle of a push.
   const value = o.key === 'url' ? urlForConfig(o.value, root, ctx.cwd) : o.value;
+  checkConfigValue(full, value, { root, level });
   update(root, level, (doc) => doc.set(full, value));
   return { name: o.name, key: o.key, value };
 }
@@ -141,6 +142,8 @@ export function remoteRename(ctx: ApiContext, o: { from: string; to: string }): 
   const root = requireRepoRoot(ctx.cwd);
   requireRemote(root, o.from);
   checkName(o.to);
+  // The "already exists" refusal below would tell the user to remove the very remote being renamed.
+  if (o.to === o.from) throw usageError(`remote ${JSON.stringify(o.from)} is already called that`, 'give a new name: `dvd remote rename OLD NEW`');
   const merged = loadConfig(root, dvdShareOf(root));
   if ([...merged.keys()].some((k) => k.startsWith(`remote.${o.to}.`))) {
     throw new DvdError('EEXISTS', `remote ${JSON.stringify(o.to)} already exists`, { exitCode: 2, hint: `remove it first with \`dvd remote remove ${o.to}\`` });

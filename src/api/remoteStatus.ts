@@ -1,10 +1,11 @@
 import { findPointers } from '../core/findPointers.js';
 import { hasObject } from '../core/objects.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
-import { openRemote } from '../remote/openRemote.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { presentOnRemote } from '../remote/presentOnRemote.js';
 import { openRepo, type ApiContext } from './context.js';
 import { objectsOfPointers, type NeededObject, type PointerSource } from './objectsOfPointers.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 export interface PointerRemoteStatus {
   pointerFile: string;
@@ -14,7 +15,7 @@ export interface PointerRemoteStatus {
   notFetched: number;
   /** Neither in the cache nor on the remote: lost unless another remote or clone has them. */
   missing: number;
-  /** Objects of the pointer the remote has. */
+  /** Objects of the pointer the remote has (each object once, as in the other counts). */
   onRemote: number;
   /** A directory whose manifest is on neither side: its file list is unknown. */
   unknownFiles?: boolean;
@@ -33,8 +34,8 @@ export async function remoteStatus(ctx: ApiContext, o: { targets?: string[]; rem
   const { repo, config } = openRepo(ctx);
   const { refs: pointers, problems }: { refs: PointerSource[]; problems: PointerProblem[] } = o.pointers
     ? { refs: o.pointers, problems: [] }
-    : findPointers(repo.root, ctx.cwd, o.targets ?? []);
-  const { remote, jobs } = openRemote(repo.root, config, o.remote, { jobs: o.jobs });
+    : findPointers(repo.root, ctx.cwd, o.targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
+  const { remote, jobs } = openCheckedRemote(repo.root, config, o.remote, { jobs: o.jobs, warn: (m) => ctx.log.warn(m) });
   try {
     const needs = await objectsOfPointers(repo, pointers);
     const manifests = await presentOnRemote(remote, needs.dirs.map((d) => d.manifest.oid), jobs);
@@ -44,12 +45,18 @@ export async function remoteStatus(ctx: ApiContext, o: { targets?: string[]; rem
     const { present } = await presentOnRemote(remote, toCheck.map((n) => n.oid), jobs);
 
     const byPointer = new Map<string, PointerRemoteStatus>();
+    // Each object once per pointer: a folder may hold the same content under many names.
+    const counted = new Map<PointerRemoteStatus, Set<string>>();
     const entry = (pointerFile: string) => {
       let s = byPointer.get(pointerFile);
       if (!s) byPointer.set(pointerFile, (s = { pointerFile, notPushed: 0, notFetched: 0, missing: 0, onRemote: 0 }));
       return s;
     };
     const count = (s: PointerRemoteStatus, oid: string, remoteHas: boolean) => {
+      let seen = counted.get(s);
+      if (!seen) counted.set(s, (seen = new Set()));
+      if (seen.has(oid)) return;
+      seen.add(oid);
       const local = hasObject(repo, oid);
       if (remoteHas) {
         s.onRemote++;

@@ -20,6 +20,7 @@ import { schedule, type Outcome } from '../pipeline/schedule.js';
 import type { Stage } from '../pipeline/stage.js';
 import { whyRun } from '../pipeline/whyRun.js';
 import { openRepo, type ApiContext } from './context.js';
+import { usesGit } from './gitFiles.js';
 import { requirePipeline, type OpenPipeline } from './openPipeline.js';
 import { outInCache } from './restoreOutputs.js';
 import { commitStage, restoreStage, type StageCommitContext } from './commitStage.js';
@@ -101,7 +102,7 @@ export async function repro(ctx: ApiContext, o: ReproOptions = {}): Promise<Repr
   const changed = new Set<string>();
   const commitLock = serialize();
   const paths = new UserPaths(repo.root, ctx.cwd);
-  const commit: StageCommitContext = { repo, pipe, linker, copyLinker, jobs: fileJobs, paths };
+  const commit: StageCommitContext = { repo, pipe, linker, copyLinker, jobs: fileJobs, paths, gitignore: usesGit(repo.root, config) };
   const output = o.output ?? { stdout: process.stdout, stderr: process.stderr, inherit: jobs === 1 };
 
   const report = (r: StageReport): Outcome => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DvdError } from '../core/errors.js';
-import { toRepoPath } from '../core/relPath.js';
+import { typedRepoPath } from '../core/relPath.js';
 import { DVD_DIR } from '../core/repo.js';
 
 export interface ResolvedTarget {
@@ -15,8 +15,7 @@ export interface ResolvedTarget {
 export function resolveTargets(root: string, cwd: string, args: string[]): ResolvedTarget[] {
   return args.map((arg) => {
     const abs = path.resolve(cwd, arg);
-    const rel = toRepoPath(root, abs);
-    if (rel === null) throw new DvdError('EOUTSIDE', `${arg}: outside the repository (${root})`);
+    const rel = typedRepoPath(root, cwd, arg);
     if (rel === '') throw new DvdError('EBADTARGET', `${arg}: cannot track the repository root itself`, { hint: 'track a folder inside it, e.g. `dvd add data`' });
     const first = rel.split('/')[0];
     if (first === DVD_DIR) throw new DvdError('EBADTARGET', `${arg}: inside ${DVD_DIR}/, which dvd manages itself`);

@@ -14,7 +14,7 @@ import { repoAt, type Repo } from '../core/repo.js';
 import { openSourceRepo } from '../git/openSourceRepo.js';
 import { readFileAtRev } from '../git/readFileAtRev.js';
 import { resolveRev } from '../git/resolveRev.js';
-import { openRemote } from '../remote/openRemote.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { TransferQueue, transferFailuresError, type TransferItem } from '../remote/TransferQueue.js';
 import { dvdShareOf, type ApiContext } from './context.js';
 import { downloadInto } from './fetch.js';
@@ -99,7 +99,7 @@ export async function fetchSourceData(ctx: ApiContext, spec: SourceSpec & { base
   const want = normalizeSourcePath(spec.path);
   const src = openSourceRepo(spec.repo, spec.base);
   const rev = spec.rev ?? 'HEAD';
-  let remote: ReturnType<typeof openRemote> | null = null;
+  let remote: ReturnType<typeof openCheckedRemote> | null = null;
   try {
     const commit = await resolveRev(src.handle, rev);
     if (spec.unlessCommit === commit) return null;
@@ -139,7 +139,7 @@ export async function fetchSourceData(ctx: ApiContext, spec: SourceSpec & { base
           hint: 'pass -r NAME for one of its remotes, or run `dvd push` in that repository',
         });
       }
-      remote ??= openRemote(src.workTree ?? path.resolve(spec.base, spec.repo), config, spec.remote, { jobs: spec.jobs });
+      remote ??= openCheckedRemote(src.workTree ?? path.resolve(spec.base, spec.repo), config, spec.remote, { jobs: spec.jobs, warn: (m) => ctx.log.warn(m) });
       const q = new TransferQueue({ jobs: remote.jobs, transfer: downloadInto(cache, remote.remote), progress: ctx.progress('downloading') });
       for (const it of rest) q.add(it);
       const r = await q.run();
@@ -165,7 +165,7 @@ export async function fetchSourceData(ctx: ApiContext, spec: SourceSpec & { base
     const type = files.length === 1 && files[0].path === '' ? 'file' : 'dir';
     return { path: want, rev, commit, ref, type, files, ...stats };
   } finally {
-    (remote as ReturnType<typeof openRemote> | null)?.remote.close();
+    (remote as ReturnType<typeof openCheckedRemote> | null)?.remote.close();
     src.cleanup();
   }
 }

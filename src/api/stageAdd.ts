@@ -11,6 +11,7 @@ import { pipelineError } from '../pipeline/pipelineError.js';
 import { readParamsFile } from '../pipeline/readParamsFile.js';
 import { yamlModule } from '../pipeline/lazyModules.js';
 import { openRepo, type ApiContext } from './context.js';
+import { recordInGit } from './gitFiles.js';
 
 export interface StageAddOptions {
   name: string;
@@ -34,8 +35,10 @@ export interface StageAddResult {
   name: string;
   /** True when an existing stage was replaced (-f). */
   replaced: boolean;
-  /** Files to commit with Git. */
+  /** Files to commit with Git; empty without Git (recordInGit). */
   gitFiles: string[];
+  /** They were staged (core.autostage). */
+  staged: boolean;
 }
 
 /** `-p train.lr,train.epochs` -> ['train.lr', ...]; `-p cfg.json:a,b` -> {cfg.json: [a, b]}; `-p cfg.json:` -> {cfg.json: null}. */
@@ -61,9 +64,10 @@ export function parseParamsOption(values: string[]): (string | Record<string, st
  * (comments too). Refuses a name that exists unless `force`, and refuses anything the
  * whole pipeline would refuse (outputs shared with another stage or overlapping a `.dvd`
  * target, cycles, unknown params keys): the file is written only if the result loads.
+ * dvd.yaml is then recorded in Git as every command records its files (recordInGit).
  */
-export function stageAdd(ctx: ApiContext, o: StageAddOptions): StageAddResult {
-  const { repo } = openRepo(ctx);
+export async function stageAdd(ctx: ApiContext, o: StageAddOptions): Promise<StageAddResult> {
+  const { repo, config } = openRepo(ctx);
   if (!NAME_RE.test(o.name)) throw usageError(`bad stage name ${JSON.stringify(o.name)}: use letters, digits, '_', '.' and '-'`);
   if (o.cmd.trim() === '') throw usageError('no command given', 'put it after --: dvd stage add -n NAME -d DEP -o OUT -- python train.py');
   const file = path.join(repo.root, DVD_YAML);
@@ -97,5 +101,5 @@ export function stageAdd(ctx: ApiContext, o: StageAddOptions): StageAddResult {
   // Unreadable pointers are reported by the commands that work on data; their targets are unknown here.
   buildDag(pipeline.stages, findPointers(repo.root, repo.root, []).refs.map((p) => p.target));
   writeFileAtomic(file, next);
-  return { name: o.name, replaced, gitFiles: [DVD_YAML] };
+  return { name: o.name, replaced, ...(await recordInGit(repo.root, config, [DVD_YAML])) };
 }

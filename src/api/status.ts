@@ -6,13 +6,14 @@ import { forTarget, problemOf, type PointerProblem } from '../core/pointerProble
 import { UserPaths } from '../core/userPaths.js';
 import { serializeManifest, type ManifestEntry } from '../core/manifest.js';
 import { hasObject } from '../core/objects.js';
-import { scanTarget, type ScannedFile } from '../core/scanTarget.js';
+import { scanTarget, type ScannedFile, type TargetScan } from '../core/scanTarget.js';
 import { refusedError, withoutMetadata } from '../core/walkTarget.js';
 import { inScope } from '../core/scope.js';
 import { noteSkippedMetadata } from './noteSkippedMetadata.js';
 import type { Repo } from '../core/repo.js';
 import { defaultJobs } from '../core/defaultJobs.js';
 import { openRepo, type ApiContext } from './context.js';
+import { gitTrackedLookup } from './gitFiles.js';
 
 export interface StatusOptions {
   targets?: string[];
@@ -36,8 +37,14 @@ export interface TargetStatus {
    * copied with absolute links, or the object is gone): checkout re-creates them.
    */
   relink: string[];
-  /** The pointer's data (manifest or file object) is not in the local cache. */
+  /**
+   * What checkout would need to restore the target is not all in the local cache: the
+   * file object or manifest, or the object of a file that is deleted or changed (a
+   * partial `dvd fetch` of a folder leaves the rest out).
+   */
   notInCache: boolean;
+  /** Set when only these repo-relative paths inside the target were compared (a path inside a tracked folder). */
+  scope?: string[];
 }
 
 export interface StatusResult {
@@ -48,7 +55,7 @@ export interface StatusResult {
 
 export async function status(ctx: ApiContext, opts: StatusOptions = {}): Promise<StatusResult> {
   const { repo } = openRepo(ctx);
-  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? []);
+  const { refs, problems } = findPointers(repo.root, ctx.cwd, opts.targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const out: TargetStatus[] = [];
   for (const ref of refs) {
     const s = await forTarget(ref.pointerFile, problems, () => targetStatus(ctx, repo, ref, opts.jobs ?? defaultJobs(), problems));
@@ -94,12 +101,23 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     tracked: () => loadRecorded()?.map((e) => e.path) ?? null,
     scope: ref.scope,
     onProgress: (items, bytes, totalItems) => progress.update({ items, bytes, totalItems }),
+    expectTree: pointer.oid,
   });
   progress.finish();
   noteSkippedMetadata(ctx, repo, ref.target, scan.skipped);
-  // Status is read-only for data, but remembering what it hashed is what makes the next
-  // run fast (git refreshes its index the same way).
-  if (scan.hashedFiles > 0) scan.state.save(ref.target);
+  // Status is read-only for data, but remembering what it hashed (and the folder's
+  // manifest oid) is what makes the next run fast (git refreshes its index the same
+  // way). Saved on every way out; a state with nothing new is not written.
+  try {
+    return compare(ctx, repo, ref, scan, problems, loadRecorded);
+  } finally {
+    scan.state.save(ref.target);
+  }
+}
+
+/** targetStatus after the scan: the verdict and the lists. */
+function compare(ctx: ApiContext, repo: Repo, ref: PointerRef, scan: TargetScan, problems: PointerProblem[], loadRecorded: () => ManifestEntry[] | null): TargetStatus {
+  const { pointer } = ref;
   if (scan.refused.length) problems.push(problemOf(ref.pointerFile, refusedError(scan.refused, ref.target, new UserPaths(repo.root, ctx.cwd), ref.pointerFile)));
   const res: TargetStatus = {
     pointerFile: ref.pointerFile,
@@ -111,9 +129,11 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     deleted: [],
     relink: [],
     notInCache: !hasObject(repo, pointer.oid),
+    ...(ref.scope ? { scope: ref.scope.map((p) => `${ref.target}/${p}`) } : {}),
   };
   if (scan.kind === 'missing') {
     res.state = 'missing';
+    if (!res.notInCache && pointer.type === 'dir') res.notInCache = loadRecorded()!.some((e) => !hasObject(repo, e.oid));
     return res;
   }
   for (const f of scan.files) if (f.relink) res.relink.push(f.path === '' ? ref.target : `${ref.target}/${f.path}`);
@@ -138,8 +158,13 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
   // one: on 20,000 files that skips ~80 ms of parsing and comparing. Files whose mode is
   // the cache's (hardlink/symlink) take their exec bit from the stored manifest, so
   // they need it.
+  // The stat cache may know that oid already (scan.treeOid), and learns it otherwise.
   if (!ref.scope && (res.notInCache || !scan.files.some((f) => f.execUnknown))) {
-    const oid = hashBuffer(serializeManifest(currentEntries(scan.files)));
+    let oid = scan.treeOid;
+    if (oid === undefined) {
+      oid = hashBuffer(serializeManifest(currentEntries(scan.files)));
+      scan.state.setTree(oid, scan.files);
+    }
     if (oid === pointer.oid) return res;
     res.state = 'modified';
     // Without the manifest only the verdict is known, not which files changed.
@@ -157,6 +182,9 @@ export async function targetStatus(ctx: ApiContext, repo: Repo, ref: PointerRef,
     else if (want.oid !== cur.oid || want.exec !== cur.exec) res.modified.push(full);
   }
   for (const p of desired.keys()) if (!seen.has(p)) res.deleted.push(`${ref.target}/${p}`);
+  // Checkout writes the recorded version of these: their objects must be here.
+  const needed = [...res.modified, ...res.deleted].map((p) => desired.get(p.slice(ref.target.length + 1)));
+  res.notInCache = needed.some((e) => e !== undefined && !hasObject(repo, e.oid));
   res.added.sort();
   res.modified.sort();
   res.deleted.sort();

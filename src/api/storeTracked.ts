@@ -59,7 +59,7 @@ function currentPointer(repo: Repo, pointerFile: string): Pointer | undefined {
     return readPointerFile(repo.root, pointerFile).pointer;
   } catch (err) {
     // Gone meanwhile, or damaged.
-    if (isErrno(err, 'ENOENT') || (err instanceof DvdError && err.code === 'EBADPOINTER')) return undefined;
+    if (isErrno(err, 'ENOENT') || (err instanceof DvdError && (err.code === 'EBADPOINTER' || err.code === 'ENOTPOINTER'))) return undefined;
     throw err;
   }
 }

@@ -9,7 +9,6 @@ import type { ManifestEntry } from '../core/manifest.js';
 import type { Remote } from '../remote/Remote.js';
 import { TransferError } from '../remote/TransferError.js';
 import { TransferQueue, type TransferFailure } from '../remote/TransferQueue.js';
-import { withRetries } from '../remote/withRetries.js';
 import type { PointerSource } from './objectsOfPointers.js';
 import { outInCache } from './restoreOutputs.js';
 
@@ -40,10 +39,10 @@ export function pushableRuns(repo: Repo, runs: LocalRun[], manifest: (oid: strin
   return { runs: ok, pointers };
 }
 
-/** Names of the run entries on a remote (`runs/` beside `sha256/`). */
+/** Names of the run entries on a remote (`runs/` beside `sha256/`); the listing is retried by the remote's RetryPolicy. */
 export async function remoteRuns(remote: Remote): Promise<Set<string>> {
   const names = new Set<string>();
-  for (const k of await withRetries(() => remote.list(`${RUNS_DIR}/`))) {
+  for (const k of await remote.list(`${RUNS_DIR}/`)) {
     const name = k.slice(RUNS_DIR.length + 1);
     if (isRunName(name)) names.add(name);
   }
@@ -81,7 +80,8 @@ export async function fetchRuns(repo: Repo, remote: Remote, jobs: number): Promi
     transfer: async (item) => {
       const tmp = tempPath(repo);
       try {
-        const got = await remote.get(runKey(item.oid), tmp, {});
+        // The expected hash lets the backend retry a body damaged in transit (as fetch does).
+        const got = await remote.get(runKey(item.oid), tmp, { sha256: item.oid.slice(65) });
         if (got.sha256 !== item.oid.slice(65)) {
           throw new TransferError('corrupt', 'ECORRUPT', `run entry ${item.oid} on remote ${remote.name} is damaged (sha256:${got.sha256})`);
         }

@@ -6,12 +6,16 @@ import type { Pointer } from '../core/pointer.js';
 import type { PointerProblem } from '../core/pointerProblem.js';
 import { UserPaths } from '../core/userPaths.js';
 import { writePointer } from '../core/writePointer.js';
+import { hasObject } from '../core/objects.js';
 import { checkout } from './checkout.js';
+import { fetchImported } from './fetchImported.js';
+import { objectsOfPointers } from './objectsOfPointers.js';
 import { openRepo, type ApiContext } from './context.js';
 import { parseImportUrl, snapshotUrl } from './importUrl.js';
 import { fetchSourceData } from './sourceData.js';
 import { status } from './status.js';
 import { importedPointer } from './writeImported.js';
+import { gitTrackedLookup, recordInGit } from './gitFiles.js';
 
 export interface UpdateOptions {
   /** Imported targets (default: every imported target in the workspace). */
@@ -29,6 +33,9 @@ const sameData = (a: Pointer, b: Pointer) => a.oid === b.oid && (a.exec ?? false
 
 export interface UpdateResult {
   targets: UpdateTargetResult[];
+  /** Rewritten pointer files for the printed `git add` (none without Git); staged with core.autostage. */
+  gitFiles: string[];
+  staged: boolean;
   /** Pointers left out because they cannot be used; the CLI reports them and exits 1. */
   problems: PointerProblem[];
 }
@@ -42,6 +49,8 @@ export interface UpdateTargetResult {
   newOid: string;
   /** The source commit now recorded (git imports). */
   commit?: string;
+  /** With `force`: files checkout wrote, removed or changed the mode of to give back the imported version. */
+  restored?: number;
 }
 
 /**
@@ -50,11 +59,12 @@ export interface UpdateTargetResult {
  * the commit it resolves to now; a `dvd import-url` compares the source's stamp (S3 ETags
  * and sizes, or sizes and mtimes) and reads and hashes the data only when it moved. New
  * data is checked out with checkout's rules: local changes to the target are refused
- * unless `force`.
+ * unless `force`, and with `force` the imported version is checked out even when the
+ * source has not moved (its objects fetched from the source if the cache lacks them).
  */
 export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<UpdateResult> {
   const { repo, config } = openRepo(ctx);
-  const { refs: all, problems } = findPointers(repo.root, ctx.cwd, o.targets ?? []);
+  const { refs: all, problems } = findPointers(repo.root, ctx.cwd, o.targets ?? [], { gitTracked: gitTrackedLookup(repo.root) });
   const paths = new UserPaths(repo.root, ctx.cwd);
   const refs = o.targets?.length ? all : all.filter((r) => r.pointer.source);
   for (const r of refs) {
@@ -71,9 +81,39 @@ export async function update(ctx: ApiContext, o: UpdateOptions = {}): Promise<Up
   for (const ref of refs) {
     const res = await withLock(repo, 'update', () => updateOne(ctx, ref, o, config));
     results.push(res);
-    if (res.outcome === 'updated') await checkout(ctx, { targets: [path.join(repo.root, ref.target)], force: o.force });
+    if (res.outcome === 'updated' && !o.force) await checkout(ctx, { targets: [path.join(repo.root, ref.target)] });
+    else if (o.force) {
+      // -f gives back the imported version also when the source has not moved: local
+      // edits go, and data missing from the cache comes from the source again.
+      if (res.outcome !== 'updated') await withLock(repo, 'update', () => cacheImported(ctx, ref, config));
+      const co = await checkout(ctx, { targets: [path.join(repo.root, ref.target)], force: true });
+      res.restored = co.targets.reduce((n, t) => n + t.written + t.removed + t.modeChanged, 0);
+      problems.push(...co.problems);
+      if (co.missing.length) throw new DvdError('ENOOBJECT', `${paths.show(ref.target)}: ${co.missing.length} object(s) of the imported version are not in the cache`, { hint: `run \`${paths.command('dvd pull', [ref.target])}\`` });
+    }
   }
-  return { targets: results, problems };
+  const git = await recordInGit(repo.root, config, results.filter((r) => r.outcome !== 'current').map((r) => r.pointerFile));
+  return { targets: results, ...git, problems };
+
+  /** Bring the objects of the recorded version of an imported target into the cache, from its source. */
+  async function cacheImported(ctx: ApiContext, ref: PointerRef, cfg: typeof config): Promise<void> {
+    const needs = await objectsOfPointers(repo, [ref]);
+    const cached = needs.dirs.every((d) => d.files !== null && d.files.every((n) => hasObject(repo, n.oid))) && needs.files.every((n) => hasObject(repo, n.oid));
+    if (cached) return;
+    const src = ref.pointer.source!;
+    if (src.kind === 'git') {
+      const r = await fetchImported(ctx, repo, [ref], { jobs: o.jobs });
+      if (r.failed.length) throw r.failed[0].error;
+      return;
+    }
+    const snap = await snapshotUrl(ctx, repo, cfg, parseImportUrl(src.url, repo.root), { remote: o.remote, jobs: o.jobs });
+    const p = await importedPointer(repo, ref.pointer.path, snap.type, snap.files!, src);
+    if (!sameData(p, ref.pointer)) {
+      throw new DvdError('ECHANGED', `${paths.show(ref.target)}: ${src.url} no longer holds the recorded version, and it is not in the cache`, {
+        hint: 'the source was changed in place without its size, mtime or ETag moving: import it again',
+      });
+    }
+  }
 
   async function updateOne(ctx: ApiContext, ref: PointerRef, o: UpdateOptions, cfg: typeof config): Promise<UpdateTargetResult> {
     const src = ref.pointer.source!;

@@ -21,19 +21,28 @@ export interface ObjectUse {
   run?: string;
 }
 
+export interface UsersOfObjects {
+  uses: Map<string, ObjectUse>;
+  /** Directory manifests of some commit that are not in the cache: the files they list cannot be named. */
+  manifestsNotInCache: number;
+}
+
 /**
  * For gc's listing: the first commit (walking back from the branch tips, so usually
  * the newest) whose pointers or dvd.lock outputs use each of `oids`, through a file
  * pointer, a directory's manifest, or a file that manifest lists; else the run-cache
  * entry that names it (`runs`, see runCacheUses). Manifests not in the cache cannot be
- * looked into; their files stay unnamed. Objects of neither are absent from the result.
+ * looked into; their files stay unnamed, and how many such manifests there were is
+ * returned so the listing does not claim "in no commit" for sure. Objects of neither are
+ * absent from `uses`.
  */
-export async function usersOfObjects(repo: Repo, oids: Set<string>, runs: Map<string, ObjectUse> = new Map()): Promise<Map<string, ObjectUse>> {
+export async function usersOfObjects(repo: Repo, oids: Set<string>, runs: Map<string, ObjectUse> = new Map()): Promise<UsersOfObjects> {
   const out = new Map<string, ObjectUse>();
+  const result: UsersOfObjects = { uses: out, manifestsNotInCache: 0 };
   const note = (oid: string, use: ObjectUse) => {
     if (oids.has(oid) && !out.has(oid)) out.set(oid, use);
   };
-  if (oids.size === 0) return out;
+  if (oids.size === 0) return result;
   const gitRoot = findGitRoot(repo.root);
   const revs = gitRoot ? (await listAllCommits(gitRoot)).map((oid) => ({ label: oid.slice(0, 12), oid })) : [];
   const [byRev, outsByRev] = gitRoot ? await Promise.all([pointersAtRevisions(repo.root, revs), lockOutputsAtRevisions(repo.root, revs)]) : [new Map<string, PointerScan>(), new Map<string, PointerScan>()];
@@ -46,8 +55,12 @@ export async function usersOfObjects(repo: Repo, oids: Set<string>, runs: Map<st
         continue;
       }
       note(p.pointer.oid, { ...use, path: `${p.target}/`, manifest: true });
-      if (looked.has(p.pointer.oid) || !hasObject(repo, p.pointer.oid)) continue;
+      if (looked.has(p.pointer.oid)) continue;
       looked.add(p.pointer.oid);
+      if (!hasObject(repo, p.pointer.oid)) {
+        result.manifestsNotInCache++;
+        continue;
+      }
       let entries;
       try {
         entries = await loadManifest(repo, p.pointer, `${rev.label}:${p.pointerFile}`);
@@ -60,5 +73,5 @@ export async function usersOfObjects(repo: Repo, oids: Set<string>, runs: Map<st
     }
   }
   for (const [oid, use] of runs) note(oid, use);
-  return out;
+  return result;
 }

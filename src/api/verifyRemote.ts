@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import { forEachParallel } from '../core/forEachParallel.js';
 import { withLock } from '../core/lock.js';
 import { tempPath } from '../core/objects.js';
-import { openRemote } from '../remote/openRemote.js';
-import { withRetries } from '../remote/withRetries.js';
+import { openCheckedRemote } from './openCheckedRemote.js';
 import { openRepo, type ApiContext } from './context.js';
 
 export interface VerifyRemoteResult {
@@ -26,7 +25,7 @@ const KEY_RE = /^sha256\/([0-9a-f]{2})\/([0-9a-f]{62})$/;
  */
 export async function verifyRemote(ctx: ApiContext, opts: { remote?: string; jobs?: number } = {}): Promise<VerifyRemoteResult> {
   const { repo, config } = openRepo(ctx);
-  const { remote, jobs } = openRemote(repo.root, config, opts.remote, { jobs: opts.jobs });
+  const { remote, jobs } = openCheckedRemote(repo.root, config, opts.remote, { jobs: opts.jobs, warn: (m) => ctx.log.warn(m) });
   // The lock keeps another dvd from clearing .dvd/tmp under our downloads.
   return withLock(repo, 'verify', async () => {
     const res: VerifyRemoteResult = { remote: remote.name, url: remote.url, checked: 0, bytes: 0, damaged: [], strays: [] };
@@ -34,7 +33,7 @@ export async function verifyRemote(ctx: ApiContext, opts: { remote?: string; job
       const prefixes = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
       const keys: string[] = [];
       await forEachParallel(prefixes, jobs, async (p) => {
-        keys.push(...(await withRetries(() => remote.list(`sha256/${p}/`))));
+        keys.push(...(await remote.list(`sha256/${p}/`)));
       });
       keys.sort();
       const progress = ctx.progress(`verify ${remote.name}`);
@@ -47,7 +46,7 @@ export async function verifyRemote(ctx: ApiContext, opts: { remote?: string; job
         const oid = m[1] + m[2];
         const tmp = tempPath(repo);
         try {
-          const got = await withRetries(() => remote.get(key, tmp, {}));
+          const got = await remote.get(key, tmp, {});
           res.checked++;
           res.bytes += got.bytes;
           if (got.sha256 !== oid) res.damaged.push({ oid, actual: got.sha256 });

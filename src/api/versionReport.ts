@@ -17,6 +17,8 @@ export interface VersionReport {
   platform: string;
   /** Why the repository part could not be read (a config file dvd cannot parse, a bad cache.type). */
   repoError?: string;
+  /** Risks worth a line, not failures (doctor still exits 0 for these). */
+  warnings: string[];
   /** null outside a dvd repository (or when repoError says why not). */
   repo: null | {
     root: string;
@@ -47,6 +49,7 @@ export function versionReport(ctx: ApiContext, o: { dvdVersion: string }): Versi
     git: gitVersion(),
     awsSdk: sdkVersion(),
     platform: `${process.platform} ${process.arch}`,
+    warnings: [],
     repo: null,
   };
   const root = findRepoRoot(ctx.cwd);
@@ -71,5 +74,13 @@ export function versionReport(ctx: ApiContext, o: { dvdVersion: string }): Versi
     cache: { dir: repo.cacheDir, fileSystem: fileSystemType(repo.cacheDir), configured, works, uses: configured.find((t) => works[t]) ?? null },
     remotes: remoteNames(config).map((name) => ({ name, url: config.get(`remote.${name}.url`)!, default: name === dflt })),
   };
+  const uses = report.repo.cache.uses;
+  if ((uses === 'hardlink' || uses === 'symlink') && process.getuid?.() === 0) {
+    // DESIGN rule 6 keeps linked workspace files read-only (0444); root's writes ignore
+    // modes, so an edit as root goes through the link into the cache object.
+    report.warnings.push(
+      `running as root with cache.type ${uses}: root ignores the read-only mode of linked files, so an edit in the workspace changes the cache object itself; as root use reflink,copy (\`dvd config cache.type reflink,copy\` then \`dvd checkout --relink\`), and \`dvd verify\` finds damaged objects`,
+    );
+  }
   return report;
 }

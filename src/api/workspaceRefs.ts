@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DvdError } from '../core/errors.js';
-import { findPointers, type PointerRef, type PointerScan } from '../core/findPointers.js';
+import { findPointers, type FindOptions, type PointerRef, type PointerScan } from '../core/findPointers.js';
 import { POINTER_EXT } from '../core/pointer.js';
 import { problemOf, uniqueProblems, type PointerProblem } from '../core/pointerProblem.js';
 import { toRepoPath } from '../core/relPath.js';
@@ -41,14 +41,15 @@ function mergeRef(had: PointerRef | undefined, r: PointerRef): PointerRef {
  * pointer is: reported whenever a target may hold outputs (no targets, dvd.lock, a
  * folder, a path no pointer tracks), the other targets are still done. Throws as
  * findPointers does for a target outside the repository or tracked by nothing, and
- * ENOTTRACKED for a path inside an output that is a file.
+ * ENOTTRACKED for a path inside an output that is a file. `opts` go to findPointers
+ * (`gitTracked` words the fix for copied pointers).
  */
-export function workspaceRefs(root: string, cwd: string, targets: string[] = []): PointerScan {
+export function workspaceRefs(root: string, cwd: string, targets: string[] = [], opts: FindOptions = {}): PointerScan {
   const paths = new UserPaths(root, cwd);
   const { outputs, problem } = lockOutputsOrProblem(root, paths);
   const problems: PointerProblem[] = [];
   if (targets.length === 0) {
-    const scan = findPointers(root, cwd, []);
+    const scan = findPointers(root, cwd, [], opts);
     return { refs: [...scan.refs, ...outputs], problems: problem ? [...scan.problems, problem] : scan.problems };
   }
   const out = new Map<string, PointerRef>();
@@ -79,7 +80,7 @@ export function workspaceRefs(root: string, cwd: string, targets: string[] = [])
     }
     let scan: PointerScan;
     try {
-      scan = findPointers(root, cwd, [t]);
+      scan = findPointers(root, cwd, [t], opts);
     } catch (err) {
       // A path that only outputs cover is fine; with no output either, the error stands,
       // unless dvd.lock, which might name it, cannot be read.

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { configBool, type FlatConfig } from '../core/config.js';
+import type { FlatConfig } from '../core/config.js';
 import type { ImportSource } from '../core/importSource.js';
 import { serializeManifest, sortEntries } from '../core/manifest.js';
 import { storeBuffer } from '../core/objects.js';
@@ -8,10 +8,9 @@ import { POINTER_EXT, type Pointer } from '../core/pointer.js';
 import type { Repo } from '../core/repo.js';
 import { writePointer } from '../core/writePointer.js';
 import { addToGitignore } from '../git/addToGitignore.js';
-import { findGitRoot } from '../git/findGitRoot.js';
-import { stageFiles } from '../git/stageFiles.js';
 import { UserPaths } from '../core/userPaths.js';
 import { checkNewTarget } from './checkNewTarget.js';
+import { recordInGit, usesGit } from './gitFiles.js';
 import { resolveTargets, type ResolvedTarget } from './resolveTargets.js';
 import type { SourceFile } from './sourceData.js';
 
@@ -41,9 +40,6 @@ export async function recordImported(repo: Repo, config: FlatConfig, target: str
   const dirRel = dir === '.' ? '' : dir;
   fs.mkdirSync(path.join(repo.root, dirRel), { recursive: true });
   writePointer(repo.root, `${target}${POINTER_EXT}`, pointer);
-  addToGitignore(repo.root, dirRel, path.posix.basename(target));
-  const gitFiles = [`${target}${POINTER_EXT}`, dirRel === '' ? '.gitignore' : `${dirRel}/.gitignore`];
-  const staged = configBool(config, 'core.autostage', false) && findGitRoot(repo.root) !== null;
-  if (staged) await stageFiles(repo.root, gitFiles);
-  return { gitFiles, staged };
+  if (usesGit(repo.root, config)) addToGitignore(repo.root, dirRel, path.posix.basename(target));
+  return recordInGit(repo.root, config, [`${target}${POINTER_EXT}`, dirRel === '' ? '.gitignore' : `${dirRel}/.gitignore`]);
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isQuiet, makeContext, parseJobs, printJson, userPaths } from './context.js';
 import { formatBytes } from './formatBytes.js';
+import { gitAdvice } from './gitAdvice.js';
 import { plural } from './transferReport.js';
 
 export function registerAdd(program: Command): void {
@@ -22,7 +23,6 @@ export function registerAdd(program: Command): void {
         const what = a.pointer.type === 'dir' ? `${plural(a.pointer.files ?? 0, 'file')}, ${formatBytes(a.pointer.size)}` : formatBytes(a.pointer.size);
         process.stdout.write(`${a.changed ? 'added' : 'unchanged'} ${paths.show(a.target)} (${what}) -> ${paths.show(a.pointerFile)}\n`);
       }
-      if (r.staged) process.stdout.write(`staged ${r.gitFiles.map((f) => paths.show(f)).join(' ')}\n`);
-      else process.stdout.write(`\nTo track the changes with git, run:\n\n\t${paths.command('git add', r.gitFiles)}\n`);
+      gitAdvice(cmd, paths, r);
     });
 }

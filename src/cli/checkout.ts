@@ -31,16 +31,17 @@ export function registerCheckout(program: Command): void {
     });
 }
 
-/** Whether a checkout wrote, removed or made anything. */
+/** Whether a checkout wrote, removed, changed the mode of or made anything. */
 export function checkoutChanged(r: CheckoutResult): boolean {
-  return r.targets.some((t) => t.written > 0 || t.removed > 0 || t.madeFolder);
+  return r.targets.some((t) => t.written > 0 || t.removed > 0 || t.modeChanged > 0 || t.madeFolder);
 }
 
 export function printCheckout(r: CheckoutResult, quiet: boolean, paths: UserPaths): void {
   if (!quiet) {
     for (const t of r.targets) {
       const name = (t.scope ?? [t.target]).map((p) => paths.show(p)).join(', ');
-      if (t.written || t.removed) process.stdout.write(`${name}: ${t.written} written, ${t.removed} removed, ${t.unchanged} unchanged\n`);
+      const modes = t.modeChanged ? `, ${t.modeChanged} mode${t.modeChanged === 1 ? '' : 's'} changed` : '';
+      if (t.written || t.removed || t.modeChanged) process.stdout.write(`${name}: ${t.written} written, ${t.removed} removed${modes}, ${t.unchanged} unchanged\n`);
       else if (t.madeFolder) process.stdout.write(`${name}: empty folder restored\n`);
     }
   }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isQuiet, makeContext, parseJobs, printJson, RECURSIVE_HELP, userPaths } from './context.js';
+import { gitAdvice } from './gitAdvice.js';
 import { reportProblems } from './reportProblems.js';
 
 export function registerCommit(program: Command): void {
@@ -19,7 +20,7 @@ export function registerCommit(program: Command): void {
         const paths = userPaths(ctx);
         const changed = r.committed.filter((c) => c.changed);
         for (const c of changed) process.stdout.write(`committed ${paths.show(c.target)} -> ${paths.show(c.pointerFile)}\n`);
-        if (changed.length) process.stdout.write(`\nTo track the changes with git, run:\n\n\t${paths.command('git add', changed.map((c) => c.pointerFile))}\n`);
+        if (changed.length) gitAdvice(cmd, paths, r);
         else if (r.problems.length === 0) process.stdout.write('Nothing to commit: data matches its pointers.\n');
       }
       reportProblems(r.problems);

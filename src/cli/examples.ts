@@ -28,7 +28,7 @@ export const EXAMPLES: Record<string, string[]> = {
   'remote default': ['dvd remote default', 'dvd remote default lake'],
   'remote modify': ['dvd remote modify lake region eu-west-1', 'dvd remote modify --local lake profile ml-team', 'dvd remote modify storage jobs 4'],
   'remote rename': ['dvd remote rename lake archive', 'dvd remote rename storage backup && dvd remote list -v'],
-  config: ['dvd config cache.type hardlink,copy', 'dvd config --list', 'dvd config --global core.autostage true'],
+  config: ['dvd config cache.type hardlink,copy', 'dvd config --list --show-level', 'dvd config --global core.autostage true'],
   diff: ['dvd diff', 'dvd diff v1', 'dvd diff v1 main --json'],
   ls: ['dvd ls', 'dvd ls data --rev v1 -R'],
   install: ['dvd install', 'dvd install --uninstall'],

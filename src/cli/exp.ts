@@ -5,6 +5,7 @@ import { expTable } from './expTable.js';
 import { diffJson, diffTable, reportUnreadable } from './metrics.js';
 import { formatOptions, outputFormat, precisionOption, printTable, type FormatFlags } from './outputFormat.js';
 import { reproPrinter } from './repro.js';
+import { throwIfFailed } from './transferReport.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -179,6 +180,9 @@ export function registerExp(program: Command): void {
           const data = r.data ? ('uploaded' in r.data ? `, ${r.data.uploaded} objects uploaded` : `, ${r.data.downloaded} objects downloaded`) : '';
           process.stdout.write(done.length ? `${verb === 'push' ? 'Pushed' : 'Pulled'} ${done.map((x) => x.name).join(', ')} (${gitRemote}${data})\n` : 'No experiments to transfer.\n');
         }
+        // Pulled refs stay; data that could not come (no default remote, a failed download)
+        // is reported as fetch reports it, exit 1. (push throws before its refs go.)
+        if (r.data && !('uploaded' in r.data)) throwIfFailed('fetch', r.data.failed, r.data.remote);
       });
   transfer('push');
   transfer('pull');

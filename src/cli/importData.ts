@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
-import type { UserPaths } from '../core/userPaths.js';
+import { gitAdvice } from './gitAdvice.js';
 import { makeContext, parseJobs, printJson, printResult, userPaths } from './context.js';
 import { reportProblems } from './reportProblems.js';
 import { formatBytes } from './formatBytes.js';
 import { plural } from './transferReport.js';
-
-/** `git add ...` advice or the staged list, as add prints it. */
-export function gitAdvice(cmd: Command, paths: UserPaths, r: { gitFiles: string[]; staged: boolean }): void {
-  if (r.staged) printResult(cmd, `staged ${r.gitFiles.map((f) => paths.show(f)).join(' ')}`);
-  else printResult(cmd, `\nTo track the changes with git, run:\n\n\t${paths.command('git add', r.gitFiles)}`);
-}
 
 export function registerImport(program: Command): void {
   program
@@ -64,12 +58,12 @@ export function registerImport(program: Command): void {
         const paths = userPaths(ctx);
         for (const t of r.targets) {
           const at = t.commit ? ` at ${t.commit.slice(0, 12)}` : '';
+          const restored = t.restored && t.outcome !== 'updated' ? `; restored ${plural(t.restored, 'file')} to the imported version` : '';
           if (t.outcome === 'updated') printResult(cmd, `updated ${paths.show(t.target)}${at} -> ${paths.show(t.pointerFile)}`);
-          else if (t.outcome === 'recorded') printResult(cmd, `${paths.show(t.target)}: same data${at}; ${paths.show(t.pointerFile)} records the source's new state`);
-          else printResult(cmd, `${paths.show(t.target)}: up to date${at}`);
+          else if (t.outcome === 'recorded') printResult(cmd, `${paths.show(t.target)}: same data${at}; ${paths.show(t.pointerFile)} records the source's new state${restored}`);
+          else printResult(cmd, `${paths.show(t.target)}: up to date${at}${restored}`);
         }
-        const changed = r.targets.filter((t) => t.outcome !== 'current').map((t) => t.pointerFile);
-        if (changed.length) printResult(cmd, `\nTo track the changes with git, run:\n\n\t${paths.command('git add', changed)}`);
+        gitAdvice(cmd, paths, r);
       }
       reportProblems(r.problems);
     });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { makeContext, printJson, printResult, userPaths } from './context.js';
+import { gitAdvice } from './gitAdvice.js';
 
 export function registerMove(program: Command): void {
   program
@@ -14,7 +15,6 @@ export function registerMove(program: Command): void {
       if (opts.json) return printJson(r);
       const paths = userPaths(ctx);
       printResult(cmd, `moved ${paths.show(r.from)} -> ${paths.show(r.to)}${r.movedData ? '' : ' (pointer only: the data was not in the workspace)'}`);
-      if (r.staged) printResult(cmd, `staged ${r.gitFiles.map((f) => paths.show(f)).join(' ')}`);
-      else printResult(cmd, `\nTo record this in git, run:\n\n\t${paths.command('git add', r.gitFiles)}`);
+      gitAdvice(cmd, paths, r, 'record this');
     });
 }

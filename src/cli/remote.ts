@@ -67,7 +67,7 @@ export function registerRemote(program: Command): void {
     });
   remote
     .command('modify')
-    .description('set a remote setting: url, endpoint, region, profile, path_style, sse, sse_kms_key_id, storage_class, jobs, multipart_threshold, multipart_chunksize; secrets (access_key_id, secret_access_key, session_token) need --local')
+    .description('set a remote setting: url, endpoint, region, profile, path_style, sse, sse_kms_key_id, storage_class, jobs, timeout, multipart_threshold, multipart_chunksize; secrets (access_key_id, secret_access_key, session_token) need --local')
     .argument('<name>')
     .argument('<key>')
     .argument('[value]')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { shellQuote } from '../core/userPaths.js';
 import { isQuiet, makeContext, userPaths } from './context.js';
+import { gitAdvice } from './gitAdvice.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -24,7 +25,7 @@ export function registerStage(program: Command): void {
       // shell quoting, as the shell would have seen them.
       const line = command.length === 1 ? command[0] : command.map(shellQuote).join(' ');
       const ctx = makeContext(cmd);
-      const r = (await import('../api/stageAdd.js')).stageAdd(ctx, {
+      const r = await (await import('../api/stageAdd.js')).stageAdd(ctx, {
         name: opts.name as string,
         cmd: line,
         deps: opts.deps as string[] | undefined,
@@ -38,7 +39,8 @@ export function registerStage(program: Command): void {
       });
       if (isQuiet(cmd)) return;
       const paths = userPaths(ctx);
-      process.stdout.write(`${r.replaced ? 'replaced' : 'added'} stage ${r.name} in ${paths.show('dvd.yaml')}\n\nTo track the change with git, run:\n\n\t${paths.command('git add', r.gitFiles)}\n`);
+      process.stdout.write(`${r.replaced ? 'replaced' : 'added'} stage ${r.name} in ${paths.show('dvd.yaml')}\n`);
+      gitAdvice(cmd, paths, r, 'track the change');
     });
   stage.commands.forEach((c) => c.exitOverride());
 }

@@ -61,13 +61,16 @@ export function registerStatus(program: Command): void {
       for (const t of r.targets) {
         if (t.state === 'unchanged' && !t.notInCache) continue;
         lines.push(`${show(t.pointerFile)}:`);
-        if (t.state === 'missing') lines.push(`\tdeleted:  ${show(t.target)}  (run \`${paths.command('dvd checkout', [t.target])}\` to restore)`);
+        // What checkout needs may not be in the cache (a partial fetch): then pull restores it.
+        const named = t.scope ?? [t.target];
+        const restore = t.notInCache ? `not in the cache: run \`${paths.command('dvd pull', named)}\`` : `run \`${paths.command('dvd checkout', named)}\``;
+        if (t.state === 'missing') lines.push(`\tdeleted:  ${named.map(show).join(', ')}  (${restore} to restore)`);
         for (const p of t.added) lines.push(`\tadded:    ${show(p)}`);
         for (const p of t.modified) lines.push(`\tmodified: ${show(p)}`);
         for (const p of t.deleted) lines.push(`\tdeleted:  ${show(p)}`);
         for (const p of t.relink) lines.push(`\trelink:   ${show(p)}  (dvd's link, not into this repository's cache; \`dvd checkout\` re-creates it)`);
         if (t.state === 'modified' && t.added.length + t.modified.length + t.deleted.length + t.relink.length === 0) lines.push(`\tmodified: ${show(t.target)}`);
-        if (t.notInCache) lines.push('\tnot in cache (run `dvd pull` to fetch it)');
+        if (t.notInCache && t.state !== 'missing') lines.push(`\tnot in cache (run \`${paths.command('dvd pull', named)}\` to fetch it)`);
       }
       if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
       else if (problems.length === 0 && st.pipeline) process.stdout.write('Data, pointers and stages are up to date.\n');

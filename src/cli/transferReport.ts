@@ -14,5 +14,9 @@ export function failuresJson(failed: TransferFailure[]) {
 
 /** Throw one error listing every failed object, so the command exits 1 after printing its summary. */
 export function throwIfFailed(verb: string, failed: TransferFailure[], remote: string): void {
-  if (failed.length) throw transferFailuresError(verb, failed, remote);
+  if (failed.length === 0) return;
+  const err = transferFailuresError(verb, failed, remote);
+  // Nothing was asked of a remote (none is set): the fix is to set one, not to push or retry.
+  const noRemote = failed.every((f) => (f.error as DvdError).code === 'ENOREMOTE');
+  throw noRemote ? new DvdError(err.code, err.message, { hint: (failed[0].error as DvdError).hint, data: err.data }) : err;
 }

@@ -28,6 +28,7 @@ function reportLines(r: VersionReport): string[] {
     `Cache types: ${c.configured.join(', ')} configured; ${works.join(', ') || 'none'} work here; checkout uses ${c.uses ?? 'nothing (add copy to cache.type)'}`,
     `Remotes: ${r.repo.remotes.map((x) => `${x.name}${x.default ? ' (default)' : ''} ${x.url}`).join(', ') || 'none'}`,
   );
+  for (const w of r.warnings) lines.push(`Warning: ${w}`);
   return lines;
 }
 

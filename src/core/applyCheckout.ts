@@ -8,6 +8,7 @@ import { runFileJobs } from './filePool.js';
 import type { FileJob } from './fileJobs.js';
 import { objectPath } from './objectPath.js';
 import { clearDest } from './placeFile.js';
+import { sharesCache } from './linkTypes.js';
 import type { CacheDirs } from './objects.js';
 import type { Linker } from './Linker.js';
 import type { ManifestEntry } from './manifest.js';
@@ -75,7 +76,9 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<boolean> {
   if (o.isDir) parents.add(o.target);
   for (const d of [...parents].sort()) ensureDir(d);
   const placed = (e: ManifestEntry, now: { ino: number; mtimeMs: number }) => {
-    o.state.record(e.path, { ino: now.ino, size: e.size, mtimeMs: now.mtimeMs }, e.oid);
+    // A copy has the version's executable bit (workspaceMode); a link has the object's.
+    const exec = sharesCache(o.linker.current) ? undefined : e.exec;
+    o.state.record(e.path, { ino: now.ino, size: e.size, mtimeMs: now.mtimeMs, exec }, e.oid);
     files++;
     bytes += e.size;
     o.onProgress?.(files, bytes);
@@ -105,6 +108,10 @@ export async function applyCheckout(o: ApplyCheckoutOptions): Promise<boolean> {
   for (const e of o.chmod) {
     try {
       fs.chmodSync(fileOf(e.path), workspaceMode(e.exec));
+      // chmod leaves the mtime alone: the state must learn the new bit, or a whole-folder
+      // match (statCache.ts matchesAll) would vouch for the old mode after a later chmod.
+      const now = fs.lstatSync(fileOf(e.path));
+      o.state.record(e.path, { ino: now.ino, size: e.size, mtimeMs: now.mtimeMs, exec: e.exec }, e.oid);
     } catch (err) {
       throw explainFsError(err, 'checkout', shownPath(fileOf(e.path)));
     }

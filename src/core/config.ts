@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigDocument } from './configDocument.js';
 import { DvdError, isErrno } from './errors.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
+import { quoteText } from './quoteText.js';
 
 // Git-style dotted keys over INI files: `remote.storage.url` lives in
 // `[remote "storage"] url = ...`. Three levels, local > repo > user.
@@ -79,5 +80,5 @@ export function configBool(cfg: FlatConfig, key: string, dflt: boolean): boolean
   if (v === undefined) return dflt;
   if (/^(true|yes|on|1)$/i.test(v)) return true;
   if (/^(false|no|off|0)$/i.test(v)) return false;
-  throw new DvdError('ECONFIG', `config ${key}: expected true or false, got ${JSON.stringify(v)}`);
+  throw new DvdError('ECONFIG', `config ${key}: expected true or false, got ${quoteText(v)}`);
 }

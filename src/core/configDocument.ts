@@ -1,4 +1,5 @@
 import { DvdError } from './errors.js';
+import { quoteText } from './quoteText.js';
 
 // A git-config file kept as its lines, so an edit changes only the lines it must:
 // comments, blank lines, unknown sections and the user's spacing survive every write.
@@ -24,6 +25,8 @@ interface EntryLine {
   sub?: string;
   name: string;
   value: string;
+  /** A comment after the value (`  ; why`, with the blanks before it), kept when the value is replaced. */
+  comment?: string;
 }
 interface OtherLine {
   kind: 'other';
@@ -69,9 +72,10 @@ function quoteSub(sub: string): string {
 
 const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', n: '\n', t: '\t', r: '\r', b: '\b' };
 
-/** Parse the value part of `key = value` (git's rules); null when malformed. */
-function parseValue(raw: string): string | null {
+/** Parse the value part of `key = value` (git's rules): the value and where a trailing comment starts; null when malformed. */
+function parseValue(raw: string): { value: string; commentAt: number } | null {
   let out = '';
+  let commentAt = -1;
   let pendingSpace = '';
   let quoted = false;
   for (let i = 0; i < raw.length; i++) {
@@ -87,6 +91,7 @@ function parseValue(raw: string): string | null {
       pendingSpace = '';
       quoted = !quoted;
     } else if (!quoted && (c === '#' || c === ';')) {
+      commentAt = i;
       break;
     } else if (!quoted && (c === ' ' || c === '\t')) {
       // Blanks count only between words: trailing ones are dropped, leading ones never reach here.
@@ -96,7 +101,7 @@ function parseValue(raw: string): string | null {
       pendingSpace = '';
     }
   }
-  return quoted ? null : out;
+  return quoted ? null : { value: out, commentAt };
 }
 
 function parseLine(text: string, current: SectionLine | null): SectionLine | EntryLine | OtherLine | null {
@@ -111,9 +116,12 @@ function parseLine(text: string, current: SectionLine | null): SectionLine | Ent
   const m = /^([A-Za-z][A-Za-z0-9_-]*)\s*(?:=(.*))?$/.exec(t);
   if (!m || !current) return null;
   if (m[2] === undefined) return { kind: 'entry', section: current.section, sub: current.sub, name: m[1].toLowerCase(), value: 'true' };
-  const value = parseValue(m[2].trimStart());
-  if (value === null) return null;
-  return { kind: 'entry', section: current.section, sub: current.sub, name: m[1].toLowerCase(), value };
+  const raw = m[2].trimStart();
+  const parsed = parseValue(raw);
+  if (parsed === null) return null;
+  const entry: EntryLine = { kind: 'entry', section: current.section, sub: current.sub, name: m[1].toLowerCase(), value: parsed.value };
+  if (parsed.commentAt >= 0) entry.comment = raw.slice(0, parsed.commentAt).match(/\s*$/)![0] + raw.slice(parsed.commentAt);
+  return entry;
 }
 
 const sameSection = (a: { section: string; sub?: string }, b: { section: string; sub?: string }) => a.section === b.section && a.sub === b.sub;
@@ -137,7 +145,7 @@ export class ConfigDocument {
       const parsed = parseLine(text, current);
       if (!parsed) {
         const where = current || !/^\s*[A-Za-z]/.test(text) ? '' : ' (a key outside any [section])';
-        throw new DvdError('ECONFIG', `${file}:${i + 1}: cannot parse ${JSON.stringify(text)}${where}`, {
+        throw new DvdError('ECONFIG', `${file}:${i + 1}: cannot parse ${quoteText(text)}${where}`, {
           hint: 'fix or remove that line (format: git-config, e.g. [core] then remote = storage)',
         });
       }
@@ -167,7 +175,11 @@ export class ConfigDocument {
       // A duplicate earlier in the file would shadow nothing but confuse a reader: drop it.
       this.lines = this.lines.filter((l, i) => i === at || !(l.kind === 'entry' && sameSection(l, k) && l.name === k.name));
       const idx = this.findLast((l) => l.kind === 'entry' && sameSection(l, k) && l.name === k.name);
-      this.lines[idx] = { text, kind: 'entry', section: k.section, sub: k.sub, name: k.name, value };
+      // The line keeps its indentation and its trailing comment (the user's note on why).
+      const old = this.lines[idx] as Line & EntryLine;
+      const comment = old.comment ?? '';
+      const indent = /^\s*/.exec(old.text)![0];
+      this.lines[idx] = { text: `${indent}${k.name} = ${quoteValue(value)}${comment}`, kind: 'entry', section: k.section, sub: k.sub, name: k.name, value, ...(old.comment ? { comment } : {}) };
       return;
     }
     const entry: Line = { text, kind: 'entry', section: k.section, sub: k.sub, name: k.name, value };
@@ -222,7 +234,9 @@ export class ConfigDocument {
     this.lines = this.lines.map((l) => {
       if (l.kind === 'section' && l.section === section && l.sub === from) {
         renamed = true;
-        return { text: `[${section} ${quoteSub(to)}]`, kind: 'section', section, sub: to };
+        // Indentation and a comment after the header stay.
+        const m = /^(\s*)\[(?:[^"\]]|"(?:[^"\\]|\\.)*")*\](.*)$/.exec(l.text);
+        return { text: `${m?.[1] ?? ''}[${section} ${quoteSub(to)}]${m?.[2] ?? ''}`, kind: 'section', section, sub: to };
       }
       if (l.kind === 'entry' && l.section === section && l.sub === from) return { ...l, sub: to };
       return l;

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DvdError, isErrno } from './errors.js';
-import { parsePointer, POINTER_EXT, type Pointer } from './pointer.js';
+import { looksLikePointer, parsePointer, POINTER_EXT, POINTER_MAX_BYTES, type Pointer } from './pointer.js';
 import { problemOf, type PointerProblem } from './pointerProblem.js';
-import { toRepoPath } from './relPath.js';
+import { typedRepoPath } from './relPath.js';
 import { normalizeScope } from './scope.js';
 import { DVD_DIR } from './repo.js';
 import { shellPath, UserPaths } from './userPaths.js';
@@ -31,16 +31,18 @@ export interface PointerScan {
 
 /**
  * One pointer file, or why it cannot be used: a DvdError EBADPOINTER naming `label`
- * (the path to show the user), line and field. ENOENT is thrown (the caller saw the file).
+ * (the path to show the user), line and field; null when the file is data named like a
+ * pointer, or gone (readPointerText).
  */
-function readPointerOrError(root: string, pointerFile: string, label: string): PointerRef | DvdError {
-  let text: string;
+function readPointerOrError(root: string, pointerFile: string, label: string): PointerRef | DvdError | null {
+  let text: string | null;
   try {
-    text = fs.readFileSync(path.join(root, pointerFile), 'utf8');
+    text = readPointerText(path.join(root, pointerFile));
   } catch (err) {
-    if (!isErrno(err, 'EACCES') && !isErrno(err, 'EPERM') && !isErrno(err, 'EISDIR')) throw err;
+    if (!isErrno(err, 'EACCES') && !isErrno(err, 'EPERM')) throw err;
     return new DvdError('EBADPOINTER', `${label}: cannot be read: ${(err as Error).message}`, { cause: err });
   }
+  if (text === null) return null;
   let pointer: Pointer;
   try {
     pointer = parsePointer(text, label);
@@ -57,9 +59,42 @@ function readPointerOrError(root: string, pointerFile: string, label: string): P
   return { pointerFile, target: dir === '.' ? pointer.path : `${dir}/${pointer.path}`, pointer };
 }
 
-/** One pointer file; throws DvdError EBADPOINTER (naming file, line and field) when it cannot be used. */
+/**
+ * The text of a `*.dvd` file if it is a pointer (looksLikePointer: small, starting with
+ * `path:` or a conflict marker), null when it is data that merely ends in .dvd, or not a
+ * regular file. Opened without blocking, so a fifo of that name cannot hang the command.
+ */
+export function readPointerText(abs: string): string | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return null;
+    throw err;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size > POINTER_MAX_BYTES) return null;
+    const buf = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return looksLikePointer(buf, got) ? buf.toString('utf8', 0, got) : null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * One pointer file; throws DvdError EBADPOINTER (naming file, line and field) when it
+ * cannot be used, ENOTPOINTER when the file is data named like a pointer.
+ */
 export function readPointerFile(root: string, pointerFile: string): PointerRef {
   const r = readPointerOrError(root, pointerFile, pointerFile);
+  if (r === null) throw new DvdError('ENOTPOINTER', `${pointerFile}: not a dvd pointer (data named like one)`);
   if (r instanceof DvdError) throw r;
   return r;
 }
@@ -68,6 +103,16 @@ export function readPointerFile(root: string, pointerFile: string): PointerRef {
 type FolderPointers = Map<string, string[]>;
 
 const isPointerName = (name: string) => name.endsWith(POINTER_EXT) && name.length > POINTER_EXT.length;
+
+/**
+ * Which of some repo-relative files Git tracks, or null when that cannot be known; asked
+ * only to word a fix (`git rm` or `rm`). Supplied by the api layer, which talks to Git.
+ */
+export type GitTracked = (files: string[]) => Set<string> | null;
+
+export interface FindOptions {
+  gitTracked?: GitTracked;
+}
 
 class PointerFinder {
   readonly refs: PointerRef[] = [];
@@ -78,13 +123,16 @@ class PointerFinder {
   constructor(
     private readonly root: string,
     cwd: string,
+    private readonly gitTracked?: GitTracked,
   ) {
     this.paths = new UserPaths(root, cwd);
   }
 
   /** The pointer, or null after recording why it cannot be used. */
-  read(pointerFile: string): PointerRef | null {
+  /** The pointer; null after recording why it cannot be used, 'data' when the file is not a pointer at all. */
+  read(pointerFile: string): PointerRef | null | 'data' {
     const r = readPointerOrError(this.root, pointerFile, this.paths.show(pointerFile));
+    if (r === null) return 'data';
     if (!(r instanceof DvdError)) return r;
     this.problems.push(problemOf(pointerFile, r));
     return null;
@@ -109,6 +157,7 @@ class PointerFinder {
       for (const e of entries) {
         if (!e.isFile() || !isPointerName(e.name)) continue;
         const ref = this.read(rel === '' ? e.name : `${rel}/${e.name}`);
+        if (ref === 'data') continue;
         // An unreadable pointer's target is most likely the folder named after it: data.
         const target = ref ? ref.pointer.path : e.name.slice(0, -POINTER_EXT.length);
         skip.add(target);
@@ -142,7 +191,7 @@ class PointerFinder {
       if (!isPointerName(name)) continue;
       const file = rel === '' ? name : `${rel}/${name}`;
       // A sibling that cannot be read is reported when a command works on it, not here.
-      const r = fs.statSync(path.join(this.root, file), { throwIfNoEntry: false })?.isFile() ? readPointerOrError(this.root, file, file) : null;
+      const r = readPointerOrError(this.root, file, file);
       if (r && !(r instanceof DvdError)) group.set(r.pointer.path, [...(group.get(r.pointer.path) ?? []), file]);
     }
     this.folders.set(rel, group);
@@ -166,7 +215,7 @@ class PointerFinder {
       if (reported.has(ref.target)) continue;
       reported.add(ref.target);
       const others = files.filter((f) => f !== ref.pointerFile);
-      const err = sharedTargetError(this.paths, ref.target, files);
+      const err = sharedTargetError(this.paths, ref.target, files, this.gitTracked);
       this.problems.push(problemOf(ref.pointerFile, err, others));
     }
     if (shared.size) this.refs.splice(0, this.refs.length, ...this.refs.filter((r) => !shared.has(r.pointerFile)));
@@ -180,6 +229,7 @@ class PointerFinder {
       const candidate = target + POINTER_EXT;
       if (!fs.existsSync(path.join(this.root, candidate))) continue;
       const ref = this.read(candidate);
+      if (ref === 'data') continue;
       if (!ref) return 'unreadable';
       if (ref.target === target) return ref;
     }
@@ -189,15 +239,26 @@ class PointerFinder {
 
 /**
  * Two or more pointer files name `target`. The hint proposes keeping `<target>.dvd`
- * (the name dvd add gives) when it is one of them.
+ * (the name dvd add gives) when it is one of them, and removing the others with a
+ * command that works when pasted: `git rm` for a copy Git tracks, `rm` for one it does
+ * not (`git rm` of an untracked file fails).
  */
-export function sharedTargetError(paths: UserPaths, target: string, files: string[]): DvdError {
+export function sharedTargetError(paths: UserPaths, target: string, files: string[], gitTracked?: GitTracked): DvdError {
   const names = files.map((f) => paths.show(f));
   const list = names.length === 2 ? `${names[0]} and ${names[1]} both` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} all`;
   const own = `${target}${POINTER_EXT}`;
   const drop = files.filter((f) => f !== (files.includes(own) ? own : files[0]));
+  const tracked = gitTracked?.(drop) ?? null;
+  const commands: string[] = [];
+  if (tracked === null) commands.push(`${paths.command('rm', drop)}\` (and \`${paths.command('git rm --cached', drop)}\` for what Git tracks)`);
+  else {
+    const inGit = drop.filter((f) => tracked.has(f));
+    const notInGit = drop.filter((f) => !tracked.has(f));
+    if (inGit.length) commands.push(`${paths.command('git rm', inGit)}\``);
+    if (notInGit.length) commands.push(`${paths.command('rm', notInGit)}\``);
+  }
   return new DvdError('EDUPTARGET', `${list} name ${paths.show(target)} as their target; dvd will not guess which one is meant`, {
-    hint: `keep one pointer per target, e.g. \`${paths.command('git rm', drop)}\`; to keep an old version, tag its commit instead of copying its pointer`,
+    hint: `keep one pointer per target, e.g. \`${commands.join(' and `')}; to keep an old version, tag its commit instead of copying its pointer`,
     data: { target, pointerFiles: files },
   });
 }
@@ -234,21 +295,22 @@ export function enclosingPointer(root: string, p: string, cwd = root): PointerRe
  * `problems` (messages name paths relative to cwd): the caller works on the rest.
  * Throws for a target outside the repository or not tracked at all.
  */
-export function findPointers(root: string, cwd: string, targets: string[] = []): PointerScan {
-  const finder = new PointerFinder(root, cwd);
+export function findPointers(root: string, cwd: string, targets: string[] = [], opts: FindOptions = {}): PointerScan {
+  const finder = new PointerFinder(root, cwd, opts.gitTracked);
   if (targets.length === 0) finder.walk('');
   for (const t of targets) {
     const abs = path.resolve(cwd, t);
-    const rel = toRepoPath(root, abs);
-    if (rel === null) throw new DvdError('EOUTSIDE', `${t}: outside the repository ${root}`);
+    const rel = typedRepoPath(root, cwd, t);
     if (rel === '') {
       finder.walk('');
       continue;
     }
     if (rel.endsWith(POINTER_EXT) && fs.existsSync(abs)) {
       const ref = finder.read(rel);
-      if (ref) finder.refs.push(ref);
-      continue;
+      if (ref !== 'data') {
+        if (ref) finder.refs.push(ref);
+        continue;
+      }
     }
     const enclosing = finder.enclosing(rel);
     if (enclosing === 'unreadable') continue;
@@ -271,7 +333,7 @@ export function findPointers(root: string, cwd: string, targets: string[] = []):
       if (finder.refs.length + finder.problems.length > before) continue;
     }
     throw new DvdError('ENOTTRACKED', `${t}: not tracked by dvd (no ${path.basename(t)}${POINTER_EXT} beside it)`, {
-      hint: st ? `track it with \`dvd add ${shellPath(t)}\`` : undefined,
+      hint: !st ? undefined : rel.endsWith(POINTER_EXT) ? 'a data file named *.dvd is tracked as part of its folder: add the folder' : `track it with \`dvd add ${shellPath(t)}\``,
     });
   }
   // One ref per pointer; the paths named inside it add up, and naming the whole target

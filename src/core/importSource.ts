@@ -1,5 +1,6 @@
 import { DvdError } from './errors.js';
 import { checkRelPath } from './relPath.js';
+import { quoteText } from './quoteText.js';
 
 // Where imported data came from, recorded at the end of its pointer so `dvd update` can
 // look again and `dvd pull` can fetch from the source. Written by `dvd import`:
@@ -52,7 +53,7 @@ export function parseImportSource(text: string, file: string, firstLine: number)
   const fields = new Map<string, { value: string; line: number }>();
   lines.forEach((raw, i) => {
     const m = /^([a-z_]+): (.+)$/.exec(raw);
-    if (!m) throw fail(firstLine + i, null, `cannot parse line ${JSON.stringify(raw)} (expected "key: value")`);
+    if (!m) throw fail(firstLine + i, null, `cannot parse line ${quoteText(raw)} (expected "key: value")`);
     let value = m[2];
     if (value.startsWith('"')) {
       try {
@@ -78,13 +79,13 @@ export function parseImportSource(text: string, file: string, firstLine: number)
       throw fail(p.line, 'repo_path', (err as Error).message.replace(/^repo_path: /, ''));
     }
     const commit = need('commit');
-    if (!COMMIT_RE.test(commit.value)) throw fail(commit.line, 'commit', `bad commit ${JSON.stringify(commit.value)} (expected 40 or 64 lowercase hex)`);
+    if (!COMMIT_RE.test(commit.value)) throw fail(commit.line, 'commit', `bad commit ${quoteText(commit.value, 80)} (expected 40 or 64 lowercase hex)`);
     s = { kind: 'git', repo: need('repo').value, path: p.value, commit: commit.value };
     if (fields.has('rev')) s.rev = fields.get('rev')!.value;
   } else if (kind === 'url') {
     s = { kind: 'url', url: need('url').value, stamp: need('stamp').value };
   } else {
-    throw fail(firstLine, 'source', `unknown source ${JSON.stringify(kind)} (expected git or url)`);
+    throw fail(firstLine, 'source', `unknown source ${quoteText(kind)} (expected git or url)`);
   }
   // Unknown keys, duplicates and order all show up here: the text is not what dvd writes.
   if (serializeImportSource(s) !== text) {

@@ -1,5 +1,6 @@
 import { DvdError } from './errors.js';
 import type { FlatConfig } from './config.js';
+import { quoteText } from './quoteText.js';
 
 export type LinkType = 'reflink' | 'copy' | 'hardlink' | 'symlink';
 const ALL: LinkType[] = ['reflink', 'copy', 'hardlink', 'symlink'];
@@ -10,7 +11,7 @@ export function linkTypesFromConfig(config: FlatConfig): LinkType[] {
   const types = raw.split(',').map((t) => t.trim()).filter(Boolean);
   for (const t of types) {
     if (!ALL.includes(t as LinkType)) {
-      throw new DvdError('ECONFIG', `cache.type: unknown link type ${JSON.stringify(t)}`, { hint: `use a comma list of ${ALL.join(', ')}` });
+      throw new DvdError('ECONFIG', `cache.type: unknown link type ${quoteText(t)}`, { hint: `use a comma list of ${ALL.join(', ')}` });
     }
   }
   if (types.length === 0) throw new DvdError('ECONFIG', 'cache.type is empty', { hint: 'for example: dvd config cache.type reflink,copy' });

@@ -1,5 +1,6 @@
 import { DvdError } from './errors.js';
 import { checkRelPath } from './relPath.js';
+import { quoteText } from './quoteText.js';
 
 // A directory's content as a canonical document; its SHA-256 is the directory's oid.
 // Text, one file per line, sorted bytewise by path:
@@ -44,7 +45,7 @@ export function serializeManifest(entries: ManifestEntry[]): string {
 // (byte order for text without surrogates) and each folder is checked once.
 export function parseManifest(text: string, where: string): ManifestEntry[] {
   const lines = text.split('\n');
-  if (lines[0] !== HEADER) throw new DvdError('EBADMANIFEST', `${where}: not a dvd manifest (first line ${JSON.stringify(lines[0]?.slice(0, 40))})`);
+  if (lines[0] !== HEADER) throw new DvdError('EBADMANIFEST', `${where}: not a dvd manifest (first line ${quoteText(lines[0] ?? '', 40)})`);
   if (lines[lines.length - 1] !== '') throw new DvdError('EBADMANIFEST', `${where}: must end with a newline`);
   // UTF-16 order equals UTF-8 byte order unless surrogate pairs (code points past the BMP) occur.
   const stringOrder = !SURROGATE_RE.test(text);
@@ -54,10 +55,10 @@ export function parseManifest(text: string, where: string): ManifestEntry[] {
     const line = lines[i];
     const m = splitEntry(line);
     const at = `${where}:${i + 1}`;
-    if (!m) throw new DvdError('EBADMANIFEST', `${at}: malformed entry ${JSON.stringify(line.slice(0, 100))}`);
+    if (!m) throw new DvdError('EBADMANIFEST', `${at}: malformed entry ${quoteText(line, 100)}`);
     const p = checkRelPath(m.path, at);
     if (prev !== null && (stringOrder ? !(prev < p) : compareBytewise(prev, p) >= 0)) {
-      throw new DvdError('EBADMANIFEST', `${at}: entries not sorted or duplicated at ${JSON.stringify(p)}`);
+      throw new DvdError('EBADMANIFEST', `${at}: entries not sorted or duplicated at ${quoteText(p, 200)}`);
     }
     prev = p;
     out[i - 1] = { oid: m.oid, size: m.size, exec: m.exec, path: p };
@@ -75,7 +76,7 @@ export function parseManifest(text: string, where: string): ManifestEntry[] {
     let i = dir.indexOf('/');
     for (;;) {
       const prefix = i === -1 ? dir : dir.slice(0, i);
-      if (names.has(prefix)) throw new DvdError('EBADMANIFEST', `${where}: ${JSON.stringify(prefix)} is both a file and a folder`);
+      if (names.has(prefix)) throw new DvdError('EBADMANIFEST', `${where}: ${quoteText(prefix, 200)} is both a file and a folder`);
       if (i === -1) break;
       i = dir.indexOf('/', i + 1);
     }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { isErrno } from './errors.js';
+import { DvdError, isErrno } from './errors.js';
 import { workspaceMode } from './fileMode.js';
 import { readSmallSync, SMALL_FILE_LIMIT, writeNewFileSync } from './smallFile.js';
 
@@ -14,6 +14,28 @@ let counter = 0;
 
 export function tempBeside(dest: string): string {
   return path.join(path.dirname(dest), `.${path.basename(dest)}.dvd-tmp-${process.pid}-${threadId}-${counter++}`);
+}
+
+// The names tempBeside makes. One left by a killed dvd (Ctrl-C) is not the user's data:
+// walks skip it, add refuses it by name, and checkout deletes those beside and inside
+// the targets it works on (removeCheckoutTemps.ts).
+const CHECKOUT_TEMP = /^\.(.+)\.dvd-tmp-\d+(?:-\d+)+$/;
+
+/** Whether a file name is one of checkout's temp names. */
+export function isCheckoutTemp(name: string): boolean {
+  return name.includes('.dvd-tmp-') && CHECKOUT_TEMP.test(name);
+}
+
+/** The destination name a checkout temp file was written for (`model.bin` for `.model.bin.dvd-tmp-1-0-0`), else null. */
+export function checkoutTempOwner(name: string): string | null {
+  return name.includes('.dvd-tmp-') ? (CHECKOUT_TEMP.exec(name)?.[1] ?? null) : null;
+}
+
+/** Refusal of a checkout temp file named as a target (add, move, imports). */
+export function checkoutTempError(arg: string): DvdError {
+  return new DvdError('EBADTARGET', `${arg}: a temp file left by an interrupted dvd checkout, not data`, {
+    hint: 'the next `dvd checkout` deletes it; its target is restored from the cache',
+  });
 }
 
 /**

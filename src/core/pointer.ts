@@ -1,7 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import { DvdError } from './errors.js';
 import { checkRelPath } from './relPath.js';
 import { parseImportSource, serializeImportSource, type ImportSource } from './importSource.js';
 import { formatOid, OID_RE } from './oid.js';
+import { quoteText } from './quoteText.js';
 
 // The pointer file Git tracks instead of the data. Fixed key order, strict parse,
 // byte-stable round trip (git-lfs's pointer.go habit): parse(serialize(p)) == p and
@@ -23,6 +25,24 @@ export interface Pointer {
 }
 
 export const POINTER_EXT = '.dvd';
+
+// Which `*.dvd` files are pointers. A user's data may carry the extension too (a DVD
+// image, `disc.dvd`); reading every such file as a broken pointer made status exit 1
+// and print its bytes, and made its folder impossible to add. A pointer is small text:
+// files of at most POINTER_MAX_BYTES that start as dvd writes them (`path:`) or as a
+// merge conflict does (`<<<<<<<`) are pointers, and so, damaged ones, are other small
+// text files (no NUL byte, valid UTF-8): taking a garbled pointer for data would let gc
+// drop what it tracked. Anything binary or larger is data.
+/** The largest file read as a pointer: dvd's own are ~200 bytes, ~1 KiB with a long import URL. */
+export const POINTER_MAX_BYTES = 64 * 1024;
+const POINTER_STARTS = [Buffer.from('path:'), Buffer.from('<<<<<<<')];
+
+/** Whether a file of `size` bytes whose content is `bytes` is a pointer, maybe a damaged one (see above). */
+export function looksLikePointer(bytes: Uint8Array, size: number): boolean {
+  if (size > POINTER_MAX_BYTES) return false;
+  if (POINTER_STARTS.some((s) => bytes.length >= s.length && Buffer.compare(bytes.subarray(0, s.length), s) === 0)) return true;
+  return !bytes.includes(0) && isUtf8(bytes);
+}
 
 // Plain YAML scalars we emit unquoted; anything else is written as a JSON string,
 // which is also a valid YAML double-quoted scalar.
@@ -84,7 +104,7 @@ function parseDataFields(canonical: string, file: string): Pointer {
   let next = 0;
   lines.forEach((raw, i) => {
     const m = /^([a-z]+): (.+)$/.exec(raw);
-    if (!m) throw fail(i + 1, null, `cannot parse line ${JSON.stringify(raw)} (expected "key: value")`);
+    if (!m) throw fail(i + 1, null, `cannot parse line ${quoteText(raw)} (expected "key: value")`);
     const [, key, value] = m;
     const at = order.indexOf(key);
     if (at === -1) throw fail(i + 1, key, 'unknown field');
@@ -112,22 +132,22 @@ function parseDataFields(canonical: string, file: string): Pointer {
   } catch (err) {
     throw fail(pathField.line, 'path', (err as Error).message.replace(/^path: /, ''));
   }
-  if (targetPath.includes('/')) throw fail(pathField.line, 'path', `${JSON.stringify(targetPath)} must name the target beside the pointer (no '/')`);
+  if (targetPath.includes('/')) throw fail(pathField.line, 'path', `${quoteText(targetPath)} must name the target beside the pointer (no '/')`);
   if (targetPath.endsWith(POINTER_EXT)) throw fail(pathField.line, 'path', 'a target cannot itself be a pointer file');
 
   const typeField = values.get('type')!;
   if (typeField.value !== 'file' && typeField.value !== 'dir') {
-    throw fail(typeField.line, 'type', `unknown type ${JSON.stringify(typeField.value)} (expected file or dir)`);
+    throw fail(typeField.line, 'type', `unknown type ${quoteText(typeField.value)} (expected file or dir)`);
   }
   const type = typeField.value;
   const oidField = values.get('oid')!;
   const om = /^sha256:(.*)$/.exec(oidField.value);
-  if (!om || !OID_RE.test(om[1])) throw fail(oidField.line, 'oid', `bad oid ${JSON.stringify(oidField.value)} (expected sha256:<64 lowercase hex>)`);
+  if (!om || !OID_RE.test(om[1])) throw fail(oidField.line, 'oid', `bad oid ${quoteText(oidField.value, 80)} (expected sha256:<64 lowercase hex>)`);
   const size = parseCount(values.get('size')!, 'size', fail);
   const execField = values.get('exec');
   if (execField) {
     if (type !== 'file') throw fail(execField.line, 'exec', 'only allowed for type file');
-    if (execField.value !== 'true') throw fail(execField.line, 'exec', `must be true (omit the line when the file is not executable), got ${JSON.stringify(execField.value)}`);
+    if (execField.value !== 'true') throw fail(execField.line, 'exec', `must be true (omit the line when the file is not executable), got ${quoteText(execField.value)}`);
   }
   let files: number | undefined;
   const filesField = values.get('files');
@@ -150,7 +170,7 @@ function parseCount(
   key: string,
   fail: (line: number, field: string, msg: string) => DvdError,
 ): number {
-  if (!/^(0|[1-9][0-9]*)$/.test(f.value)) throw fail(f.line, key, `not a non-negative integer: ${JSON.stringify(f.value)}`);
+  if (!/^(0|[1-9][0-9]*)$/.test(f.value)) throw fail(f.line, key, `not a non-negative integer: ${quoteText(f.value)}`);
   const n = Number(f.value);
   if (!Number.isSafeInteger(n)) throw fail(f.line, key, 'too large');
   return n;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DvdError } from './errors.js';
+import { quoteText } from './quoteText.js';
 
 // Every path read from a pointer, manifest or remote goes through here (DESIGN rule 4).
 // Paths are POSIX-style, relative, normalized: no '', '.', '..' segments, no NUL,
@@ -7,7 +8,7 @@ import { DvdError } from './errors.js';
 export function checkRelPath(p: string, where: string): string {
   if (isPlainRelPath(p)) return p;
   const bad = (why: string) =>
-    new DvdError('EBADPATH', `${where}: unsafe path ${JSON.stringify(p)}: ${why}`, { data: { path: p } });
+    new DvdError('EBADPATH', `${where}: unsafe path ${quoteText(p, 200)}: ${why}`, { data: { path: p } });
   if (p.length === 0) throw bad('empty');
   if (p.includes('\0')) throw bad('contains NUL');
   if (p.includes('\n') || p.includes('\r')) throw bad('contains a newline');
@@ -50,7 +51,7 @@ export function resolveInside(base: string, rel: string, where: string): string 
   const full = path.join(base, ...rel.split('/'));
   const back = path.relative(base, full);
   if (back.startsWith('..') || path.isAbsolute(back)) {
-    throw new DvdError('EBADPATH', `${where}: path ${JSON.stringify(rel)} resolves outside ${base}`);
+    throw new DvdError('EBADPATH', `${where}: path ${quoteText(rel, 200)} resolves outside ${base}`);
   }
   return full;
 }
@@ -61,4 +62,17 @@ export function toRepoPath(root: string, abs: string): string | null {
   if (rel === '') return '';
   if (rel.startsWith('..') || path.isAbsolute(rel)) return null;
   return rel.split(path.sep).join('/');
+}
+
+/**
+ * The repo-relative POSIX path of a path typed on the command line (relative to `cwd`).
+ * Every command resolves its path arguments here so the errors read alike: an empty
+ * argument (often a shell variable that expanded to nothing) is a usage error (exit 2),
+ * not the current folder; a path outside the repository is EOUTSIDE (exit 1).
+ */
+export function typedRepoPath(root: string, cwd: string, arg: string): string {
+  if (arg === '') throw new DvdError('EUSAGE', 'empty path ("")', { exitCode: 2, hint: 'name a path; `.` is the current folder' });
+  const rel = toRepoPath(root, path.resolve(cwd, arg));
+  if (rel === null) throw new DvdError('EOUTSIDE', `${arg}: outside the repository ${root}`);
+  return rel;
 }

@@ -123,14 +123,18 @@ export async function storeTarget(opts: StoreTargetOptions): Promise<StoredTarge
     const exec = w.execUnknown ? (opts.previous?.get(w.path)?.exec ?? false) : w.exec;
     entries[i] = { path: w.path, oid: oids[i], size: w.size, exec };
   }
-  state.retain(new Set(walked.map((w) => w.path)));
-  state.save(target);
   const name = target.slice(target.lastIndexOf('/') + 1);
   if (!isDir) {
+    state.retain(new Set(walked.map((w) => w.path)));
+    state.save(target);
     const pointer: Pointer = { path: name, type: 'file', oid: entries[0].oid, size: entries[0].size };
     if (entries[0].exec) pointer.exec = true;
     return { pointer, entries, storedFiles, skipped };
   }
   const manifestOid = await storeBuffer(repo, serializeManifest(entries));
+  // The state learns the folder's manifest oid with its files (statCache.ts), so the
+  // first status after an add or commit needs no manifest built and hashed either.
+  if (shared || !state.setTree(manifestOid, walked)) state.retain(new Set(walked.map((w) => w.path)));
+  state.save(target);
   return { pointer: { path: name, type: 'dir', oid: manifestOid, size: totalBytes, files: entries.length }, entries, storedFiles, skipped };
 }

@@ -5,6 +5,8 @@ import { IGNORE_FILE, IgnoreRules } from './ignoreRules.js';
 import { objectPath } from './objectPath.js';
 import { untrackableName } from './trackableName.js';
 import type { UserPaths } from './userPaths.js';
+import { quoteText } from './quoteText.js';
+import { isCheckoutTemp } from './placeFile.js';
 
 export interface WalkEntry {
   /** POSIX path relative to the walked folder. */
@@ -73,7 +75,6 @@ export interface WalkOptions {
 // destination (placeFile.ts). One left by a killed dvd (Ctrl-C) is not the user's data:
 // the walk skips it, so status does not call it added and add does not store it, and
 // checkout deletes it.
-const CHECKOUT_TEMP = /^\..+\.dvd-tmp-\d+(?:-\d+)+$/;
 
 const LINK_WHY = 'is a symbolic link; dvd does not store links inside tracked data';
 const SPECIAL_WHY = 'not a regular file or folder (fifo, socket or device)';
@@ -148,7 +149,7 @@ function walkScopePath(dir: string, o: WalkOptions, out: TargetWalk, s: string, 
   const bad = untrackableName(path.basename(s));
   if (bad) out.refused.push({ path: s, code: 'EBADNAME', why: `cannot be tracked: its name ${bad}` });
   else if (isDir) walkTarget(dir, o, out, { rel: s, rules, inIgnored: ignored }, isTracked);
-  else if (CHECKOUT_TEMP.test(path.basename(s))) out.temps.push(full);
+  else if (isCheckoutTemp(path.basename(s))) out.temps.push(full);
   else if (st.isFile()) out.entries.push(fileEntry(s, st));
   else if (st.isSymbolicLink()) addLink(out, s, full, o.cacheDir);
   else out.refused.push({ path: s, code: 'ESPECIAL', why: SPECIAL_WHY });
@@ -160,63 +161,116 @@ function walkScopePath(dir: string, o: WalkOptions, out: TargetWalk, s: string, 
 // .dvdignore the rules cost one name comparison per entry; with plain-name rules
 // (ignoreRules.ts) a set lookup and a suffix test. What dvd cannot store goes to
 // `out.refused`, never silently away.
+//
+// Files come out in walk order: full target-relative paths in UTF-16 code unit order
+// (each folder's names sorted, a folder as if its name ended in '/'), the order the
+// stat cache keeps, so each file finds its entry at the cache's cursor (statCache.ts).
+// Paths are lstat'ed relative to the walked folder, made the process's working folder
+// for the walk: the kernel then resolves 3-4 path components per file instead of ~10,
+// which took the lstat pass of 100,000 files from 0.62 to 0.47 s of system time here.
 function walkTarget(dir: string, o: WalkOptions, out: TargetWalk, start: StackEntry, isTracked: IsTracked): void {
+  // The walk is synchronous: nothing else of this process runs while it is elsewhere,
+  // and every other path dvd uses is absolute.
+  const home = enter(dir);
+  try {
+    walkFolder(dir, home === null ? `${dir}/` : '', o, out, start, isTracked);
+  } catch (err) {
+    // Errors name the file the user knows: absolute, as from any other call.
+    const e = err as NodeJS.ErrnoException;
+    if (typeof e.path === 'string' && !path.isAbsolute(e.path)) {
+      e.message = e.message.replace(`'${e.path}'`, `'${path.join(dir, e.path)}'`);
+      e.path = path.join(dir, e.path);
+    }
+    throw err;
+  } finally {
+    if (home !== null) process.chdir(home);
+  }
+}
+
+/** Walk one folder (`here.rel`) and those inside it; `base` is '' or the absolute target folder plus '/'. */
+function walkFolder(dir: string, base: string, o: WalkOptions, out: TargetWalk, here: StackEntry, isTracked: IsTracked): void {
   const prefix = `${o.target}/`;
-  // One ignore chain per folder on the stack: the rules above the folder, then each
-  // folder's own .dvdignore. `inIgnored`: a folder a rule ignores, entered only for the
-  // recorded files inside it; anything else in it is ignored too.
-  const stack: StackEntry[] = [start];
-  while (stack.length) {
-    const { rel, rules: above, inIgnored } = stack.pop()!;
-    const abs = rel === '' ? dir : path.join(dir, rel);
-    let names: fs.Dirent[];
-    try {
-      names = fs.readdirSync(abs, { withFileTypes: true });
-    } catch (err) {
-      if (isErrno(err, 'ENOENT') && rel !== '') {
-        // Node decodes a name that is not UTF-8 with U+FFFD, and then cannot open it.
-        if (rel.includes('\ufffd')) out.refused.push({ path: rel, code: 'EBADNAME', why: NOT_UTF8_WHY });
-        continue; // else: removed while we walked
-      }
-      throw err;
+  // One ignore chain per folder: the rules above the folder, then the folder's own
+  // .dvdignore. `inIgnored`: a folder a rule ignores, entered only for the recorded
+  // files inside it; anything else in it is ignored too.
+  const { rel, rules: above, inIgnored } = here;
+  let names: fs.Dirent[];
+  try {
+    names = fs.readdirSync(rel === '' ? (base === '' ? '.' : base) : base + rel, { withFileTypes: true });
+  } catch (err) {
+    if (isErrno(err, 'ENOENT') && rel !== '') {
+      // Node decodes a name that is not UTF-8 with U+FFFD, and then cannot open it.
+      if (rel.includes('\ufffd')) out.refused.push({ path: rel, code: 'EBADNAME', why: NOT_UTF8_WHY });
+      return; // else: removed while we walked
     }
-    let rules = above;
-    for (const d of names) {
-      if (d.name === IGNORE_FILE) {
-        rules = above.withFolder(o.root, rel === '' ? o.target : prefix + rel);
-        break;
-      }
-    }
-    const filtered = inIgnored || !rules.isEmpty;
-    for (const d of names) {
-      const r = rel === '' ? d.name : `${rel}/${d.name}`;
-      if (d.name.charCodeAt(0) === 46 /* . */ && METADATA_NAMES.has(d.name)) {
-        out.skipped.push(r);
-        continue;
-      }
-      let ignored = false;
-      if (filtered) {
-        ignored = inIgnored || rules.match(prefix + r, d.isDirectory()) !== null;
-        if (ignored && !isTracked(r, d.isDirectory())) continue;
-      }
-      const bad = untrackableName(d.name);
-      if (bad) {
-        out.refused.push({ path: r, code: 'EBADNAME', why: `cannot be tracked: its name ${bad}` });
-      } else if (d.isDirectory()) {
-        stack.push({ rel: r, rules, inIgnored: ignored });
-      } else if (d.name.includes('.dvd-tmp-') && CHECKOUT_TEMP.test(d.name)) {
-        out.temps.push(`${dir}/${r}`);
-      } else if (d.isFile()) {
-        const st = fs.lstatSync(path.join(dir, r), { throwIfNoEntry: false });
-        if (st) out.entries.push(fileEntry(r, st));
-        else if (d.name.includes('\ufffd')) out.refused.push({ path: r, code: 'EBADNAME', why: NOT_UTF8_WHY });
-      } else if (d.isSymbolicLink()) {
-        addLink(out, r, path.join(dir, r), o.cacheDir);
-      } else {
-        out.refused.push({ path: r, code: 'ESPECIAL', why: SPECIAL_WHY });
-      }
+    throw err;
+  }
+  names.sort(walkOrder);
+  let rules = above;
+  for (const d of names) {
+    if (d.name === IGNORE_FILE) {
+      rules = above.withFolder(o.root, rel === '' ? o.target : prefix + rel);
+      break;
     }
   }
+  const filtered = inIgnored || !rules.isEmpty;
+  for (const d of names) {
+    const r = rel === '' ? d.name : `${rel}/${d.name}`;
+    if (d.name.charCodeAt(0) === 46 /* . */ && METADATA_NAMES.has(d.name)) {
+      out.skipped.push(r);
+      continue;
+    }
+    let ignored = false;
+    if (filtered) {
+      ignored = inIgnored || rules.match(prefix + r, d.isDirectory()) !== null;
+      if (ignored && !isTracked(r, d.isDirectory())) continue;
+    }
+    const bad = untrackableName(d.name);
+    if (bad) {
+      out.refused.push({ path: r, code: 'EBADNAME', why: `cannot be tracked: its name ${bad}` });
+    } else if (d.isDirectory()) {
+      walkFolder(dir, base, o, out, { rel: r, rules, inIgnored: ignored }, isTracked);
+    } else if (isCheckoutTemp(d.name)) {
+      out.temps.push(`${dir}/${r}`);
+    } else if (d.isFile()) {
+      const st = fs.lstatSync(base + r, { throwIfNoEntry: false });
+      if (st) out.entries.push(fileEntry(r, st));
+      else if (d.name.includes('\ufffd')) out.refused.push({ path: r, code: 'EBADNAME', why: NOT_UTF8_WHY });
+    } else if (d.isSymbolicLink()) {
+      addLink(out, r, path.join(dir, r), o.cacheDir);
+    } else {
+      out.refused.push({ path: r, code: 'ESPECIAL', why: SPECIAL_WHY });
+    }
+  }
+}
+
+/**
+ * Make `dir` the working folder and return the one to go back to; null (nothing
+ * changed: the walk then uses absolute paths) when either is not possible: a worker
+ * thread, a working folder that was deleted, a folder we may not enter (the walk's
+ * readdir then reports that as before).
+ */
+function enter(dir: string): string | null {
+  try {
+    const home = process.cwd();
+    process.chdir(dir);
+    return home;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Walk order of one folder's entries: by name, a folder as if its name ended in '/',
+ * which makes the walk's full paths come out in code unit order ("a-b", "a.txt", then
+ * "a/x": '-' and '.' sort before '/').
+ */
+function walkOrder(a: fs.Dirent, b: fs.Dirent): number {
+  const x = a.name;
+  const y = b.name;
+  if (x.length < y.length && a.isDirectory() && y.startsWith(x)) return y.charCodeAt(x.length) < 47 ? 1 : -1;
+  if (y.length < x.length && b.isDirectory() && x.startsWith(y)) return x.charCodeAt(y.length) < 47 ? -1 : 1;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 interface StackEntry {
@@ -321,7 +375,7 @@ function refusedHint(refused: RefusedEntry[]): string {
 export function refusedError(refused: RefusedEntry[], target: string, paths: UserPaths, pointerFile?: string): DvdError {
   const shown = (e: RefusedEntry) => {
     const p = paths.show(e.path === '' ? target : `${target}/${e.path}`);
-    return `${e.code === 'EBADNAME' ? JSON.stringify(p) : p}: ${e.why}`;
+    return `${e.code === 'EBADNAME' ? quoteText(p, 200) : p}: ${e.why}`;
   };
   const of = pointerFile ? ` (${paths.show(pointerFile)})` : '';
   const message =

@@ -1,6 +1,6 @@
 import { DvdError } from '../core/errors.js';
 import type { PointerScan } from '../core/findPointers.js';
-import { parsePointer, POINTER_EXT, type Pointer } from '../core/pointer.js';
+import { looksLikePointer, parsePointer, POINTER_EXT, type Pointer } from '../core/pointer.js';
 import { problemOf } from '../core/pointerProblem.js';
 import { DVD_DIR } from '../core/repo.js';
 import { toHandle, type GitRepo } from './gitHandle.js';
@@ -23,7 +23,7 @@ interface Found {
 // Promises are memoized so sibling subtrees can be read concurrently (the cat-file pipe
 // answers pipelined requests) without reading a shared subtree twice.
 const treeMemo = new WeakMap<object, Map<string, Promise<Found[]>>>();
-const blobMemo = new WeakMap<object, Map<string, Promise<Pointer>>>();
+const blobMemo = new WeakMap<object, Map<string, Promise<Pointer | null>>>();
 
 function memoFor<T>(memo: WeakMap<object, Map<string, T>>, key: object): Map<string, T> {
   let m = memo.get(key);
@@ -49,12 +49,13 @@ function pointersInTree(repo: GitRepo, treeOid: string, where: string, prefix: s
   return p;
 }
 
-function pointerOfBlob(repo: GitRepo, blobOid: string, file: string): Promise<Pointer> {
+/** The pointer a blob holds; null when the blob is data named like a pointer (looksLikePointer). */
+function pointerOfBlob(repo: GitRepo, blobOid: string, file: string): Promise<Pointer | null> {
   const blobs = memoFor(blobMemo, toHandle(repo).cache);
   let p = blobs.get(blobOid);
   if (!p) {
     // Errors name the revision and the file: "v1.0:data/images.dvd:3: oid: bad oid".
-    p = readBlobBytes(repo, blobOid).then((b) => parsePointer(b.toString('utf8'), file));
+    p = readBlobBytes(repo, blobOid).then((b) => (looksLikePointer(b, b.length) ? parsePointer(b.toString('utf8'), file) : null));
     blobs.set(blobOid, p);
     p.catch(() => blobs.delete(blobOid));
   }
@@ -74,7 +75,7 @@ async function readPointersInTree(repo: GitRepo, treeOid: string, where: string,
       }),
     ),
   );
-  const found: Found[] = pointerEntries.map((e, i) => ({ rel: e.path, pointer: pointers[i] }));
+  const found: Found[] = pointerEntries.flatMap((e, i) => (pointers[i] === null ? [] : [{ rel: e.path, pointer: pointers[i] }]));
   // An unreadable pointer's target is most likely the folder named after it: data.
   const targets = new Set(found.map((f) => (f.pointer instanceof DvdError ? f.rel.slice(0, -POINTER_EXT.length) : f.pointer.path)));
   // Only real folders: submodules (mode 160000) are other repositories. A tracked

@@ -1,6 +1,7 @@
-import { Document, isMap, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { DvdError } from '../core/errors.js';
 import { OID_RE } from '../core/oid.js';
+import { yamlModule } from './lazyModules.js';
 import { entryNode, parseEntry, type LockEntry } from './lockFile.js';
 import type { ParamValue } from './stage.js';
 import { parseYamlSource } from './yamlSource.js';
@@ -59,6 +60,8 @@ const STRINGIFY = { lineWidth: 0, indentSeq: false, singleQuote: true, flowColle
 
 /** The lineage document (YAML, byte-stable for equal input). */
 export function serializeLineage(l: Lineage): string {
+  // yaml on first use (lazyModules.ts): the CLI bundle puts this file in the chunk every command loads.
+  const { Document, isMap } = yamlModule();
   const doc = new Document({}, { version: '1.2' });
   const top = doc.contents as unknown as { set(k: string, v: unknown): void };
   top.set('lineage', LINEAGE_VERSION);

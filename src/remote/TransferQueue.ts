@@ -32,26 +32,15 @@ export interface TransferQueueOptions {
   /** Moves one object; reports bytes as they go (negative to undo a failed attempt). */
   transfer: (item: TransferItem, onBytes: (n: number) => void) => Promise<void>;
   progress?: QueueProgress;
-  /** Attempts per object before its failure is recorded. */
-  retries?: number;
-  /** Backoff base and cap, ms; tests shrink them. */
-  backoffMs?: number;
-  backoffCapMs?: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const envNumber = (name: string, dflt: number) => {
-  const v = Number(process.env[name]);
-  return process.env[name] !== undefined && Number.isFinite(v) && v >= 0 ? v : dflt;
-};
 
 // The one queue push, fetch and pull share (git-lfs's tq habit): it de-duplicates oids,
 // runs the largest objects first (a big file started last would run alone at the end),
-// keeps `jobs` transfers in flight, retries with capped exponential backoff (longer
-// when the store throttles, honouring Retry-After), and collects per-object failures to
-// report together. A fatal error (bad credentials, no bucket) stops everything at once:
-// every other object would fail the same way.
+// keeps `jobs` transfers going, and collects per-object failures to report together.
+// Retries and pacing are not its business: every request a transfer makes goes through
+// the remote's RetryPolicy, which also slows the whole remote down when it throttles.
+// A fatal error (bad credentials, no bucket, a remote that stopped answering) stops
+// everything at once: every other object would fail the same way.
 export class TransferQueue {
   private readonly items = new Map<string, TransferItem>();
   private readonly o: TransferQueueOptions;
@@ -71,56 +60,33 @@ export class TransferQueue {
   async run(): Promise<TransferResult> {
     const queue = [...this.items.values()].sort((a, b) => b.size - a.size);
     const totalBytes = queue.reduce((s, i) => s + i.size, 0);
-    const retries = this.o.retries ?? envNumber('DVD_RETRIES', 5);
-    const base = this.o.backoffMs ?? envNumber('DVD_BACKOFF_MS', 250);
-    const cap = this.o.backoffCapMs ?? 20_000;
     const result: TransferResult = { done: [], failed: [], bytes: 0 };
     let fatal: unknown = null;
     let bytes = 0;
-    // Throttling slows the whole queue, not just the one request that was told to.
-    let pauseUntil = 0;
     const report = () => this.o.progress?.update({ items: result.done.length + result.failed.length, bytes, totalItems: queue.length, totalBytes });
     report();
 
     const runOne = async (item: TransferItem) => {
-      for (let attempt = 0; ; attempt++) {
-        const wait = pauseUntil - Date.now();
-        if (wait > 0) await sleep(wait);
-        if (fatal !== null) return;
-        let moved = 0;
-        try {
-          await this.o.transfer(item, (n) => {
-            moved += n;
-            bytes += n;
-            report();
-          });
-          result.done.push(item);
-          result.bytes += item.size;
+      if (fatal !== null) return;
+      let moved = 0;
+      try {
+        await this.o.transfer(item, (n) => {
+          moved += n;
+          bytes += n;
           report();
-          return;
-        } catch (err) {
-          bytes -= moved;
-          const kind = err instanceof TransferError ? err.kind : 'unknown';
-          if (kind === 'fatal') {
-            // Stops the other workers' retries (checked above) and, thrown, the queue.
-            fatal ??= err;
-            throw err;
-          }
-          const again = (kind === 'retriable' || kind === 'throttled' || kind === 'corrupt') && attempt + 1 < retries;
-          if (!again) {
-            result.failed.push({ item, error: err as Error });
-            report();
-            return;
-          }
-          let delay = Math.min(cap, base * 2 ** attempt) * (0.5 + Math.random() / 2);
-          if (kind === 'throttled') {
-            const ra = (err as TransferError).retryAfterMs;
-            delay = Math.max(delay * 2, ra ?? 0);
-            pauseUntil = Math.max(pauseUntil, Date.now() + delay);
-          }
-          await sleep(delay);
+        });
+        result.done.push(item);
+        result.bytes += item.size;
+      } catch (err) {
+        bytes -= moved;
+        if (err instanceof TransferError && err.kind === 'fatal') {
+          // Stops the other workers (checked above) and, thrown, the queue.
+          fatal ??= err;
+          throw err;
         }
+        result.failed.push({ item, error: err as Error });
       }
+      report();
     };
     try {
       await forEachParallel(queue, this.o.jobs, runOne);

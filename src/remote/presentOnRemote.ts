@@ -1,7 +1,6 @@
 import { forEachParallel } from '../core/forEachParallel.js';
 import { objectKey } from '../core/objectPath.js';
 import type { Remote } from './Remote.js';
-import { withRetries } from './withRetries.js';
 
 export interface PresenceStats {
   heads: number;
@@ -28,7 +27,7 @@ export async function presentOnRemote(remote: Remote, oids: Iterable<string>, jo
 
   const listPrefix = async (p: string, wanted: string[]) => {
     stats.listedPrefixes++;
-    const keys = await withRetries(() => remote.list(`sha256/${p}/`));
+    const keys = await remote.list(`sha256/${p}/`);
     const have = new Set(keys);
     for (const oid of wanted) if (have.has(objectKey(oid))) present.add(oid);
     return keys.length;
@@ -36,7 +35,7 @@ export async function presentOnRemote(remote: Remote, oids: Iterable<string>, jo
   const headEach = async (wanted: string[]) => {
     await forEachParallel(wanted, jobs, async (oid) => {
       stats.heads++;
-      if (await withRetries(() => remote.has(objectKey(oid)))) present.add(oid);
+      if (await remote.has(objectKey(oid))) present.add(oid);
     });
   };
 
