@@ -43,3 +43,77 @@ describe('experiment names that Git already uses are refused', () => {
   });
 });
 
+describe('one resolver for revision arguments', () => {
+  it('a name that is both a Git revision and an experiment (other commits), or two experiments, is refused by every command', () => {
+    const { repo, base } = expRepo();
+    dvdOk(repo, ['exp', 'run', '-S', 'train.lr=0.2', '-n', 'good']);
+    const good = localExp(repo, 'good')[0];
+    // As a pull or an older dvd could leave them: an experiment called main, and dup on two baselines.
+    git(repo, 'update-ref', `refs/exps/${base.slice(0, 2)}/${base.slice(2)}/main`, good);
+    git(repo, 'update-ref', `refs/exps/${base.slice(0, 2)}/${base.slice(2)}/dup`, good);
+    const other = git(repo, 'commit-tree', '-p', base, '-m', 'other', `${base}^{tree}`).trim();
+    git(repo, 'update-ref', `refs/exps/${other.slice(0, 2)}/${other.slice(2)}/dup`, good);
+    const cmds = (name: string) => [
+      ['metrics', 'diff', name],
+      ['metrics', 'check', 'acc > 0', '--rev', name],
+      ['params', 'diff', name],
+      ['plots', 'diff', name, '--json'],
+      ['exp', 'diff', name],
+    ];
+    for (const args of cmds('main')) {
+      const r = dvd(repo, args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toContain('main is both a Git revision');
+      expect(r.stderr).toContain('refs/heads/main');
+    }
+    for (const args of [...cmds('dup'), ['exp', 'apply', 'dup'], ['exp', 'branch', 'dup', 'b'], ['exp', 'remove', 'dup']]) {
+      const r = dvd(repo, args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toContain('2 experiments are called dup');
+    }
+    // Spelled out, each works; a branch on the experiment's own commit is no ambiguity.
+    expect(dvdOk(repo, ['metrics', 'diff', 'refs/heads/main', 'good']).stdout).toMatch(/acc\s+0\.9\s+0\.8/);
+    dvdOk(repo, ['exp', 'branch', 'good', 'good']);
+    expect(dvdOk(repo, ['metrics', 'diff', 'refs/heads/main', 'good']).stdout).toMatch(/acc\s+0\.9\s+0\.8/);
+  });
+});
+
+const PLOT_YAML = `${EXP_YAML}    plots: [{loss.csv: {x: step, y: loss, cache: false}}]\n`;
+const PLOT_TRAIN = `${TRAIN}fs.writeFileSync('loss.csv', 'step,loss\\n0,' + lr + '\\n1,' + lr / 2 + '\\n');\n`;
+
+describe('queued and failed experiments have no results', () => {
+  it('metrics, params and plots say so for them and never show the baseline values under their name', () => {
+    const repo = pipelineRepo(PLOT_YAML, { 'train.cjs': PLOT_TRAIN, 'params.yaml': expParams(0.1) });
+    dvdOk(repo, ['repro']);
+    commitAll(repo, 'baseline');
+    dvdOk(repo, ['exp', 'run', '--queue', '-S', 'train.lr=0.2', '-n', 'qq']);
+    expect(dvd(repo, ['exp', 'run', '-S', 'train.lr=0.9', '-n', 'boom']).code).toBe(1);
+
+    const md = dvd(repo, ['metrics', 'diff', 'main', 'qq', '--json']);
+    expect(md.code).toBe(1);
+    expect(md.stderr).toContain('qq: queued, not run');
+    const j = JSON.parse(md.stdout);
+    expect(j.metrics['metrics.json'].acc).toMatchObject({ old: 0.9, new: null });
+    expect(dvd(repo, ['metrics', 'diff', 'main', 'boom']).stderr).toContain('boom: failed, no results');
+    const check = dvd(repo, ['metrics', 'check', 'acc > 0', '--rev', 'boom']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('FAIL');
+    expect(check.stderr).toContain('boom: failed, no results');
+    const pd = dvd(repo, ['params', 'diff', 'main', 'qq', '--json']);
+    expect(pd.code).toBe(1);
+    expect(pd.stderr).toContain('qq: queued, not run');
+    const ed = dvd(repo, ['exp', 'diff', 'main', 'boom', '--json']);
+    expect(ed.code).toBe(1);
+    const e = JSON.parse(ed.stdout);
+    // Its params are what it ran with; its metrics are none (not the baseline's).
+    expect(e.params['params.yaml']['train.lr']).toMatchObject({ old: 0.1, new: 0.9 });
+    expect(e.metrics['metrics.json'].acc).toMatchObject({ old: 0.9, new: null });
+
+    const pl = dvd(repo, ['plots', 'diff', 'main', 'boom', '--json']);
+    expect(pl.code).toBe(1);
+    const p = JSON.parse(pl.stdout);
+    expect(p.plots[0].series.some((s: string) => s.includes('boom'))).toBe(false);
+    expect(p.plots[0].notes).toContain('boom: failed, no results');
+  });
+});
+

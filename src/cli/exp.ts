@@ -97,7 +97,7 @@ export function registerExp(program: Command): void {
     // JSON: sorted as asked; --only-changed is about columns and leaves the data whole.
     if (format === 'json') printJson({ rows });
     else printTable(table, format, { keep: 2 });
-    reportUnreadable(r.rows.flatMap((x) => x.errors), 'files');
+    reportUnreadable(r.rows.flatMap((x) => x.errors), 'file');
   });
 
   const diff = exp
@@ -118,7 +118,7 @@ export function registerExp(program: Command): void {
       if (r.metrics.length && r.params.length) process.stdout.write('\n');
       if (r.params.length) printTable(diffTable(r.params, { keyTitle: 'Param', a: r.a.name, b: r.b.name, change: false, precision: opts.precision }), format, { keep: 2 });
     }
-    reportUnreadable(r.errors, 'files');
+    reportUnreadable(r.errors, 'file');
   });
 
   exp
