@@ -24,6 +24,73 @@ function sharedRepos(): { repo: string; clone: string; origin: string } {
   return { repo, clone, origin };
 }
 
+describe('exp push and pull never replace an experiment of the same name unless -f', () => {
+  it('push: refused naming both commits; the same commit again is a no-op; -f replaces. pull: the same', () => {
+    const { repo, clone, origin } = sharedRepos();
+    dvdOk(clone, ['exp', 'run', '-S', 'train.lr=0.27', '-n', 'team']);
+    dvdOk(clone, ['exp', 'push', 'origin', 'team', '--no-data']);
+    const theirs = localExp(clone, 'team')[0];
+    dvdOk(repo, ['exp', 'run', '-S', 'train.lr=0.28', '-n', 'team']);
+    const mine = localExp(repo, 'team')[0];
+    expect(mine).not.toBe(theirs);
+
+    const push = dvd(repo, ['exp', 'push', 'origin', 'team', '--no-data']);
+    expect(push.code).toBe(1);
+    expect(push.stderr).toContain('experiment team');
+    expect(push.stderr).toContain(theirs.slice(0, 12));
+    expect(push.stderr).toContain(mine.slice(0, 12));
+    expect(push.stderr).toContain('-f');
+    expect(remoteExp(repo, origin, 'team')).toEqual([theirs]);
+    // The clone pushing the commit origin has already: nothing to do, success.
+    dvdOk(clone, ['exp', 'push', 'origin', 'team', '--no-data']);
+    expect(remoteExp(repo, origin, 'team')).toEqual([theirs]);
+
+    dvdOk(repo, ['exp', 'push', 'origin', 'team', '--no-data', '-f']);
+    expect(remoteExp(repo, origin, 'team')).toEqual([mine]);
+
+    const pull = dvd(clone, ['exp', 'pull', 'origin', 'team', '--no-data']);
+    expect(pull.code).toBe(1);
+    expect(pull.stderr).toContain('experiment team');
+    expect(pull.stderr).toContain(theirs.slice(0, 12));
+    expect(pull.stderr).toContain(mine.slice(0, 12));
+    expect(localExp(clone, 'team')).toEqual([theirs]);
+    dvdOk(clone, ['exp', 'pull', 'origin', 'team', '--no-data', '--force']);
+    expect(localExp(clone, 'team')).toEqual([mine]);
+    dvdOk(clone, ['exp', 'pull', 'origin', 'team', '--no-data']);
+    expect(localExp(clone, 'team')).toEqual([mine]);
+  });
+
+  it('a name held on another baseline is the same conflict, both ways; -f leaves one experiment of that name', () => {
+    const { repo, clone, origin } = sharedRepos();
+    // repo moves on: its experiment dup has another baseline than the clone's.
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'second baseline');
+    dvdOk(repo, ['exp', 'run', '-S', 'train.lr=0.3', '-n', 'dup']);
+    dvdOk(repo, ['exp', 'push', 'origin', 'dup', '--no-data']);
+    dvdOk(clone, ['exp', 'run', '-S', 'train.lr=0.2', '-n', 'dup']);
+    const theirs = localExp(repo, 'dup')[0];
+    const mine = localExp(clone, 'dup')[0];
+
+    const pull = dvd(clone, ['exp', 'pull', 'origin', 'dup', '--no-data']);
+    expect(pull.code).toBe(1);
+    expect(pull.stderr).toContain('experiment dup');
+    expect(pull.stderr).toContain(theirs.slice(0, 12));
+    expect(pull.stderr).toContain(mine.slice(0, 12));
+    expect(localExp(clone, 'dup')).toEqual([mine]);
+    const pullAll = dvd(clone, ['exp', 'pull', 'origin', '--all', '--no-data']);
+    expect(pullAll.code).toBe(1);
+    expect(localExp(clone, 'dup')).toEqual([mine]);
+
+    const push = dvd(clone, ['exp', 'push', 'origin', 'dup', '--no-data']);
+    expect(push.code).toBe(1);
+    expect(push.stderr).toContain(theirs.slice(0, 12));
+    expect(remoteExp(repo, origin, 'dup')).toEqual([theirs]);
+
+    dvdOk(clone, ['exp', 'pull', 'origin', 'dup', '--no-data', '-f']);
+    expect(localExp(clone, 'dup')).toEqual([theirs]);
+    expect(expRefs(clone)).toHaveLength(1);
+  });
+});
+
 describe('experiment names that Git already uses are refused', () => {
   it('-n HEAD, workspace, a branch, a tag: exit 2 before anything runs or is written (with --queue and -f too)', () => {
     const { repo } = expRepo();
