@@ -184,3 +184,18 @@ describe('queued and failed experiments have no results', () => {
   });
 });
 
+describe('metrics show -A is the history of branches, tags and HEAD', () => {
+  it('experiments\' commits are not rows; gc --all-commits still keeps their data', () => {
+    const { repo, base } = expRepo();
+    dvdOk(repo, ['exp', 'run', '-S', 'train.lr=0.2', '-n', 'kept']);
+    dvdOk(repo, ['exp', 'run', '--queue', '-S', 'train.lr=0.3', '-n', 'later']);
+    git(repo, 'checkout', '--', '.');
+    const rows = JSON.parse(dvdOk(repo, ['metrics', 'show', '-A', '--json']).stdout).revisions as { rev: string; commit: string | null }[];
+    expect(rows.map((r) => r.commit)).toEqual([null, base]);
+    // The experiment's model stays in the cache through gc over every commit.
+    const model02 = 'weights 2.0000\n';
+    dvdOk(repo, ['gc', '-w', '-A', '-f']);
+    dvdOk(repo, ['exp', 'apply', 'kept']);
+    expect(read(repo, 'model.txt')).toBe(model02);
+  });
+});

@@ -26,11 +26,13 @@ export function readRevisionArg(h: OpenHistory, rev: string): Promise<Revision> 
 
 /**
  * The workspace, then every commit of the scope (branches, tags, all commits), each once;
- * with all commits, newest first by committer time (git's --date-order).
+ * with all commits, newest first by committer time (git's --date-order). All commits are
+ * those of HEAD, branches and tags, as in DVC: experiments' commits are not history
+ * (`dvd exp show` lists them).
  */
 export async function readScope(h: OpenHistory, scope: Scope): Promise<Revision[]> {
   const out: Revision[] = [h.reader.workspace()];
-  const revs = await revisionsOfScope(h.repo.root, scope);
+  const revs = await revisionsOfScope(h.repo.root, { ...scope, historyOnly: true });
   // All at once: their object reads share the cat-file pipe, which answers in order
   // without waiting for us between requests (one at a time, 500 commits waited ~100 ms).
   const read = await Promise.all(revs.map((r) => h.reader.revision(r.oid, r.label)));

@@ -60,7 +60,7 @@ export function registerMetrics(program: Command): void {
     .argument('[targets...]', 'metrics files (default: every stage\'s metrics)')
     .option('-a, --all-branches', 'every branch too')
     .option('-T, --all-tags', 'every tag too')
-    .option('-A, --all-commits', 'every commit too (newest first)');
+    .option('-A, --all-commits', 'every commit of HEAD, branches and tags too, newest first (experiments: dvd exp show)');
   formatOptions(show);
   precisionOption(show).action(async (targets: string[], opts: ShowFlags, cmd: Command) => {
     const format = outputFormat(opts);
