@@ -12,6 +12,14 @@ const remoteExp = (repo: string, origin: string, name: string) =>
   git(repo, 'ls-remote', origin, 'refs/exps/*').trim().split('\n').filter((l) => l.endsWith(`/${name}`)).map((l) => l.split('\t')[0]);
 const localExp = (repo: string, name: string) => expRefs(repo).filter((l) => l.split(' ')[0].endsWith(`/${name}`)).map((l) => l.split(' ')[1]);
 
+/** A refused transfer: exit 1, naming the experiment and both commits. */
+function expectConflict(r: { code: number; stderr: string }, name: string, commits: string[]): void {
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`experiment ${name}`);
+  for (const c of commits) expect(r.stderr).toContain(c.slice(0, 12));
+  expect(r.stderr).toContain(' -f ');
+}
+
 /** expRepo with a bare Git remote `origin` holding main, and a clone of it. */
 function sharedRepos(): { repo: string; clone: string; origin: string } {
   const { repo } = expRepo();
@@ -34,12 +42,7 @@ describe('exp push and pull never replace an experiment of the same name unless 
     const mine = localExp(repo, 'team')[0];
     expect(mine).not.toBe(theirs);
 
-    const push = dvd(repo, ['exp', 'push', 'origin', 'team', '--no-data']);
-    expect(push.code).toBe(1);
-    expect(push.stderr).toContain('experiment team');
-    expect(push.stderr).toContain(theirs.slice(0, 12));
-    expect(push.stderr).toContain(mine.slice(0, 12));
-    expect(push.stderr).toContain('-f');
+    expectConflict(dvd(repo, ['exp', 'push', 'origin', 'team', '--no-data']), 'team', [theirs, mine]);
     expect(remoteExp(repo, origin, 'team')).toEqual([theirs]);
     // The clone pushing the commit origin has already: nothing to do, success.
     dvdOk(clone, ['exp', 'push', 'origin', 'team', '--no-data']);
@@ -48,11 +51,7 @@ describe('exp push and pull never replace an experiment of the same name unless 
     dvdOk(repo, ['exp', 'push', 'origin', 'team', '--no-data', '-f']);
     expect(remoteExp(repo, origin, 'team')).toEqual([mine]);
 
-    const pull = dvd(clone, ['exp', 'pull', 'origin', 'team', '--no-data']);
-    expect(pull.code).toBe(1);
-    expect(pull.stderr).toContain('experiment team');
-    expect(pull.stderr).toContain(theirs.slice(0, 12));
-    expect(pull.stderr).toContain(mine.slice(0, 12));
+    expectConflict(dvd(clone, ['exp', 'pull', 'origin', 'team', '--no-data']), 'team', [theirs, mine]);
     expect(localExp(clone, 'team')).toEqual([theirs]);
     dvdOk(clone, ['exp', 'pull', 'origin', 'team', '--no-data', '--force']);
     expect(localExp(clone, 'team')).toEqual([mine]);
@@ -70,19 +69,12 @@ describe('exp push and pull never replace an experiment of the same name unless 
     const theirs = localExp(repo, 'dup')[0];
     const mine = localExp(clone, 'dup')[0];
 
-    const pull = dvd(clone, ['exp', 'pull', 'origin', 'dup', '--no-data']);
-    expect(pull.code).toBe(1);
-    expect(pull.stderr).toContain('experiment dup');
-    expect(pull.stderr).toContain(theirs.slice(0, 12));
-    expect(pull.stderr).toContain(mine.slice(0, 12));
+    expectConflict(dvd(clone, ['exp', 'pull', 'origin', 'dup', '--no-data']), 'dup', [theirs, mine]);
     expect(localExp(clone, 'dup')).toEqual([mine]);
-    const pullAll = dvd(clone, ['exp', 'pull', 'origin', '--all', '--no-data']);
-    expect(pullAll.code).toBe(1);
+    expectConflict(dvd(clone, ['exp', 'pull', 'origin', '--all', '--no-data']), 'dup', [theirs, mine]);
     expect(localExp(clone, 'dup')).toEqual([mine]);
 
-    const push = dvd(clone, ['exp', 'push', 'origin', 'dup', '--no-data']);
-    expect(push.code).toBe(1);
-    expect(push.stderr).toContain(theirs.slice(0, 12));
+    expectConflict(dvd(clone, ['exp', 'push', 'origin', 'dup', '--no-data']), 'dup', [theirs, mine]);
     expect(remoteExp(repo, origin, 'dup')).toEqual([theirs]);
 
     dvdOk(clone, ['exp', 'pull', 'origin', 'dup', '--no-data', '-f']);
