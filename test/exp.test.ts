@@ -157,7 +157,7 @@ describe('exp diff, apply, branch, remove', () => {
     expect(text).toMatch(/^params\.yaml\s+train\.lr\s+0\.2\s+0\.1$/m);
     const r = dvd(repo, ['exp', 'diff', 'aa', 'b']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('no experiment aa (did you mean a?)');
+    expect(r.stderr).toContain('unknown revision "aa": no Git revision or experiment has that name (did you mean a?)');
   });
 
   it('apply writes the experiment\'s files and checks its outputs out; refuses to overwrite uncommitted edits unless -f', () => {

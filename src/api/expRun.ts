@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../core/writeFileAtomic.js';
 import { deleteRef, updateRef } from '../git/updateRef.js';
 import { checkExpName, expMessage, expRef, queueRef, randomExpName, type ExpRecord, type ExpStatus } from '../pipeline/expRecord.js';
 import type { ApiContext } from './context.js';
+import { checkNewExpName } from './checkNewExpName.js';
 import { snapshotExperiment } from './expSnapshot.js';
 import { listExperiments, type ExpEntry } from './listExperiments.js';
 import { headCommit, openExperiments, paramTexts } from './openExperiments.js';
@@ -101,6 +102,7 @@ export async function expRun(ctx: ApiContext, o: ExpRunOptions = {}): Promise<Ex
   const { root } = ex;
   const { sets, texts } = paramTexts(root, o.sets ?? []);
   const baseline = await headCommit(root);
+  if (o.name !== undefined) checkNewExpName(root, o.name);
   const all = await listExperiments(root);
   const name = chooseName(all, o.name, !!o.force);
   await refuseChangedData(ctx);

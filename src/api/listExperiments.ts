@@ -19,9 +19,15 @@ export interface ExpEntry {
   message: string;
 }
 
-/** Every experiment and queued experiment (refs/exps/...), in the order they started (or were queued). */
-export async function listExperiments(gitRoot: string): Promise<ExpEntry[]> {
-  const refs = (await listRefsUnder(gitRoot, EXPS_PREFIX)).map((r) => ({ ...r, p: parseExpRef(r.name) }));
+/**
+ * Every experiment and queued experiment (refs/exps/...), in the order they started (or
+ * were queued); with `named`, only those that name or full ref would pick (only their
+ * commits are read: a revision argument should not read 200 experiments' commits).
+ */
+export async function listExperiments(gitRoot: string, o: { named?: string } = {}): Promise<ExpEntry[]> {
+  const refs = (await listRefsUnder(gitRoot, EXPS_PREFIX))
+    .map((r) => ({ ...r, p: parseExpRef(r.name) }))
+    .filter((r) => o.named === undefined || r.name === o.named || r.p?.name === o.named);
   // Read together: the cat-file pipe answers in order without a round trip per commit.
   const infos = await Promise.all(refs.map((r) => (r.p ? readCommitInfo(gitRoot, r.oid) : null)));
   const out: ExpEntry[] = [];

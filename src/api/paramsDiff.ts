@@ -22,7 +22,8 @@ export interface ParamsDiffResult {
 
 /**
  * The params a revision stands for: at a commit, those its dvd.lock records (what the
- * runs used); in the workspace, the tracked keys as the params files hold them now.
+ * runs used; none for a queued or failed experiment, whose dvd.lock is the baseline's);
+ * in the workspace, the tracked keys as the params files hold them now.
  */
 export function paramsOf(rev: Revision): ValuesByFile {
   return rev.commit === null ? (rev.summary?.params ?? {}) : (rev.lock?.params ?? {});

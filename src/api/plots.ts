@@ -82,7 +82,7 @@ export async function plots(ctx: ApiContext, o: PlotsOptions): Promise<PlotsResu
       for (const r of revs) {
         const own = r.summary?.plots.find((p) => p.path === d.path);
         const src = await h.reader.source(r, own ?? { path: d.path, cache: d.cache });
-        if ('missing' in src) notes.push(`not at ${r.label}`);
+        if ('missing' in src) notes.push(r.noResults ?? `not at ${r.label}`);
         else if ('error' in src) {
           notes.push(src.error);
           errors.push(src.error);

@@ -17,6 +17,8 @@ export interface Scope {
   allBranches?: boolean;
   allTags?: boolean;
   allCommits?: boolean;
+  /** allCommits covers HEAD, branches and tags only, not refs/exps (history views; see listAllCommits). */
+  historyOnly?: boolean;
   rev?: string[];
 }
 
@@ -58,7 +60,7 @@ export async function revisionsOfScope(root: string, s: Scope, log?: Logger): Pr
   if (s.allBranches) for (const b of await listBranches(gitRoot)) put({ label: b.name, oid: b.oid });
   if (s.allTags) for (const t of await listTags(gitRoot)) put({ label: t.name, oid: t.oid });
   if (s.allCommits) {
-    const all = await listAllCommits(gitRoot);
+    const all = await listAllCommits(gitRoot, { historyOnly: s.historyOnly });
     if (isShallow(gitRoot)) log?.warn(`this clone is shallow: --all-commits covers the ${all.length} commit${all.length === 1 ? '' : 's'} it has, not older history (${UNSHALLOW_HINT})`);
     for (const oid of all) put({ label: oid.slice(0, 12), oid });
   }

@@ -98,7 +98,7 @@ export function registerExp(program: Command): void {
     // JSON: sorted as asked; --only-changed is about columns and leaves the data whole.
     if (format === 'json') printJson({ rows });
     else printTable(table, format, { keep: 2 });
-    reportUnreadable(r.rows.flatMap((x) => x.errors), 'files');
+    reportUnreadable(r.rows.flatMap((x) => x.errors), 'file');
   });
 
   const diff = exp
@@ -119,7 +119,7 @@ export function registerExp(program: Command): void {
       if (r.metrics.length && r.params.length) process.stdout.write('\n');
       if (r.params.length) printTable(diffTable(r.params, { keyTitle: 'Param', a: r.a.name, b: r.b.name, change: false, precision: opts.precision }), format, { keep: 2 });
     }
-    reportUnreadable(r.errors, 'files');
+    reportUnreadable(r.errors, 'file');
   });
 
   exp
@@ -169,16 +169,21 @@ export function registerExp(program: Command): void {
       .option('-r, --remote <name>', 'dvd remote for the data (default: core.remote)')
       .option('--no-data', 'the refs only')
       .option('-j, --jobs <n>', 'transfers in flight', parseJobs)
+      .option('-f, --force', verb === 'push' ? 'replace experiments of the same names on the Git remote' : 'replace local experiments of the same names')
       .option('--json', 'print one JSON document')
-      .action(async (gitRemote: string, names: string[], opts: { all?: boolean; remote?: string; data?: boolean; jobs?: number; json?: boolean }, cmd: Command) => {
-        const o = { gitRemote, names, all: opts.all, remote: opts.remote, noData: opts.data === false, jobs: opts.jobs };
+      .action(async (gitRemote: string, names: string[], opts: { all?: boolean; remote?: string; data?: boolean; jobs?: number; force?: boolean; json?: boolean }, cmd: Command) => {
+        const o = { gitRemote, names, all: opts.all, remote: opts.remote, noData: opts.data === false, jobs: opts.jobs, force: opts.force };
         const ctx = makeContext(cmd);
         const r = verb === 'push' ? await (await import('../api/expPush.js')).expPush(ctx, o) : await (await import('../api/expPull.js')).expPull(ctx, o);
         const done = 'pushed' in r ? r.pushed : r.pulled;
         if (opts.json) printJson(r);
         else if (!isQuiet(cmd)) {
           const data = r.data ? ('uploaded' in r.data ? `, ${r.data.uploaded} objects uploaded` : `, ${r.data.downloaded} objects downloaded`) : '';
-          process.stdout.write(done.length ? `${verb === 'push' ? 'Pushed' : 'Pulled'} ${done.map((x) => x.name).join(', ')} (${gitRemote}${data})\n` : 'No experiments to transfer.\n');
+          const where = verb === 'push' ? `on ${gitRemote}` : 'here';
+          if (done.length) process.stdout.write(`${verb === 'push' ? 'Pushed' : 'Pulled'} ${done.map((x) => x.name).join(', ')} (${gitRemote}${data})\n`);
+          if (r.unchanged.length) process.stdout.write(`Already ${where}: ${r.unchanged.map((x) => x.name).join(', ')}${done.length ? '' : ` (${gitRemote}${data})`}\n`);
+          if (r.dropped.length) process.stdout.write(`Replaced ${where}: ${r.dropped.map((x) => `${x.ref} (${x.commit.slice(0, 12)})`).join(', ')}\n`);
+          if (!done.length && !r.unchanged.length) process.stdout.write('No experiments to transfer.\n');
         }
         // Pulled refs stay; data that could not come (no default remote, a failed download)
         // is reported as fetch reports it, exit 1. (push throws before its refs go.)

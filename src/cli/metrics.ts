@@ -13,12 +13,18 @@ interface ShowFlags extends FormatFlags {
   precision?: number;
 }
 
-/** Print each unreadable file as a warning and fail at the end, as commands do for bad pointers. */
-export function reportUnreadable(errors: string[], what: string): void {
+/**
+ * Print each unreadable file (and each revision with no results: a queued or failed
+ * experiment) as a warning and fail at the end, as commands do for bad pointers.
+ */
+export function reportUnreadable(errors: string[], what: 'file' | 'plots file'): void {
   for (const e of errors) process.stderr.write(`warning: ${e}\n`);
   if (errors.length) {
-    throw new DvdError('EUNREADABLE', `${errors.length} ${what} could not be read (above); the others are shown`, {
-      hint: 'fix the file and commit it; old revisions stay as they were',
+    const none = errors.filter((e) => /: (queued, not run|failed, no results)$/.test(e)).length;
+    const unreadable = errors.length - none;
+    const parts = [...(unreadable ? [`${unreadable} ${what}${unreadable === 1 ? '' : 's'} could not be read`] : []), ...(none ? [`${none} revision${none === 1 ? ' has' : 's have'} no results`] : [])];
+    throw new DvdError('EUNREADABLE', `${parts.join(', ')} (above); the others are shown`, {
+      hint: unreadable ? 'fix the file and commit it; old revisions stay as they were' : 'a queued experiment has results once it runs (dvd exp run --run-all); dvd exp show lists its params',
     });
   }
 }
@@ -54,7 +60,7 @@ export function registerMetrics(program: Command): void {
     .argument('[targets...]', 'metrics files (default: every stage\'s metrics)')
     .option('-a, --all-branches', 'every branch too')
     .option('-T, --all-tags', 'every tag too')
-    .option('-A, --all-commits', 'every commit too (newest first)');
+    .option('-A, --all-commits', 'every commit of HEAD, branches and tags too, newest first (experiments: dvd exp show)');
   formatOptions(show);
   precisionOption(show).action(async (targets: string[], opts: ShowFlags, cmd: Command) => {
     const format = outputFormat(opts);
@@ -74,7 +80,7 @@ export function registerMetrics(program: Command): void {
         printTable({ header, rows, align: header.map((_, i) => (i < (multi ? 2 : 1) ? 'left' : 'right')) }, format, { keep: multi ? 2 : 1 });
       }
     }
-    reportUnreadable(errors, errors.length === 1 ? 'file' : 'files');
+    reportUnreadable(errors, 'file');
   });
 
   const diff = metrics
@@ -92,7 +98,7 @@ export function registerMetrics(program: Command): void {
     if (format === 'json') printJson({ a: r.a, b: r.b, metrics: diffJson(r.rows, true), errors: r.errors });
     else if (r.rows.length === 0) process.stderr.write(`No metrics changed between ${r.a.rev} and ${r.b.rev}.\n`);
     else printTable(diffTable(r.rows, { keyTitle: 'Metric', a: r.a.rev, b: r.b.rev, change: true, precision: opts.precision }), format, { keep: 2 });
-    reportUnreadable(r.errors, r.errors.length === 1 ? 'file' : 'files');
+    reportUnreadable(r.errors, 'file');
   });
 
   const check = metrics

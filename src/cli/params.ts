@@ -19,6 +19,6 @@ export function registerParams(program: Command): void {
     if (format === 'json') printJson({ a: r.a, b: r.b, params: diffJson(r.rows, false), errors: r.errors });
     else if (r.rows.length === 0) process.stderr.write(`No params changed between ${r.a.rev} and ${r.b.rev}.\n`);
     else printTable(diffTable(r.rows, { keyTitle: 'Param', a: r.a.rev, b: r.b.rev, change: false, precision: opts.precision }), format, { keep: 2 });
-    reportUnreadable(r.errors, r.errors.length === 1 ? 'file' : 'files');
+    reportUnreadable(r.errors, 'file');
   });
 }

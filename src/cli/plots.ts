@@ -17,7 +17,7 @@ async function run(cmd: Command, revs: string[], targets: string[] | undefined, 
     if (!isQuiet(cmd)) process.stderr.write(`${r.plots.length} plot${r.plots.length === 1 ? '' : 's'} of ${r.revisions.map((x) => x.label).join(', ')}\n`);
     process.stdout.write(`${pathToFileURL(r.file!).href}\n`);
   }
-  reportUnreadable(r.errors, r.errors.length === 1 ? 'plots file' : 'plots files');
+  reportUnreadable(r.errors, 'plots file');
 }
 
 export function registerPlots(program: Command): void {

@@ -31,6 +31,12 @@ export interface Revision {
   lock: LockSummary | null;
   /** dvd.yaml, a params file or dvd.lock that could not be read, each naming revision and file. */
   errors: string[];
+  /**
+   * Set for an experiment that is queued or failed (`qq: queued, not run`): its commit
+   * holds the baseline's metrics, plots and dvd.lock, which are not its results, so no
+   * file is read from it (source() says missing).
+   */
+  noResults?: string;
 }
 
 /** A metrics file at a revision: its values flattened to dotted keys, or why there are none. */
@@ -163,6 +169,7 @@ export class HistoryReader {
    * the bytes for the history cache (null in the workspace, where files change).
    */
   async source(rev: Revision, f: DeclaredFile): Promise<FileSource> {
+    if (rev.noResults) return { missing: true };
     if (rev.commit === null) {
       const abs = path.join(this.o.root, f.path);
       let st: fs.Stats;
