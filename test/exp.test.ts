@@ -330,8 +330,9 @@ describe('exp push and pull', () => {
     expect(noRemote.stdout).toContain('Pulled shared (origin, 0 objects downloaded)');
     expect(noRemote.stderr).toContain('no remote given and no default remote set');
     git(clone, 'checkout', '--', '.dvd/config');
+    // The ref came with the first pull (same commit: no conflict); now its data comes.
     const pulled = dvdOk(clone, ['exp', 'pull', 'origin', 'shared']);
-    expect(pulled.stdout).toContain('Pulled shared (origin, 1 objects downloaded)');
+    expect(pulled.stdout).toContain('Already here: shared (origin, 1 objects downloaded)');
     const rows = show(clone);
     expect(rows.find((x) => x.name === 'shared')!.metrics).toEqual({ 'metrics.json': { acc: 0.75, loss: 2.5 } });
     dvdOk(clone, ['pull']);
