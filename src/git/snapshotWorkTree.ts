@@ -19,8 +19,14 @@ export function snapshotWorkTree(dir: string, o: { parent: string; message: stri
   const tmp = path.join(os.tmpdir(), `dvd-index-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     // Starting from the real index keeps its stat data, so `add -A` hashes only what changed.
+    // The copy keeps the index's mtime too: Git re-hashes an entry whose mtime is not
+    // older than the index file's (racy clean), and a copy dated now would hide a
+    // same-size rewrite made in the second of the last commit (a stale metrics file).
     try {
-      fs.copyFileSync(path.resolve(dir, index), tmp);
+      const indexPath = path.resolve(dir, index);
+      fs.copyFileSync(indexPath, tmp);
+      const st = fs.statSync(indexPath);
+      fs.utimesSync(tmp, st.atime, st.mtime);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
