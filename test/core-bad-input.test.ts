@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DVD_BIN, dvd, dvdOk, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { DVD_BIN, dvd, dvdOk, git, seededBytes, tempDir, tempRepo, treeHashes, watchExit, writeFiles } from './helpers.js';
 
 /** Snapshot of everything in the repo except .git, to prove a failing command changed nothing. */
 function snapshot(repo: string): Record<string, string> {
@@ -193,15 +193,16 @@ describe('bad input: clear error, exit 1, nothing changed', () => {
     writeFiles(repo, files);
     const before = treeHashes(path.join(repo, 'data'));
     const child = spawn(process.execPath, [DVD_BIN, 'add', 'data', '-j', '2'], { cwd: repo, stdio: 'ignore' });
+    const exit = watchExit(child);
     // Kill as soon as some objects exist.
     const objDir = path.join(repo, '.dvd/cache/sha256');
     const t0 = Date.now();
-    while (Date.now() - t0 < 10_000) {
+    while (Date.now() - t0 < 10_000 && !exit.exited()) {
       if (fs.existsSync(objDir) && fs.readdirSync(objDir).length > 5) break;
       await new Promise((r) => setTimeout(r, 5));
     }
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await exit.done;
     const crypto = await import('node:crypto');
     for (const d of fs.existsSync(objDir) ? fs.readdirSync(objDir) : []) {
       for (const f of fs.readdirSync(path.join(objDir, d))) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DVD_BIN, commitAll, dvd, dvdOk, git, storedOids, tempDir, writeFiles } from './helpers.js';
+import { DVD_BIN, commitAll, dvd, dvdOk, git, storedOids, tempDir, watchExit, writeFiles } from './helpers.js';
 import { EXP_YAML, TRAIN, expParams, expRepo } from './expHelpers.js';
 import { pipelineRepo, read } from './pipelineHelpers.js';
 
@@ -284,10 +284,12 @@ describe('Ctrl-C during --run-all', () => {
     const child = spawn(process.execPath, [DVD_BIN, 'exp', 'run', '--run-all'], { cwd: repo, env: { ...process.env, MEET_DIR: meet, XDG_CONFIG_HOME: path.join(os.tmpdir(), 'dvd-test-xdg-none') } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-    while (!fs.existsSync(path.join(meet, '0.2.start'))) await new Promise((r) => setTimeout(r, 50));
+    const exit = watchExit(child);
+    // Stops if dvd exits first, so its exit code and stderr show instead of a timeout.
+    while (!fs.existsSync(path.join(meet, '0.2.start')) && !exit.exited()) await new Promise((r) => setTimeout(r, 50));
+    expect(exit.exited(), `dvd exited before the stage started:\n${stderr}`).toBe(false);
     child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    expect(await exit.done).toBe(130);
     expect(stderr).toContain('interrupted (SIGINT): 0 experiments recorded; the others stay queued');
     expect(fs.existsSync(path.join(meet, '0.2.end'))).toBe(false);
     expect(refs(repo).map((l) => l.split(' ')[0])).toEqual(['refs/exps/queue/waits']);

@@ -136,4 +136,29 @@ describe('snapshotWorkTree', () => {
     const commit = snapshotWorkTree(repo, { parent: base, message: 'exp' });
     expect(git(repo, 'show', `${commit}:metrics.json`)).toBe('{"acc":0.8,"loss":2}\n');
   });
+
+  it('hashes `rehash` files again even when their stat data matches and the index is newer (no racy-clean rule to save them)', () => {
+    // A same-size rewrite whose stat Git cannot tell apart from the entry's, with an index
+    // written after it: Git keeps the old blob; the caller knows the file was rewritten.
+    const repo = tempRepo({ dvdInit: false });
+    git(repo, 'config', 'core.trustctime', 'false');
+    const file = path.join(repo, 'metrics.json');
+    const then = new Date('2024-01-02T03:04:05Z');
+    const later = new Date('2024-01-02T03:05:00Z');
+    fs.writeFileSync(file, '{"acc":0.9,"loss":1}\n');
+    fs.utimesSync(file, then, then);
+    fs.writeFileSync(path.join(repo, 'a*b.txt'), 'star');
+    git(repo, 'add', 'metrics.json', 'a*b.txt');
+    const base = (git(repo, 'commit', '-q', '-m', 'base'), git(repo, 'rev-parse', 'HEAD').trim());
+    fs.writeFileSync(file, '{"acc":0.8,"loss":1}\n');
+    fs.utimesSync(file, then, then);
+    fs.utimesSync(path.join(repo, '.git', 'index'), later, later);
+    const stale = snapshotWorkTree(repo, { parent: base, message: 'exp' });
+    expect(git(repo, 'show', `${stale}:metrics.json`)).toBe('{"acc":0.9,"loss":1}\n'); // Git alone cannot see it
+    fs.writeFileSync(path.join(repo, 'a*b.txt'), 'STAR');
+    const commit = snapshotWorkTree(repo, { parent: base, message: 'exp', rehash: ['metrics.json', 'a*b.txt', 'gone.txt'] });
+    expect(git(repo, 'show', `${commit}:metrics.json`)).toBe('{"acc":0.8,"loss":1}\n');
+    expect(git(repo, 'show', `${commit}:a*b.txt`)).toBe('STAR');
+    expect(git(repo, 'ls-tree', '--name-only', commit).trim().split('\n').sort()).toEqual(['a*b.txt', 'metrics.json']);
+  });
 });

@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync, type ChildProcess, type SpawnSyncOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -178,4 +178,22 @@ export function useGitMode(mode: (typeof GIT_MODES)[number]): void {
   afterAll(() => {
     delete process.env.DVD_NO_GIT_BINARY;
   });
+}
+
+/**
+ * Watch a spawned child's exit from the moment it is spawned. A listener attached later
+ * (after a wait or a kill) misses an exit that already happened and waits forever: a
+ * command that finished or failed early then shows as a test timeout instead of its
+ * error. `exited()` lets wait loops stop early; `done` resolves with the exit code, or
+ * the signal's name when a signal ended it.
+ */
+export function watchExit(child: ChildProcess): { done: Promise<number | NodeJS.Signals>; exited: () => boolean } {
+  let over = false;
+  const done = new Promise<number | NodeJS.Signals>((resolve) => {
+    child.once('close', (code, signal) => {
+      over = true;
+      resolve(code ?? signal ?? -1);
+    });
+  });
+  return { done, exited: () => over };
 }

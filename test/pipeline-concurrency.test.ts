@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dvdAsync } from './dvdAsync.js';
-import { DVD_BIN, dvdOk } from './helpers.js';
+import { DVD_BIN, dvdOk, watchExit } from './helpers.js';
 import { pipelineRepo, read } from './pipelineHelpers.js';
 
 // meet.cjs NAME OTHER: stamps its start, waits until OTHER has started too (a handshake,
@@ -83,13 +83,15 @@ describe('Ctrl-C', () => {
     const child = spawn(process.execPath, [DVD_BIN, 'repro'], { cwd: repo, env: { ...process.env, XDG_CONFIG_HOME: path.join(os.tmpdir(), 'dvd-test-xdg-none') } });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    const exit = watchExit(child);
     const pidFile = path.join(repo, 'sleep.pid');
-    while (!fs.existsSync(pidFile) || read(repo, 'sleep.pid').trim() === '') await new Promise((r) => setTimeout(r, 50));
+    // Stops if dvd exits first, so its exit code and stderr show instead of a timeout.
+    while ((!fs.existsSync(pidFile) || read(repo, 'sleep.pid').trim() === '') && !exit.exited()) await new Promise((r) => setTimeout(r, 50));
+    expect(exit.exited(), `dvd exited before the stage started:\n${stderr}`).toBe(false);
     const sleepPid = Number(read(repo, 'sleep.pid'));
     expect(alive(sleepPid)).toBe(true);
     child.kill('SIGINT'); // to dvd only, as a terminal would not reach the command's own group
-    const code = await exited;
+    const code = await exit.done;
     expect(code).toBe(130);
     expect(stderr).toContain('interrupted (SIGINT)');
     for (let i = 0; i < 100 && alive(sleepPid); i++) await new Promise((r) => setTimeout(r, 50));

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloneRepo, DVD_BIN, dvd, dvdOk, git, seededBytes, tempDir, tempRepo, treeHashes, writeFiles } from './helpers.js';
+import { cloneRepo, DVD_BIN, dvd, dvdOk, git, seededBytes, tempDir, tempRepo, treeHashes, watchExit, writeFiles } from './helpers.js';
 
 // The user's story with a folder remote (a mounted share): push from one clone, clone
 // the Git repo elsewhere, pull there, get the exact bytes.
@@ -179,10 +179,11 @@ describe('folder remote', { timeout: 240_000 }, () => {
   it('an interrupted push loses nothing and the next push sends only the rest', async () => {
     const { repo, store } = setup(dataFiles(2000), ['data/images']);
     const child = spawn(process.execPath, [DVD_BIN, 'push', '-j', '2'], { cwd: repo, stdio: 'ignore' });
+    const exit = watchExit(child);
     // Kill it once some objects are up but long before all are.
-    for (let i = 0; i < 400 && storeObjects(store).length < 50; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 400 && storeObjects(store).length < 50 && !exit.exited(); i++) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    await exit.done;
     const partial = storeObjects(store);
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.length).toBeLessThan(2001);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DvdError } from '../core/errors.js';
 import { snapshotWorkTree } from '../git/snapshotWorkTree.js';
-import { untrackedFiles } from '../git/workTreeChanges.js';
+import { trackedFiles, untrackedFiles } from '../git/workTreeChanges.js';
 import type { ApiContext } from './context.js';
 import { openPipeline } from './openPipeline.js';
 
@@ -63,5 +63,8 @@ export function snapshotExperiment(ctx: ApiContext, dir: string, o: { parent: st
     untracked = [...new Set(untracked)].sort();
     ctx.log.warn(`not in the experiment (untracked): ${untracked.slice(0, 20).join(', ')}${untracked.length > 20 ? `, and ${untracked.length - 20} more` : ''}; git add them to include them`);
   }
-  return { commit: snapshotWorkTree(dir, { ...o, add }), untracked };
+  // The tracked files the run rewrote are hashed again: a same-size metrics file written
+  // in the same timestamp tick as its index entry would otherwise keep the old blob.
+  const rehash = trackedFiles(dir).filter(ours);
+  return { commit: snapshotWorkTree(dir, { ...o, add, rehash }), untracked };
 }

@@ -19,3 +19,8 @@ export function untrackedFiles(dir: string, o: { directory?: boolean } = {}): st
 export function trackedChanges(dir: string): string[] {
   return split(runGit(dir, ['diff', '--name-only', '-z', '--no-renames', 'HEAD', '--', ':/']).stdout);
 }
+
+/** Every file Git tracks in the work tree at `dir` (`git ls-files`), repo-relative, POSIX. */
+export function trackedFiles(dir: string): string[] {
+  return split(runGit(dir, ['ls-files', '-z', '--', ':/']).stdout);
+}
