@@ -69,7 +69,13 @@ const manyFiles = (n: number, dir: string, seed = 1000) => {
   return files;
 };
 
-/** Every object in the bucket under prefix is stored whole (its bytes hash to its key); returns their sorted oids. */
+/** The objects in the bucket under prefix: key, the oid the key names, and s3rver's file of it. */
+function bucketObjects(prefix: string): { key: string; oid: string; file: string }[] {
+  return bucketKeys(s3)
+    .filter((k) => k.startsWith(`${prefix}/sha256/`))
+    .map((key) => ({ key, oid: key.split('/').slice(-2).join(''), file: path.join(s3.dir, s3.bucket, `${key}._S3rver_object`) }));
+}
+
 /**
  * expectBucketObjectsWhole once s3rver has settled after a killed client: s3rver writes an
  * object's file as the body arrives, so for a moment after the kill an upload still being
@@ -77,25 +83,17 @@ const manyFiles = (n: number, dir: string, seed = 1000) => {
  * object before its upload completes; an object still not whole after 5 s fails.
  */
 async function settledBucketObjects(prefix: string): Promise<string[]> {
-  const whole = () =>
-    bucketKeys(s3)
-      .filter((k) => k.startsWith(`${prefix}/sha256/`))
-      .every((k) => {
-        const f = path.join(s3.dir, s3.bucket, `${k}._S3rver_object`);
-        return !fs.existsSync(f) || sha(fs.readFileSync(f)) === k.split('/').slice(-2).join('');
-      });
+  const whole = () => bucketObjects(prefix).every((o) => !fs.existsSync(o.file) || sha(fs.readFileSync(o.file)) === o.oid);
   for (let i = 0; i < 50 && !whole(); i++) await new Promise((r) => setTimeout(r, 100));
   return expectBucketObjectsWhole(prefix);
 }
 
+/** Every object in the bucket under prefix is stored whole (its bytes hash to its key); returns their sorted oids. */
 function expectBucketObjectsWhole(prefix: string): string[] {
-  const keys = bucketKeys(s3).filter((k) => k.startsWith(`${prefix}/sha256/`));
   const oids: string[] = [];
-  for (const k of keys) {
-    const oid = k.split('/').slice(-2).join('');
-    const bytes = fs.readFileSync(path.join(s3.dir, s3.bucket, `${k}._S3rver_object`));
-    expect(sha(bytes), k).toBe(oid);
-    oids.push(oid);
+  for (const o of bucketObjects(prefix)) {
+    expect(sha(fs.readFileSync(o.file)), o.key).toBe(o.oid);
+    oids.push(o.oid);
   }
   return oids.sort();
 }
