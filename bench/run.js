@@ -452,9 +452,10 @@ async function runWorkload(name) {
 
   // Plain Git holding the same tree.
   const grepo = path.join(dir, 'grepo');
-  // Not for the scaling series: its target is dvd's own time per file, and `git add` of
-  // 1,000,000 files alone would take longer than the rest of the series here.
-  const gitRefs = refs && tools.git && (timedOp('status') || timedOp('checkout-switch')) && w.size <= 1024 * 1024 && !w.scaling;
+  // The scaling series has Git references at 1,000,000 files only (issue 15's goal is <= 2x
+  // git there); at 10k and 100k its target is dvd's own time per file, and `count` already
+  // holds 100,000 files with Git beside it.
+  const gitRefs = refs && tools.git && (timedOp('status') || timedOp('checkout-switch')) && w.size <= 1024 * 1024 && (!w.scaling || name === 'scale-1m');
   if (gitRefs) {
     rm(grepo);
     fs.mkdirSync(grepo);
