@@ -52,8 +52,26 @@ export function git(cwd: string, ...args: string[]): string {
   return r.stdout;
 }
 
+// Every folder tempDir makes is deleted after the last test of the file that made it:
+// a full run made ~1,000 folders under /tmp that nothing removed. Registered when a test
+// file imports this module (vitest collects hooks at a file's top level then).
+const madeTempDirs: string[] = [];
+afterAll(() => {
+  for (const d of madeTempDirs.splice(0)) {
+    // A tmpfs still mounted or a child still writing must not fail the file's tests.
+    try {
+      fs.rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      /* left for the OS's /tmp cleaning */
+    }
+  }
+});
+
+/** A new empty folder under the OS temp folder, deleted after the calling test file's tests. */
 export function tempDir(prefix = 'dvd-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeTempDirs.push(dir);
+  return dir;
 }
 
 /** A fresh Git repository (real `git init`), optionally with `dvd init` run in it. */
