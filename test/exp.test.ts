@@ -331,6 +331,12 @@ describe('exp push and pull', () => {
     expect(noRemote.code).toBe(1);
     expect(noRemote.stdout).toContain('Pulled shared (origin, 0 objects downloaded)');
     expect(noRemote.stderr).toContain('no remote given and no default remote set');
+    // --json gives the failures as push and fetch --json do: oid, code, message.
+    const noRemoteJson = dvd(clone, ['exp', 'pull', 'origin', 'shared', '--json']);
+    expect(noRemoteJson.code).toBe(1);
+    const failed = JSON.parse(noRemoteJson.stdout).data.failed;
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ oid: expect.stringMatching(/^[0-9a-f]{64}$/), code: 'ENOREMOTE', message: expect.stringContaining('no remote given') });
     git(clone, 'checkout', '--', '.dvd/config');
     // The ref came with the first pull (same commit: no conflict); now its data comes.
     const pulled = dvdOk(clone, ['exp', 'pull', 'origin', 'shared']);

@@ -5,7 +5,7 @@ import { expTable } from './expTable.js';
 import { diffJson, diffTable, reportUnreadable } from './metrics.js';
 import { formatOptions, outputFormat, precisionOption, printTable, type FormatFlags } from './outputFormat.js';
 import { reproPrinter } from './repro.js';
-import { throwIfFailed } from './transferReport.js';
+import { failuresJson, throwIfFailed } from './transferReport.js';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
@@ -176,7 +176,8 @@ export function registerExp(program: Command): void {
         const ctx = makeContext(cmd);
         const r = verb === 'push' ? await (await import('../api/expPush.js')).expPush(ctx, o) : await (await import('../api/expPull.js')).expPull(ctx, o);
         const done = 'pushed' in r ? r.pushed : r.pulled;
-        if (opts.json) printJson(r);
+        // Transfer failures in the shape push/fetch --json give them (an Error prints as {}).
+        if (opts.json) printJson(r.data && r.data.failed.length ? { ...r, data: { ...r.data, failed: failuresJson(r.data.failed) } } : r);
         else if (!isQuiet(cmd)) {
           const data = r.data ? ('uploaded' in r.data ? `, ${r.data.uploaded} objects uploaded` : `, ${r.data.downloaded} objects downloaded`) : '';
           const where = verb === 'push' ? `on ${gitRemote}` : 'here';
