@@ -17,6 +17,7 @@ import { DvdError } from '../core/errors.js';
 import { hashFile } from '../core/hashFile.js';
 import { forEachParallel } from '../core/forEachParallel.js';
 import type { AwsSetup } from './awsSetup.js';
+import type { LeanS3 } from './s3Lean.js';
 import { classifyS3Error, remoteFailedError, type S3ErrorContext } from './classifyS3Error.js';
 import type { GetOptions, GetResult, PutOptions, Remote } from './Remote.js';
 import { RetryPolicy } from './RetryPolicy.js';
@@ -91,7 +92,7 @@ export class S3Remote implements Remote {
   readonly url: string;
   readonly defaultJobs = S3_DEFAULT_JOBS;
   readonly timeoutMs: number;
-  private loaded?: Promise<{ sdk: Sdk; client: S3Client }>;
+  private loaded?: Promise<{ sdk: Sdk; client: S3Client; lean?: LeanS3 }>;
   private readonly o: S3RemoteOptions;
   private readonly keyPrefix: string;
   /** Multipart parts held in memory at once, across all objects (see Slots). */
@@ -133,7 +134,7 @@ export class S3Remote implements Remote {
     return this.o.pathStyle ?? this.o.endpoint !== undefined;
   }
 
-  private load(): Promise<{ sdk: Sdk; client: S3Client }> {
+  private load(): Promise<{ sdk: Sdk; client: S3Client; lean?: LeanS3 }> {
     const o = this.o;
     // dvd targets Node 20 (DESIGN); the SDK's "upgrade to Node 22" notice would print on
     // every S3 command and tells the user nothing they can act on in dvd.
@@ -182,7 +183,10 @@ export class S3Remote implements Remote {
           socketTimeout: o.timeoutMs,
         },
       });
-      return { sdk, client };
+      // The one place that decides SDK or lean: single-request objects (HEAD, a whole
+      // GET, a PUT from memory) go lean unless DVD_S3_SDK=1; see request()'s send.
+      const lean = process.env.DVD_S3_SDK === '1' ? undefined : await leanS3({ sdk, client, agents, o, pathStyle: this.pathStyle(), region: () => this.region, signal: this.policy.signal });
+      return { sdk, client, lean };
     })();
     return this.loaded;
   }
@@ -199,10 +203,13 @@ export class S3Remote implements Remote {
    */
   private request<T>(what: string, fn: (send: Send) => Promise<T>): Promise<T> {
     return this.policy.request(async () => {
-      const { sdk, client } = await this.load();
-      const send: Send = async <R>(make: (sdk: Sdk) => object) =>
+      const { sdk, client, lean } = await this.load();
+      const send: Send = async <R>(make: (sdk: Sdk) => object) => {
+        const cmd = make(sdk);
+        if (lean?.accepts(cmd)) return (await lean.send(cmd)) as R;
         // Commands are built by the caller for one operation each; send() cannot type a union of them.
-        (await client.send(make(sdk) as Parameters<S3Client['send']>[0], { abortSignal: this.policy.signal })) as R;
+        return (await client.send(cmd as Parameters<S3Client['send']>[0], { abortSignal: this.policy.signal })) as R;
+      };
       let redirected = false;
       let clockCorrected = false;
       for (;;) {
@@ -478,6 +485,20 @@ export class S3Remote implements Remote {
   close(): void {
     void this.loaded?.then(({ client }) => client.destroy(), () => {});
   }
+}
+
+/** The lean sender for single-request objects, sharing the client's credentials, clock offset and agents (s3Lean.ts). */
+async function leanS3(a: {
+  sdk: Sdk;
+  client: S3Client;
+  agents: { httpAgent: import('node:http').Agent; httpsAgent: import('node:https').Agent };
+  o: S3RemoteOptions;
+  pathStyle: boolean;
+  region: () => string;
+  signal: AbortSignal;
+}): Promise<LeanS3> {
+  const { LeanS3 } = await import('./s3Lean.js');
+  return new LeanS3({ sdk: a.sdk, client: a.client, bucket: a.o.bucket, endpoint: a.o.endpoint, pathStyle: a.pathStyle, region: a.region, agents: a.agents, timeoutMs: a.o.timeoutMs, signal: a.signal });
 }
 
 /** Part indices 0..count-1 (count is at most MAX_PARTS). */
