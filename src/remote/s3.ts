@@ -184,8 +184,14 @@ export class S3Remote implements Remote {
         },
       });
       // The one place that decides SDK or lean: single-request objects (HEAD, a whole
-      // GET, a PUT from memory) go lean unless DVD_S3_SDK=1; see request()'s send.
-      const lean = process.env.DVD_S3_SDK === '1' ? undefined : await leanS3({ sdk, client, agents, o, pathStyle: this.pathStyle(), region: () => this.region, signal: this.policy.signal });
+      // GET, a PUT from memory) go lean unless DVD_S3_SDK=1 (request()'s send asks
+      // lean.accepts). The lean path shares this client's credentials, clock offset,
+      // endpoint rules and agents.
+      let lean: LeanS3 | undefined;
+      if (process.env.DVD_S3_SDK !== '1') {
+        const { LeanS3 } = await import('./s3Lean.js');
+        lean = new LeanS3({ sdk, client, bucket: o.bucket, endpoint: o.endpoint, pathStyle: this.pathStyle(), region: () => this.region, agents, timeoutMs: o.timeoutMs, signal: this.policy.signal });
+      }
       return { sdk, client, lean };
     })();
     return this.loaded;
@@ -485,20 +491,6 @@ export class S3Remote implements Remote {
   close(): void {
     void this.loaded?.then(({ client }) => client.destroy(), () => {});
   }
-}
-
-/** The lean sender for single-request objects, sharing the client's credentials, clock offset and agents (s3Lean.ts). */
-async function leanS3(a: {
-  sdk: Sdk;
-  client: S3Client;
-  agents: { httpAgent: import('node:http').Agent; httpsAgent: import('node:https').Agent };
-  o: S3RemoteOptions;
-  pathStyle: boolean;
-  region: () => string;
-  signal: AbortSignal;
-}): Promise<LeanS3> {
-  const { LeanS3 } = await import('./s3Lean.js');
-  return new LeanS3({ sdk: a.sdk, client: a.client, bucket: a.o.bucket, endpoint: a.o.endpoint, pathStyle: a.pathStyle, region: a.region, agents: a.agents, timeoutMs: a.o.timeoutMs, signal: a.signal });
 }
 
 /** Part indices 0..count-1 (count is at most MAX_PARTS). */
