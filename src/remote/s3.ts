@@ -17,6 +17,7 @@ import { DvdError } from '../core/errors.js';
 import { hashFile } from '../core/hashFile.js';
 import { forEachParallel } from '../core/forEachParallel.js';
 import type { AwsSetup } from './awsSetup.js';
+import type { LeanS3 } from './s3Lean.js';
 import { classifyS3Error, remoteFailedError, type S3ErrorContext } from './classifyS3Error.js';
 import type { GetOptions, GetResult, PutOptions, Remote } from './Remote.js';
 import { RetryPolicy } from './RetryPolicy.js';
@@ -91,7 +92,7 @@ export class S3Remote implements Remote {
   readonly url: string;
   readonly defaultJobs = S3_DEFAULT_JOBS;
   readonly timeoutMs: number;
-  private loaded?: Promise<{ sdk: Sdk; client: S3Client }>;
+  private loaded?: Promise<{ sdk: Sdk; client: S3Client; lean?: LeanS3 }>;
   private readonly o: S3RemoteOptions;
   private readonly keyPrefix: string;
   /** Multipart parts held in memory at once, across all objects (see Slots). */
@@ -133,7 +134,7 @@ export class S3Remote implements Remote {
     return this.o.pathStyle ?? this.o.endpoint !== undefined;
   }
 
-  private load(): Promise<{ sdk: Sdk; client: S3Client }> {
+  private load(): Promise<{ sdk: Sdk; client: S3Client; lean?: LeanS3 }> {
     const o = this.o;
     // dvd targets Node 20 (DESIGN); the SDK's "upgrade to Node 22" notice would print on
     // every S3 command and tells the user nothing they can act on in dvd.
@@ -182,7 +183,16 @@ export class S3Remote implements Remote {
           socketTimeout: o.timeoutMs,
         },
       });
-      return { sdk, client };
+      // The one place that decides SDK or lean: single-request objects (HEAD, a whole
+      // GET, a PUT from memory) go lean unless DVD_S3_SDK=1 (request()'s send asks
+      // lean.accepts). The lean path shares this client's credentials, clock offset,
+      // endpoint rules and agents.
+      let lean: LeanS3 | undefined;
+      if (process.env.DVD_S3_SDK !== '1') {
+        const { LeanS3 } = await import('./s3Lean.js');
+        lean = new LeanS3({ sdk, client, bucket: o.bucket, endpoint: o.endpoint, pathStyle: this.pathStyle(), region: () => this.region, agents, timeoutMs: o.timeoutMs, signal: this.policy.signal });
+      }
+      return { sdk, client, lean };
     })();
     return this.loaded;
   }
@@ -199,10 +209,13 @@ export class S3Remote implements Remote {
    */
   private request<T>(what: string, fn: (send: Send) => Promise<T>): Promise<T> {
     return this.policy.request(async () => {
-      const { sdk, client } = await this.load();
-      const send: Send = async <R>(make: (sdk: Sdk) => object) =>
+      const { sdk, client, lean } = await this.load();
+      const send: Send = async <R>(make: (sdk: Sdk) => object) => {
+        const cmd = make(sdk);
+        if (lean?.accepts(cmd)) return (await lean.send(cmd)) as R;
         // Commands are built by the caller for one operation each; send() cannot type a union of them.
-        (await client.send(make(sdk) as Parameters<S3Client['send']>[0], { abortSignal: this.policy.signal })) as R;
+        return (await client.send(cmd as Parameters<S3Client['send']>[0], { abortSignal: this.policy.signal })) as R;
+      };
       let redirected = false;
       let clockCorrected = false;
       for (;;) {
