@@ -34,40 +34,55 @@ import { registerParams } from './params.js';
 import { registerPlots } from './plots.js';
 import { registerExp } from './exp.js';
 
-// Every subcommand lives in its own file under src/cli and registers itself here.
-export function registerCommands(program: Command): void {
-  registerInit(program);
-  registerAdd(program);
-  registerStatus(program);
-  registerCommit(program);
-  registerCheckout(program);
-  registerUntrack(program);
-  registerVerify(program);
-  registerPush(program);
-  registerFetch(program);
-  registerPull(program);
-  registerRemote(program);
-  registerConfig(program);
-  registerDiff(program);
-  registerLs(program);
-  registerInstall(program);
-  registerMergeDriver(program);
-  registerPrePush(program);
-  registerGc(program);
-  registerGet(program);
-  registerMove(program);
-  registerUnprotect(program);
-  registerCache(program);
-  registerVersion(program);
-  registerImport(program);
-  registerStage(program);
-  registerDag(program);
-  registerRepro(program);
-  registerArtifact(program);
-  registerCompletion(program);
-  registerCheckIgnore(program);
-  registerParams(program);
-  registerMetrics(program);
-  registerPlots(program);
-  registerExp(program);
+/** One file's registration: the top-level names (and aliases) it adds, in help order. */
+export interface CommandFile {
+  names: string[];
+  register: (program: Command) => void;
+  /** Its action reads the whole command tree (completion lists every command and option). */
+  wholeTree?: true;
+}
+
+// Every subcommand lives in its own file under src/cli and registers itself here. The
+// names let main.ts build only the command argv names (a test checks them against what
+// each register function adds); the order is the order `dvd --help` lists them in.
+export const COMMAND_FILES: CommandFile[] = [
+  { names: ['init'], register: registerInit },
+  { names: ['add'], register: registerAdd },
+  { names: ['status'], register: registerStatus },
+  { names: ['commit'], register: registerCommit },
+  { names: ['checkout'], register: registerCheckout },
+  { names: ['untrack', 'remove'], register: registerUntrack },
+  { names: ['verify'], register: registerVerify },
+  { names: ['push'], register: registerPush },
+  { names: ['fetch'], register: registerFetch },
+  { names: ['pull'], register: registerPull },
+  { names: ['remote'], register: registerRemote },
+  { names: ['config'], register: registerConfig },
+  { names: ['diff'], register: registerDiff },
+  { names: ['ls'], register: registerLs },
+  { names: ['install'], register: registerInstall },
+  { names: ['merge-driver'], register: registerMergeDriver },
+  { names: ['pre-push'], register: registerPrePush },
+  { names: ['gc'], register: registerGc },
+  { names: ['get'], register: registerGet },
+  { names: ['move'], register: registerMove },
+  { names: ['unprotect'], register: registerUnprotect },
+  { names: ['cache'], register: registerCache },
+  { names: ['version', 'doctor'], register: registerVersion },
+  { names: ['import', 'import-url', 'update'], register: registerImport },
+  { names: ['stage'], register: registerStage },
+  { names: ['dag'], register: registerDag },
+  { names: ['repro'], register: registerRepro },
+  { names: ['artifact'], register: registerArtifact },
+  { names: ['completion'], register: registerCompletion, wholeTree: true },
+  { names: ['check-ignore'], register: registerCheckIgnore },
+  { names: ['params'], register: registerParams },
+  { names: ['metrics'], register: registerMetrics },
+  { names: ['plots'], register: registerPlots },
+  { names: ['exp'], register: registerExp },
+];
+
+/** Register the given files' commands (all of them unless told), in help order. */
+export function registerCommands(program: Command, files: CommandFile[] = COMMAND_FILES): void {
+  for (const f of files) f.register(program);
 }

@@ -7,6 +7,7 @@ import { relabelPipelineError } from '../pipeline/pipelineError.js';
 import { exitQuietlyOnClosedPipe } from './closedPipe.js';
 import { registerCommands } from './commands.js';
 import { addExamples, addHabitSuggestions } from './examples.js';
+import { buildOnFirstLook, commandFileNamed } from './lazyCommands.js';
 import { printedJson, printJson, stopProgressBars } from './context.js';
 import { version } from './version.js';
 
@@ -38,13 +39,19 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   });
-  registerCommands(program);
-  addExamples(program);
-  addHabitSuggestions(program);
-  // Subcommands inherit exitOverride so usage errors come back to us as exit 2.
-  for (const c of program.commands) c.exitOverride();
+  const args = versionValuesJoined(argv);
+  const named = commandFileNamed(args.slice(2));
+  const build = () => {
+    registerCommands(program, named ? [named] : undefined);
+    addExamples(program);
+    addHabitSuggestions(program);
+    // Subcommands inherit exitOverride so usage errors come back to us as exit 2.
+    for (const c of program.commands) c.exitOverride();
+  };
+  if (named) build();
+  else buildOnFirstLook(program, build);
   try {
-    await program.parseAsync(versionValuesJoined(argv));
+    await program.parseAsync(args);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     const code = reportError(err, program.opts<GlobalOptions>().verbose ?? false);
