@@ -19,7 +19,7 @@ import { absoluteError, inFolder, targetEntry, trackedLookup, walkAt, walkFolder
  * thread: a worker costs ~30-40 ms of start-up (its own V8 and the walk's modules)
  * before it lstats anything. Measured in bench/notes.md (issue 15, "parallel walk").
  */
-const MIN_FILES = 20_000;
+const MIN_FILES = 50_000;
 /** Plan until there are this many units (or no folder is deeper than MAX_DEPTH). */
 const MIN_UNITS = 32;
 const MAX_DEPTH = 3;
