@@ -162,14 +162,16 @@ export async function walkAtParallel(abs: string, o: WalkOptions, files: number)
    * fails.
    */
   function plan(base: string): void {
-    const round = (depth: number): boolean => {
+    // A round that tries a deeper level gives up (false) when it meets too many files or
+    // a failed call; the rounds that are kept run to the end or throw, as walkAt would.
+    const round = (depth: number, tentative: boolean): boolean => {
       top.entries.length = top.temps.length = top.skipped.length = top.refused.length = 0;
       units = [];
       const visit = (here: StackEntry, d: number): void => {
-        if (d > 0 && top.entries.length > PLAN_FILES) throw new TooDeep();
+        if (tentative && d > 0 && top.entries.length > PLAN_FILES) throw new TooDeep();
         walkFolder(abs, base, o, top, here, isTracked, d < depth ? (h) => visit(h, d + 1) : (h) => units.push({ here: h, at: mark() }));
       };
-      if (depth === 0) {
+      if (!tentative) {
         visit(targetEntry(o), 0);
         return true;
       }
@@ -182,11 +184,11 @@ export async function walkAtParallel(abs: string, o: WalkOptions, files: number)
         return false;
       }
     };
-    round(0);
+    round(0, false);
     for (let depth = 1; depth <= MAX_DEPTH && units.length > 0 && units.length < MIN_UNITS; depth++) {
       const before = units.length;
-      if (!round(depth) || units.length < before) {
-        round(depth - 1);
+      if (!round(depth, true) || units.length < before) {
+        round(depth - 1, false);
         return;
       }
     }

@@ -187,7 +187,8 @@ function walkTarget(dir: string, o: WalkOptions, out: TargetWalk, start: StackEn
  * prefix that makes a target-relative path usable: '' there, else (a worker thread, a
  * folder we may not enter) the absolute folder plus '/'. A failed call's error names
  * the absolute path, as from any other call. The walk is synchronous: nothing else of
- * this process runs while it is elsewhere, and every other path dvd uses is absolute.
+ * this process runs while it is elsewhere, and every other path dvd uses is absolute
+ * (the walk's worker threads too: parallelWalk.ts).
  */
 export function inFolder<T>(dir: string, fn: (base: string) => T): T {
   const home = enter(dir);
