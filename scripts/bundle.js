@@ -43,9 +43,10 @@ const apiInOneChunk = {
 fs.rmSync(path.join(root, 'dist/bundle'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  // Entry names are kept: filePool.ts starts `./fileWorker.js` beside itself, and
+  // Entry names are kept: filePool.ts starts `./fileWorker.js` beside itself (parallelWalk.ts
+  // `./walkWorker.js`), and
   // version.ts / install.ts find package.json and bin/ two folders up, as from dist/cli.
-  entryPoints: { main: 'src/cli/main.ts', fileWorker: 'src/core/fileWorker.ts' },
+  entryPoints: { main: 'src/cli/main.ts', fileWorker: 'src/core/fileWorker.ts', walkWorker: 'src/core/walkWorker.ts' },
   outdir: 'dist/bundle',
   bundle: true,
   splitting: true,

@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dvd, dvdOk, tempRepo, writeFiles } from './helpers.js';
+import { DVD_BIN, dvd, dvdOk, tempRepo, writeFiles } from './helpers.js';
 
 // The stat cache (src/core/statCache.ts) vouches for files by (inode, size, mtime) and
 // for a whole folder by the manifest oid recorded with them, so an unchanged folder is
@@ -219,5 +221,93 @@ describe('stat cache: the folder fast path still sees every change', () => {
     // A state of any other shape is ignored (the files are hashed again).
     fs.writeFileSync(stateFile, 'dvdstat3 damaged');
     expect(dvdOk(repo, ['status']).stdout).toBe(UP_TO_DATE);
+  });
+});
+
+// A big folder is walked on worker threads too (src/core/parallelWalk.ts): the main
+// thread plans units (folders), and workers lstat them and send their stats back as
+// columns. DVD_WALK_THREADS=1 forces that for these small trees and leaves every unit to
+// the worker; DVD_WALK_TRACE=1 has the walk say how its units went, so each test can
+// check the workers really walked.
+describe('stat cache through the parallel walk', () => {
+  const THREADS = { env: { DVD_WALK_THREADS: '1', DVD_WALK_TRACE: '1' } };
+  const ONE_THREAD = { env: { DVD_WALK_THREADS: '0', DVD_WALK_TRACE: '1' } };
+  const BY_WORKERS = /^walk data: (\d+) units, \1 walked by worker threads, 0 handed back$/m;
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`data/d${i % 8}/s${i % 2}/f${String(i).padStart(2, '0')}`] = `v1 ${i}`;
+  files['data/top'] = 'top';
+
+  it('a settled folder is trusted and a same-size edit in the same mtime tick is found', () => {
+    // The state was saved by a walk on one thread (settledRepo). The workers' stats match
+    // it exactly (inode, size, mtime to the fraction): the fast path is taken, so a
+    // same-stat edit behind its back is not seen.
+    const repo = settledRepo(files);
+    rewriteInPlace(path.join(repo, 'data/d3/s1/f03'), 'v9 3', old);
+    const st = dvdOk(repo, ['status'], THREADS);
+    expect(st.stdout).toBe(UP_TO_DATE);
+    expect(st.stderr).toMatch(BY_WORKERS);
+    // Racy clean: a file whose mtime is not older than the save is hashed again, and an
+    // edit within that tick (same inode, size, mtime) is found, by status and checkout.
+    const a = path.join(repo, 'data/d5/s1/f05');
+    const tick = new Date(Date.now() + 3_600_000);
+    fs.utimesSync(a, tick, tick);
+    expect(dvdOk(repo, ['status'], THREADS).stdout).toBe(UP_TO_DATE);
+    rewriteInPlace(a, 'v9 5', tick);
+    const after = dvdOk(repo, ['status'], THREADS);
+    expect(after.stdout).toContain('modified: data/d5/s1/f05');
+    expect(after.stderr).toMatch(BY_WORKERS);
+    const co = dvd(repo, ['checkout'], THREADS);
+    expect(co.code).toBe(1);
+    expect(co.stderr).toContain('data/d5/s1/f05');
+    expect(fs.readFileSync(a, 'utf8')).toBe('v9 5');
+  });
+
+  it('finds the same changes, refusals and skips as the walk on one thread', () => {
+    const repo = settledRepo(files);
+    fs.writeFileSync(path.join(repo, 'data/.dvdignore'), '*.tmp\n');
+    writeFiles(repo, { 'data/d1/s0/new': 'new', 'data/d2/s1/x.tmp': 'ignored', 'data/d4/.git/HEAD': 'ref', 'data/d6/s0/f06': 'v2 6' });
+    fs.rmSync(path.join(repo, 'data/d7/s1/f07'));
+    fs.symlinkSync('/etc/hostname', path.join(repo, 'data/d0/s0/link'));
+    const threads = dvd(repo, ['status'], THREADS);
+    const one = dvd(repo, ['status'], ONE_THREAD);
+    expect(threads.code).toBe(1);
+    expect(threads.stdout).toBe(one.stdout);
+    expect(threads.stdout).toContain('added:    data/d1/s0/new');
+    expect(threads.stdout).toContain('modified: data/d6/s0/f06');
+    expect(threads.stdout).toContain('deleted:  data/d7/s1/f07');
+    expect(threads.stdout).not.toContain('x.tmp');
+    // (The note about data/d4/.git is given once per repository.)
+    const problems = (stderr: string) => stderr.replace(/^(walk|note:) .*\n/gm, '');
+    expect(problems(threads.stderr)).toBe(problems(one.stderr));
+    expect(threads.stderr).toContain('data/d0/s0/link: is a symbolic link');
+    // The units under the .dvdignore hold an ignored path: the workers hand them back.
+    expect(threads.stderr).toMatch(/^walk data: \d+ units, \d+ walked by worker threads, [1-9]\d* handed back$/m);
+  });
+
+  // Root reads any folder: the unreadable one needs another user (setpriv, util-linux).
+  const asNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+  it.skipIf(!asNobody)('a folder it may not read fails with the same error as on one thread (EACCES)', () => {
+    const repo = settledRepo(files);
+    fs.chmodSync(repo, 0o755);
+    fs.chmodSync(path.join(repo, 'data/d3/s1'), 0);
+    spawnSync('chmod', ['-R', 'a+rwX', path.join(repo, '.dvd')]);
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dvd-nobody-'));
+    fs.chmodSync(home, 0o777);
+    const run = (threads: string) => {
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, DVD_BIN, 'status'], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: home, GIT_CONFIG_PARAMETERS: "'safe.directory=*'", DVD_WALK_THREADS: threads, DVD_WALK_TRACE: '1' },
+      });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const threads = run('1');
+    const one = run('0');
+    expect(threads.code).toBe(1);
+    expect(threads.stderr).toContain('error: data/d3/s1: permission denied');
+    // The worker met the error and handed its unit back; this thread met it again.
+    expect(threads.stderr).toMatch(/^walk data: \d+ units, \d+ walked by worker threads, [1-9]\d* handed back$/m);
+    expect(threads.stderr.replace(/^walk .*\n/gm, '')).toBe(one.stderr);
+    expect(threads.stdout).toBe(one.stdout);
   });
 });

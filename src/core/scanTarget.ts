@@ -1,7 +1,8 @@
 import { forEachParallel } from './forEachParallel.js';
 import { hashFile } from './hashFile.js';
 import { StatCache } from './statCache.js';
-import { walkAt, type RefusedEntry, type WalkEntry } from './walkTarget.js';
+import { walkAtParallel } from './parallelWalk.js';
+import type { RefusedEntry, WalkEntry } from './walkTarget.js';
 import type { Repo } from './repo.js';
 
 export interface ScannedFile extends WalkEntry {
@@ -56,7 +57,8 @@ export interface ScanOptions {
 export async function scanTarget(opts: ScanOptions): Promise<TargetScan> {
   const { repo, target, abs } = opts;
   const state = StatCache.load(repo, target);
-  const { kind, entries, temps, skipped, refused } = walkAt(abs, { cacheDir: repo.cacheDir, root: repo.root, target, tracked: opts.tracked, scope: opts.scope });
+  // The state's count says how big the folder was: a big one is walked on several threads.
+  const { kind, entries, temps, skipped, refused } = await walkAtParallel(abs, { cacheDir: repo.cacheDir, root: repo.root, target, tracked: opts.tracked, scope: opts.scope }, state.size);
   const files = entries as ScannedFile[];
   // The whole folder as recorded (the common case of status): one pass over the state's
   // arrays, and the oids come from them in order.

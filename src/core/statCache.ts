@@ -177,6 +177,11 @@ export class StatCache {
     return this.dirty ? undefined : this.tree;
   }
 
+  /** How many files the state holds (loaded and recorded; an upper bound after forget). */
+  get size(): number {
+    return this.cols.count + this.changed.size;
+  }
+
   /** Index in `cols` of p's live entry, or -1. Walk order makes the cursor the usual hit. */
   private indexOf(p: string): number {
     const c = this.cols;

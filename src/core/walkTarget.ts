@@ -102,13 +102,9 @@ export function walkAt(abs: string, o: WalkOptions): TargetWalk {
   if (!st) return walk;
   if (st.isDirectory()) {
     walk.kind = 'dir';
-    let tracked: { files: Set<string>; dirs: Set<string> } | null | undefined;
-    const isTracked = (r: string, isDir: boolean): boolean => {
-      if (tracked === undefined) tracked = trackedSets(o.tracked?.() ?? null);
-      return tracked !== null && (isDir ? tracked.dirs : tracked.files).has(r);
-    };
+    const isTracked = trackedLookup(o);
     if (o.scope) for (const s of o.scope) walkScopePath(abs, o, walk, s, isTracked);
-    else walkTarget(abs, o, walk, { rel: '', rules: IgnoreRules.forFolder(o.root, parentOf(o.target)), inIgnored: false }, isTracked);
+    else walkTarget(abs, o, walk, targetEntry(o), isTracked);
     return walk;
   }
   walk.kind = 'file';
@@ -118,12 +114,26 @@ export function walkAt(abs: string, o: WalkOptions): TargetWalk {
   return walk;
 }
 
-const parentOf = (rel: string) => {
+/** The walk's start: the target folder with the .dvdignore rules above it. */
+export function targetEntry(o: WalkOptions): StackEntry {
+  return { rel: '', rules: IgnoreRules.forFolder(o.root, parentOf(o.target)), inIgnored: false };
+}
+
+/** The walk's "is it recorded?" question for `o`; reads `o.tracked` at the first call only. */
+export function trackedLookup(o: WalkOptions): IsTracked {
+  let tracked: { files: Set<string>; dirs: Set<string> } | null | undefined;
+  return (r: string, isDir: boolean): boolean => {
+    if (tracked === undefined) tracked = trackedSets(o.tracked?.() ?? null);
+    return tracked !== null && (isDir ? tracked.dirs : tracked.files).has(r);
+  };
+}
+
+export const parentOf = (rel: string) => {
   const slash = rel.lastIndexOf('/');
   return slash === -1 ? '' : rel.slice(0, slash);
 };
 
-type IsTracked = (r: string, isDir: boolean) => boolean;
+export type IsTracked = (r: string, isDir: boolean) => boolean;
 
 /**
  * Walk one scope path `s` of a folder target (a file or folder inside it): the same
@@ -169,26 +179,53 @@ function walkScopePath(dir: string, o: WalkOptions, out: TargetWalk, s: string, 
 // for the walk: the kernel then resolves 3-4 path components per file instead of ~10,
 // which took the lstat pass of 100,000 files from 0.62 to 0.47 s of system time here.
 function walkTarget(dir: string, o: WalkOptions, out: TargetWalk, start: StackEntry, isTracked: IsTracked): void {
-  // The walk is synchronous: nothing else of this process runs while it is elsewhere,
-  // and every other path dvd uses is absolute.
+  inFolder(dir, (base) => walkFolder(dir, base, o, out, start, isTracked));
+}
+
+/**
+ * Run `fn` with `dir` as the process's working folder (see walkTarget), passing it the
+ * prefix that makes a target-relative path usable: '' there, else (a worker thread, a
+ * folder we may not enter) the absolute folder plus '/'. A failed call's error names
+ * the absolute path, as from any other call. The walk is synchronous: nothing else of
+ * this process runs while it is elsewhere, and every other path dvd uses is absolute
+ * (the walk's worker threads too: parallelWalk.ts).
+ */
+export function inFolder<T>(dir: string, fn: (base: string) => T): T {
   const home = enter(dir);
   try {
-    walkFolder(dir, home === null ? `${dir}/` : '', o, out, start, isTracked);
+    return fn(home === null ? `${dir}/` : '');
   } catch (err) {
-    // Errors name the file the user knows: absolute, as from any other call.
-    const e = err as NodeJS.ErrnoException;
-    if (typeof e.path === 'string' && !path.isAbsolute(e.path)) {
-      e.message = e.message.replace(`'${e.path}'`, `'${path.join(dir, e.path)}'`);
-      e.path = path.join(dir, e.path);
-    }
-    throw err;
+    throw absoluteError(dir, err);
   } finally {
     if (home !== null) process.chdir(home);
   }
 }
 
-/** Walk one folder (`here.rel`) and those inside it; `base` is '' or the absolute target folder plus '/'. */
-function walkFolder(dir: string, base: string, o: WalkOptions, out: TargetWalk, here: StackEntry, isTracked: IsTracked): void {
+/** `err` of a call relative to `dir`, made to name the absolute path the user knows, as from any other call. */
+export function absoluteError(dir: string, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.path === 'string' && !path.isAbsolute(e.path)) {
+    e.message = e.message.replace(`'${e.path}'`, `'${path.join(dir, e.path)}'`);
+    e.path = path.join(dir, e.path);
+  }
+  return err;
+}
+
+/** Where walkFolder puts what it finds: a TargetWalk, or a worker's columns (walkColumns.ts). */
+export interface WalkSink {
+  entries: { push(e: WalkEntry): unknown };
+  temps: string[];
+  skipped: string[];
+  refused: RefusedEntry[];
+}
+
+/**
+ * Walk one folder (`here.rel`) and those inside it; `base` is '' or the absolute target
+ * folder plus '/'. With `descend`, a folder inside is handed to it instead of walked
+ * (parallelWalk.ts plans its units so); it is called where the folder's files belong in
+ * walk order.
+ */
+export function walkFolder(dir: string, base: string, o: WalkOptions, out: WalkSink, here: StackEntry, isTracked: IsTracked, descend?: (here: StackEntry) => void): void {
   const prefix = `${o.target}/`;
   // One ignore chain per folder: the rules above the folder, then the folder's own
   // .dvdignore. `inIgnored`: a folder a rule ignores, entered only for the recorded
@@ -229,7 +266,8 @@ function walkFolder(dir: string, base: string, o: WalkOptions, out: TargetWalk, 
     if (bad) {
       out.refused.push({ path: r, code: 'EBADNAME', why: `cannot be tracked: its name ${bad}` });
     } else if (d.isDirectory()) {
-      walkFolder(dir, base, o, out, { rel: r, rules, inIgnored: ignored }, isTracked);
+      if (descend) descend({ rel: r, rules, inIgnored: ignored });
+      else walkFolder(dir, base, o, out, { rel: r, rules, inIgnored: ignored }, isTracked);
     } else if (isCheckoutTemp(d.name)) {
       out.temps.push(`${dir}/${r}`);
     } else if (d.isFile()) {
@@ -273,7 +311,7 @@ function walkOrder(a: fs.Dirent, b: fs.Dirent): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-interface StackEntry {
+export interface StackEntry {
   rel: string;
   rules: IgnoreRules;
   inIgnored: boolean;
@@ -340,7 +378,7 @@ function linkEntry(p: string, link: string, cacheDir: string): WalkEntry | null 
 }
 
 /** A link inside a folder target: dvd's own becomes an entry, a user's is refused. */
-function addLink(out: TargetWalk, p: string, link: string, cacheDir: string): void {
+function addLink(out: WalkSink, p: string, link: string, cacheDir: string): void {
   const entry = linkEntry(p, link, cacheDir);
   if (entry) out.entries.push(entry);
   else out.refused.push({ path: p, code: 'ESYMLINK', why: LINK_WHY });
