@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DVD_BIN, dvd, dvdOk, tempRepo, writeFiles } from './helpers.js';
+import { DVD_BIN, dvd, dvdOk, tempDir, tempRepo, writeFiles } from './helpers.js';
 
 // The stat cache (src/core/statCache.ts) vouches for files by (inode, size, mtime) and
 // for a whole folder by the manifest oid recorded with them, so an unchanged folder is
@@ -291,7 +290,7 @@ describe('stat cache through the parallel walk', () => {
     fs.chmodSync(repo, 0o755);
     fs.chmodSync(path.join(repo, 'data/d3/s1'), 0);
     spawnSync('chmod', ['-R', 'a+rwX', path.join(repo, '.dvd')]);
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'dvd-nobody-'));
+    const home = tempDir('dvd-nobody-');
     fs.chmodSync(home, 0o777);
     const run = (threads: string) => {
       const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, DVD_BIN, 'status'], {
