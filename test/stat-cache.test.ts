@@ -284,7 +284,8 @@ describe('stat cache through the parallel walk', () => {
   });
 
   // Root reads any folder: the unreadable one needs another user (setpriv, util-linux).
-  const asNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+  // ... and that user must reach dvd itself (a clone under a 0700 mktemp folder it cannot).
+  const asNobody = process.getuid?.() === 0 && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'test', '-r', DVD_BIN]).status === 0;
   it.skipIf(!asNobody)('a folder it may not read fails with the same error as on one thread (EACCES)', () => {
     const repo = settledRepo(files);
     fs.chmodSync(repo, 0o755);
